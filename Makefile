@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`. Both set up .venv first.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test system-deps zoo bench lint
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+# Debian's Chromium (for Playwright) and Fashion-MNIST, when we are root and they are missing.
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/datasets/fashion-mnist ]; }; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium dataset-fashion-mnist >/dev/null; \
+	fi
+
+run: $(STAMP)
+	$(PY) -m streamlit run app/main.py --server.port $(PORT)
+
+test: $(STAMP) system-deps
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+zoo: $(STAMP)
+	$(PY) -m anndl.zoo build all
+
+bench: $(STAMP)
+	$(PY) -m anndl.bench all --quick

@@ -1,0 +1,93 @@
+"""`python -m anndl.bench TOPIC [--quick]`: the benchmark contract of DESIGN §7.
+
+Each topic function trains the topic's reference task and the plain keras.io-style baseline in the
+same run and returns a BenchResult; the harness prints a table and, last, one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import asdict, dataclass, field
+
+from .jobs import resolve
+
+# topic -> "module:function(quick: bool) -> BenchResult"
+TOPICS: dict[str, str] = {
+    "perceptron": "anndl.topics.ffnn:bench",
+}
+
+
+@dataclass
+class Baseline:
+    name: str
+    value: float
+    train_s: float
+
+
+@dataclass
+class BenchResult:
+    topic: str
+    dataset: str
+    metric: str
+    value: float
+    train_s: float
+    samples_per_s: float
+    baseline: Baseline
+    device: str = "cpu"
+    rows: list[dict] = field(default_factory=list)  # the human table: one dict per line
+    extra: dict = field(default_factory=dict)  # topic-specific figures (ratios, times to target)
+
+    def json_line(self) -> str:
+        data = asdict(self)
+        data.pop("rows")
+        return json.dumps(data, default=float)
+
+
+class Stopwatch:
+    """`with Stopwatch() as sw: ...; sw.seconds`."""
+
+    def __enter__(self):
+        self.t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.t0
+
+
+def table(rows: list[dict]) -> str:
+    """A plain fixed-width table of dict rows."""
+    if not rows:
+        return ""
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+
+    def cell(v):
+        return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+    widths = {c: max(len(c), *(len(cell(r.get(c, ""))) for r in rows)) for c in cols}
+    lines = ["  ".join(c.ljust(widths[c]) for c in cols), "  ".join("-" * widths[c] for c in cols)]
+    lines += ["  ".join(cell(r.get(c, "")).ljust(widths[c]) for c in cols) for r in rows]
+    return "\n".join(lines)
+
+
+def run(topic: str, quick: bool = False) -> BenchResult:
+    if topic not in TOPICS:
+        raise SystemExit(f"unknown topic {topic!r}; known: {', '.join(TOPICS)}, all")
+    return resolve(TOPICS[topic])(quick=quick)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m anndl.bench", description=__doc__)
+    parser.add_argument("topic", help=f"one of {', '.join(TOPICS)}, or all")
+    parser.add_argument("--quick", action="store_true", help="smaller run for smoke tests")
+    args = parser.parse_args(argv)
+    for topic in TOPICS if args.topic == "all" else [args.topic]:
+        result = run(topic, args.quick)
+        print(f"\n== {topic}: {result.dataset} ({result.device}) ==")
+        print(table(result.rows))
+        print(result.json_line(), flush=True)
+
+
+if __name__ == "__main__":
+    main()

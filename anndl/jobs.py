@@ -1,0 +1,269 @@
+"""The job runner: training in worker processes behind a bounded queue (DESIGN §4).
+
+A job is `target(params, ctx)` where `target` is "module:function" (importable in a fresh process)
+and `ctx` is a JobContext. The function reports progress with `ctx.report(event)`, checks
+`ctx.cancelled()` (the ProgressCallback does it once per batch), saves files under `ctx.workdir`
+and returns a picklable result dict. `JobRunner` is the local-process backend; a distributed engine
+(Ray) would implement the same four methods (submit, get, cancel, shutdown) behind `Backend`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import multiprocessing as mp
+import os
+import queue
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+FINISHED = ("done", "failed", "cancelled", "timeout")
+
+
+class QueueFull(RuntimeError):
+    """The runner is busy; the message is meant for the user."""
+
+
+@dataclass
+class Limits:
+    """Safety limits of one job; defaults keep a shared class server responsive."""
+
+    time_limit_s: float = 600.0  # wall clock, then the job is stopped (soft) and killed (hard)
+    max_epochs: int = 500  # epoch cap whatever the page asks
+    grace_s: float = 15.0  # after the soft stop, how long before the worker is killed
+
+
+@dataclass
+class Job:
+    """What the UI sees of a job; updated by the runner's pump thread."""
+
+    id: str
+    target: str
+    status: str = "queued"  # queued | running | done | failed | cancelled | timeout
+    submitted: float = field(default_factory=time.time)
+    started: float | None = None
+    ended: float | None = None
+    epochs: list[dict] = field(default_factory=list)  # one event per finished epoch
+    latest: dict | None = None  # the last progress event (batch or epoch)
+    result: dict | None = None
+    error: str | None = None
+    cancel_requested: bool = False
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+class Backend(Protocol):
+    def submit(self, target: str, params: dict, limits: Limits | None = None) -> str: ...
+    def get(self, job_id: str) -> Job | None: ...
+    def cancel(self, job_id: str) -> None: ...
+    def shutdown(self) -> None: ...
+
+
+class JobContext:
+    """Handed to a job function inside the worker."""
+
+    def __init__(self, job_id: str, num: int, events, cancel_flag, limits: Limits, workdir: str):
+        self.job_id, self._num, self._events, self._flag = job_id, num, events, cancel_flag
+        self.limits, self.workdir = limits, workdir
+        self.max_epochs = limits.max_epochs
+        self.deadline = time.time() + limits.time_limit_s
+
+    def report(self, event: dict) -> None:
+        self._events.put(("progress", self.job_id, event))
+
+    def cancelled(self) -> bool:
+        return self._flag.value == self._num or time.time() > self.deadline
+
+
+def resolve(target: str):
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _worker_main(inbox, events, cancel_flag, warm: tuple[str, ...]) -> None:
+    for module in warm:  # import TensorFlow once, before the first job, so jobs start at once
+        importlib.import_module(module)
+    while True:
+        msg = inbox.get()
+        if msg is None:
+            return
+        job_id, num, target, params, limits, workdir = msg
+        ctx = JobContext(job_id, num, events, cancel_flag, limits, workdir)
+        events.put(("started", job_id, os.getpid()))
+        try:
+            events.put(("done", job_id, resolve(target)(params, ctx)))
+        except Exception as exc:  # the job failed, the worker lives on
+            tail = traceback.format_exc(limit=-3)
+            events.put(("failed", job_id, f"{type(exc).__name__}: {exc}\n{tail}"))
+
+
+class _Worker:
+    def __init__(self, ctx, events, warm):
+        self.inbox = ctx.Queue()
+        self.cancel_flag = ctx.Value("q", -1)
+        self.proc = ctx.Process(target=_worker_main, args=(self.inbox, events, self.cancel_flag, warm),
+                                daemon=True)
+        self.proc.start()
+        self.job: Job | None = None
+        self.num = -1
+
+
+class JobRunner:
+    """Local backend: `workers` processes, at most `max_pending` jobs waiting."""
+
+    def __init__(self, workers: int = 1, max_pending: int = 4, limits: Limits | None = None,
+                 warm: tuple[str, ...] = ("keras",), root: str | None = None, keep_finished: int = 200):
+        self._mp = mp.get_context("spawn")  # TensorFlow is not fork-safe
+        self._events = self._mp.Queue()
+        self._warm = warm
+        self.limits = limits or Limits()
+        self.max_pending = max_pending
+        self.keep_finished = keep_finished
+        self.root = root or tempfile.mkdtemp(prefix="anndl-jobs-")
+        self._lock = threading.RLock()
+        self._jobs: dict[str, Job] = {}
+        self._job_limits: dict[str, Limits] = {}
+        self._pending: deque[tuple[Job, dict]] = deque()
+        self._workers = [_Worker(self._mp, self._events, warm) for _ in range(workers)]
+        self._counter = itertools.count()
+        self._nums: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._pump = threading.Thread(target=self._run, name="anndl-jobs", daemon=True)
+        self._pump.start()
+
+    def submit(self, target: str, params: dict, limits: Limits | None = None) -> str:
+        with self._lock:
+            if len(self._pending) >= self.max_pending:
+                raise QueueFull(f"The server is busy: {len(self._pending)} training jobs are already waiting. "
+                                "Please try again in a minute.")
+            num = next(self._counter)
+            job = Job(id=f"job-{num}-{os.urandom(3).hex()}", target=target)
+            self._jobs[job.id] = job
+            self._nums[job.id] = num
+            self._job_limits[job.id] = limits or self.limits
+            self._pending.append((job, params))
+            self._prune()
+        return job.id
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def cancel(self, job_id: str) -> None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job.finished:
+                return
+            job.cancel_requested = True
+            for entry in list(self._pending):
+                if entry[0] is job:
+                    self._pending.remove(entry)
+                    self._finish(job, "cancelled")
+            for w in self._workers:
+                if w.job is job:
+                    w.cancel_flag.value = w.num
+
+    def queue_length(self) -> int:
+        with self._lock:
+            return len(self._pending)
+
+    def shutdown(self) -> None:
+        self._stop.set()
+        for w in self._workers:
+            w.inbox.put(None)
+        for w in self._workers:
+            w.proc.join(timeout=5)
+            if w.proc.is_alive():
+                w.proc.kill()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _finish(self, job: Job, status: str, result: Any = None, error: str | None = None) -> None:
+        job.status, job.ended = status, time.time()
+        job.result, job.error = result, error
+
+    def _prune(self) -> None:
+        done = [j for j in self._jobs.values() if j.finished]
+        for job in sorted(done, key=lambda j: j.ended or 0)[: max(0, len(done) - self.keep_finished)]:
+            del self._jobs[job.id]
+            shutil.rmtree(os.path.join(self.root, job.id), ignore_errors=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                kind, job_id, payload = self._events.get(timeout=0.1)
+                with self._lock:
+                    self._on_event(kind, job_id, payload)
+            except queue.Empty:
+                pass
+            with self._lock:
+                self._housekeep()
+
+    def _on_event(self, kind: str, job_id: str, payload: Any) -> None:
+        job = self._jobs.get(job_id)
+        if job is None or job.finished:
+            return
+        if kind == "started":
+            job.status, job.started = "running", time.time()
+        elif kind == "progress":
+            job.latest = payload
+            if payload.get("kind") == "epoch":
+                job.epochs.append(payload)
+        else:
+            worker = next((w for w in self._workers if w.job is job), None)
+            if worker:
+                worker.job = None
+            if kind == "done":
+                limit = self._job_limits[job.id].time_limit_s
+                over = job.started and time.time() - job.started > limit
+                status = "cancelled" if job.cancel_requested else "timeout" if over else "done"
+                self._finish(job, status, result=payload)
+            else:
+                self._finish(job, "failed", error=payload)
+
+    def _housekeep(self) -> None:
+        for i, w in enumerate(self._workers):
+            if not w.proc.is_alive():
+                if w.job is not None:
+                    self._finish(w.job, "failed", error="The training worker stopped unexpectedly (killed or out of "
+                                 "memory). Try again, perhaps with a smaller model or batch.")
+                self._workers[i] = w = _Worker(self._mp, self._events, self._warm)
+            elif w.job is not None and w.job.started:
+                limits = self._job_limits[w.job.id]
+                if time.time() - w.job.started > limits.time_limit_s + limits.grace_s:
+                    job = w.job
+                    w.proc.kill()
+                    w.proc.join(timeout=5)
+                    self._finish(job, "timeout", error=f"The job ran past its {limits.time_limit_s:.0f} s limit "
+                                 "and was stopped.")
+                    w.job = None
+            if w.job is None and self._pending and w.proc.is_alive():
+                job, params = self._pending.popleft()
+                w.job, w.num = job, self._nums[job.id]
+                workdir = os.path.join(self.root, job.id)
+                os.makedirs(workdir, exist_ok=True)
+                w.inbox.put((job.id, w.num, job.target, params, self._job_limits[job.id], workdir))
+
+
+def run_inline(target: str, params: dict, limits: Limits | None = None, workdir: str | None = None,
+               report=None) -> dict:
+    """Run a job function in this process (command line, tests, benchmarks)."""
+
+    class _Flag:
+        value = -2
+
+    class _Sink:
+        def put(self, item):
+            if report and item[0] == "progress":
+                report(item[2])
+
+    workdir = workdir or tempfile.mkdtemp(prefix="anndl-job-")
+    ctx = JobContext("inline", -1, _Sink(), _Flag(), limits or Limits(), workdir)
+    return resolve(target)(params, ctx)

@@ -1,0 +1,140 @@
+"""The one training loop of anndl: seeding, progress reporting, early stopping (course §4.5)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import keras
+import numpy as np
+
+Report = Callable[[dict], None]
+
+
+@dataclass
+class FitConfig:
+    """How to train; every page and job passes one of these to `fit`."""
+
+    epochs: int = 100  # small course nets need tens to hundreds of passes
+    batch_size: int = 32  # mini-batch: between SGD (1) and full batch
+    validation_split: float = 0.0  # used only when no validation_data is given
+    early_stopping: int = 0  # patience in epochs; 0 turns it off (§4.5)
+    restore_best: bool = True  # early stopping keeps the best weights, not the last
+    monitor: str = "val_loss"  # the quantity early stopping and LR reduction watch
+    reduce_lr: int = 0  # ReduceLROnPlateau patience; 0 turns it off
+    reduce_lr_factor: float = 0.5  # halve the step when the plateau is reached
+    report_every_s: float = 0.5  # batch progress at most twice a second
+    verbose: int = 0  # Keras' own printing; pages show progress themselves
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy and the backend so a demo link reproduces the same result."""
+    keras.utils.set_random_seed(int(seed))
+
+
+def _floats(logs: dict | None) -> dict[str, float]:
+    return {k: float(v) for k, v in (logs or {}).items() if np.ndim(v) == 0}
+
+
+class ProgressCallback(keras.callbacks.Callback):
+    """Reports batch and epoch progress to `report` and stops when `cancelled()` says so."""
+
+    def __init__(self, report: Report | None = None, cancelled: Callable[[], bool] | None = None,
+                 every_s: float = 0.5, extra: Callable[[keras.Model, int], Any] | None = None):
+        super().__init__()
+        self.report = report or (lambda event: None)
+        self.cancelled = cancelled or (lambda: False)
+        self.every_s = every_s
+        self.extra = extra
+        self.epoch = 0
+        self.t0 = self.last = time.perf_counter()
+        self.was_cancelled = False
+
+    def _check_cancel(self) -> None:
+        if self.cancelled():
+            self.was_cancelled = True
+            self.model.stop_training = True
+
+    def on_train_begin(self, logs=None):
+        self.t0 = self.last = time.perf_counter()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        now = time.perf_counter()
+        if now - self.last >= self.every_s:
+            self.last = now
+            self.report({"kind": "batch", "epoch": self.epoch + 1, "batch": batch + 1,
+                         "steps": self.params.get("steps"), "epochs": self.params.get("epochs"),
+                         "logs": _floats(logs), "elapsed": now - self.t0})
+        self._check_cancel()
+
+    def on_epoch_end(self, epoch, logs=None):
+        event = {"kind": "epoch", "epoch": epoch + 1, "epochs": self.params.get("epochs"),
+                 "logs": _floats(logs), "elapsed": time.perf_counter() - self.t0}
+        if self.extra is not None:
+            event["extra"] = self.extra(self.model, epoch)
+        self.report(event)
+        self._check_cancel()
+
+
+class TimeToMetric(keras.callbacks.Callback):
+    """Records the training seconds at which `monitor` first reaches `target` (benchmarks)."""
+
+    def __init__(self, monitor: str, target: float, mode: str = "max"):
+        super().__init__()
+        self.monitor, self.target, self.mode = monitor, target, mode
+        self.seconds: float | None = None
+        self.epoch: int | None = None
+        self.train_s = 0.0
+        self._t = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._t = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.train_s += time.perf_counter() - self._t
+        value = (logs or {}).get(self.monitor)
+        hit = value is not None and (value >= self.target if self.mode == "max" else value <= self.target)
+        if hit and self.seconds is None:
+            self.seconds, self.epoch = self.train_s, epoch + 1
+
+
+def standard_callbacks(config: FitConfig) -> list[keras.callbacks.Callback]:
+    """Early stopping and ReduceLROnPlateau as the configuration asks."""
+    out: list[keras.callbacks.Callback] = []
+    if config.early_stopping > 0:
+        out.append(keras.callbacks.EarlyStopping(monitor=config.monitor, patience=config.early_stopping,
+                                                 restore_best_weights=config.restore_best))
+    if config.reduce_lr > 0:
+        out.append(keras.callbacks.ReduceLROnPlateau(monitor=config.monitor, patience=config.reduce_lr,
+                                                     factor=config.reduce_lr_factor, min_lr=1e-6))
+    return out
+
+
+def fit(model: keras.Model, x, y=None, config: FitConfig | None = None, *, validation_data=None,
+        report: Report | None = None, cancelled: Callable[[], bool] | None = None,
+        extra: Callable[[keras.Model, int], Any] | None = None, callbacks=(), max_epochs: int | None = None,
+        ) -> dict:
+    """Train `model` with progress, cancel, early stopping and LR schedule; return the history summary."""
+    config = config or FitConfig()
+    epochs = min(config.epochs, max_epochs) if max_epochs else config.epochs
+    progress = ProgressCallback(report, cancelled, config.report_every_s, extra)
+    stopper = [c for c in standard_callbacks(config)]
+    t0 = time.perf_counter()
+    hist = model.fit(x, y, epochs=epochs, batch_size=config.batch_size, verbose=config.verbose,
+                     validation_data=validation_data,
+                     validation_split=config.validation_split if validation_data is None else 0.0,
+                     callbacks=[*stopper, *callbacks, progress])
+    history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
+    early = next((c for c in stopper if isinstance(c, keras.callbacks.EarlyStopping)), None)
+    monitored = history.get(config.monitor)
+    best_epoch = None
+    if monitored:
+        best = np.argmax(monitored) if "acc" in config.monitor else np.argmin(monitored)
+        best_epoch = int(best) + 1
+    return {"history": history, "epochs_run": len(next(iter(history.values()), [])),
+            "best_epoch": best_epoch, "stopped_early": bool(early and early.stopped_epoch > 0),
+            "cancelled": progress.was_cancelled, "train_s": time.perf_counter() - t0}

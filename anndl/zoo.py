@@ -1,0 +1,106 @@
+"""The model zoo: small trained artifacts in models/ so every page opens on a working model.
+
+`python -m anndl.zoo build NAME|all` trains and writes models/NAME.keras and models/NAME.json
+(config, data, seed, metrics, library versions, training time); `load(NAME)` returns the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+# name -> "module:function"; the function takes a seed and returns (keras.Model, info dict).
+ARTIFACTS: dict[str, str] = {
+    "ffnn_spiral": "anndl.topics.ffnn:zoo_spiral",
+    "ffnn_iris": "anndl.topics.ffnn:zoo_iris",
+}
+
+MODELS_DIR = Path(os.environ.get("ANNDL_MODELS", Path(__file__).resolve().parent.parent / "models"))
+
+
+def _target(name: str) -> str:
+    if name not in ARTIFACTS:
+        raise KeyError(f"Unknown artifact {name!r}; known: {', '.join(ARTIFACTS)}")
+    return ARTIFACTS[name]
+
+
+def _import_module(name: str):
+    """Import the artifact's module: it registers the custom layers the .keras file needs."""
+    return importlib.import_module(_target(name).partition(":")[0])
+
+
+def versions() -> dict[str, str]:
+    import keras
+    import numpy
+    import tensorflow as tf
+
+    return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
+            "numpy": numpy.__version__}
+
+
+def build(name: str, seed: int = 0, out_dir: Path | None = None) -> dict:
+    """Train artifact `name` with `seed` and write NAME.keras + NAME.json; return the JSON sidecar."""
+    from .device import kind
+    from .train import set_seed
+
+    out_dir = Path(out_dir or MODELS_DIR)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    module = _import_module(name)
+    set_seed(seed)
+    t0 = time.perf_counter()
+    model, info = getattr(module, _target(name).partition(":")[2])(seed)
+    info = {"name": name, "seed": seed, "train_s": round(time.perf_counter() - t0, 2), "device": kind(),
+            "versions": versions(), "built": time.strftime("%Y-%m-%d %H:%M:%S"), **info}
+    model.save(out_dir / f"{name}.keras")
+    (out_dir / f"{name}.json").write_text(json.dumps(info, indent=2, default=float) + "\n")
+    return info
+
+
+def path(name: str, models_dir: Path | None = None) -> Path:
+    return Path(models_dir or MODELS_DIR) / f"{name}.keras"
+
+
+def exists(name: str, models_dir: Path | None = None) -> bool:
+    return path(name, models_dir).exists()
+
+
+def info(name: str, models_dir: Path | None = None) -> dict:
+    return json.loads((Path(models_dir or MODELS_DIR) / f"{name}.json").read_text())
+
+
+def load(name: str, models_dir: Path | None = None):
+    """Load a shipped artifact (a file we built, never a user upload)."""
+    import keras
+
+    _import_module(name)
+    file = path(name, models_dir)
+    if not file.exists():
+        raise FileNotFoundError(f"{file} is missing: run `python -m anndl.zoo build {name}`.")
+    return keras.saving.load_model(file, compile=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m anndl.zoo", description=__doc__)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build", help="train and write artifacts")
+    b.add_argument("names", nargs="+", help="artifact names, or 'all'")
+    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--out", type=Path, default=None)
+    sub.add_parser("list", help="list artifacts")
+    args = parser.parse_args(argv)
+    if args.cmd == "list":
+        for name in ARTIFACTS:
+            print(name, "built" if exists(name) else "missing")
+        return
+    for name in ARTIFACTS if args.names == ["all"] else args.names:
+        meta = build(name, args.seed, args.out)
+        print(f"{name}: {meta['train_s']} s, metrics {json.dumps(meta.get('metrics', {}), default=float)}")
+
+
+if __name__ == "__main__":
+    main()

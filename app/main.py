@@ -1,0 +1,26 @@
+"""Entry point: `streamlit run app/main.py` — navigation over the course's sections."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # pages import `app.ui` and `anndl` from the repository root
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from app.registry import SECTIONS, built_topics  # noqa: E402
+from app.ui.sidebar import sidebar  # noqa: E402
+
+st.set_page_config(page_title="anndl — Neural networks, hands on", page_icon=":material/neurology:", layout="wide")
+
+home = st.Page(ROOT / "app" / "home.py", title="Home", icon=":material/home:", default=True)
+nav = {"": [home]}
+for section in SECTIONS:
+    pages = [st.Page(t.path, title=t.title, icon=t.icon, url_path=t.key) for t in built_topics()
+             if t.section == section]
+    if pages:
+        nav[section] = pages
+page = st.navigation(nav)
+sidebar()
+page.run()

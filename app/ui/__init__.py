@@ -1,0 +1,1 @@
+"""Shared Streamlit widgets every topic page uses (app shell; pages call these, never each other)."""

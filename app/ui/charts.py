@@ -1,0 +1,101 @@
+"""Altair charts shared by pages: training curves, confusion matrix, heatmaps, images."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app.ui.state import classroom
+
+
+def _style(chart: alt.Chart) -> alt.Chart:
+    """High contrast and large labels in classroom mode."""
+    if classroom():
+        return chart.configure_axis(labelFontSize=18, titleFontSize=20).configure_legend(
+            labelFontSize=18, titleFontSize=18).configure_title(fontSize=22)
+    return chart
+
+
+def show(chart, **kwargs) -> None:
+    st.altair_chart(_style(chart), use_container_width=True, **kwargs)
+
+
+def history_frame(epochs: list[dict]) -> pd.DataFrame:
+    """Long table (epoch, metric, split, value) from epoch events or a Keras history dict."""
+    rows = []
+    for event in epochs:
+        for name, value in event["logs"].items():
+            if name in ("learning_rate", "lr"):
+                continue
+            split = "validation" if name.startswith("val_") else "train"
+            rows.append({"epoch": event["epoch"], "metric": name.removeprefix("val_"), "split": split, "value": value})
+    return pd.DataFrame(rows, columns=["epoch", "metric", "split", "value"])
+
+
+def history_events(history: dict[str, list[float]]) -> list[dict]:
+    """Keras History.history -> the epoch events the charts take."""
+    n = len(next(iter(history.values()), []))
+    return [{"epoch": i + 1, "logs": {k: v[i] for k, v in history.items()}} for i in range(n)]
+
+
+def curves(epochs: list[dict], marks: dict[str, int] | None = None, height: int = 220) -> alt.Chart | None:
+    """Train and validation curves per metric, one panel each; `marks` draws labelled epoch rules."""
+    frame = history_frame(epochs)
+    if frame.empty:
+        return None
+    width = 3 if classroom() else 2
+    colors = alt.Scale(domain=["train", "validation"], range=["#1f77b4", "#ff7f0e"])
+    panels = []
+    for metric in dict.fromkeys(frame.metric):
+        part = frame[frame.metric == metric]
+        line = alt.Chart(part).mark_line(point=len(part) < 60, strokeWidth=width).encode(
+            x=alt.X("epoch:Q", title="epoch"), y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
+            color=alt.Color("split:N", scale=colors, title=None), tooltip=["epoch", "split", "value"])
+        layers = [line]
+        for label, epoch in (marks or {}).items():
+            rule = pd.DataFrame({"epoch": [epoch], "label": [label]})
+            layers.append(alt.Chart(rule).mark_rule(color="black", strokeDash=[4, 3]).encode(x="epoch:Q"))
+            layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-height / 2 + 10).encode(
+                x="epoch:Q", text="label:N"))
+        panels.append(alt.layer(*layers).properties(height=height, width=280, title=metric))
+    return alt.hconcat(*panels)
+
+
+def confusion_chart(matrix: np.ndarray, class_names: list[str]) -> alt.Chart:
+    """Confusion matrix heatmap with counts; rows true, columns predicted."""
+    n = len(class_names)
+    frame = pd.DataFrame([{"true": class_names[i], "predicted": class_names[j], "count": int(matrix[i, j])}
+                          for i in range(n) for j in range(n)])
+    base = alt.Chart(frame).encode(x=alt.X("predicted:N", sort=class_names), y=alt.Y("true:N", sort=class_names))
+    rect = base.mark_rect().encode(color=alt.Color("count:Q", scale=alt.Scale(scheme="blues")),
+                                   tooltip=["true", "predicted", "count"])
+    text = base.mark_text(fontSize=16 if classroom() else 12).encode(
+        text="count:Q", color=alt.condition(alt.datum.count > matrix.max() / 2, alt.value("white"), alt.value("black")))
+    return (rect + text).properties(width=min(60 * n, 480), height=min(60 * n, 480))
+
+
+def heatmap(values: np.ndarray, x_labels: list[str], y_labels: list[str], x_title: str = "", y_title: str = "",
+            scheme: str = "viridis", size: int = 24) -> alt.Chart:
+    """A labelled (rows, cols) heatmap, e.g. attention weights target × source."""
+    frame = pd.DataFrame([{"x": f"{j}:{x_labels[j]}", "y": f"{i}:{y_labels[i]}", "value": float(values[i, j])}
+                          for i in range(values.shape[0]) for j in range(values.shape[1])])
+    xs = [f"{j}:{v}" for j, v in enumerate(x_labels)]
+    ys = [f"{i}:{v}" for i, v in enumerate(y_labels)]
+    return alt.Chart(frame).mark_rect().encode(
+        x=alt.X("x:N", sort=xs, title=x_title, axis=alt.Axis(labelExpr="split(datum.value, ':')[1]", labelAngle=-45)),
+        y=alt.Y("y:N", sort=ys, title=y_title, axis=alt.Axis(labelExpr="split(datum.value, ':')[1]")),
+        color=alt.Color("value:Q", scale=alt.Scale(scheme=scheme)), tooltip=["x", "y", alt.Tooltip("value:Q", format=".3f")],
+    ).properties(width=size * len(xs), height=size * len(ys))
+
+
+def to_png_image(array: np.ndarray, scale: int = 1) -> np.ndarray:
+    """Min–max scale any 2-D/3-D array to uint8 pixels (enlarged by `scale`) for st.image."""
+    a = np.asarray(array, dtype="float32")
+    lo, hi = float(a.min()), float(a.max())
+    a = (a - lo) / (hi - lo) if hi > lo else np.zeros_like(a)
+    a = (a * 255).astype("uint8")
+    if scale > 1:
+        a = np.kron(a, np.ones((scale, scale) + (1,) * (a.ndim - 2), dtype="uint8"))
+    return a

@@ -1,0 +1,27 @@
+"""Sidebar of every page: device in use, global seed, classroom mode."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from anndl.device import describe
+from app.ui.state import bound
+
+CLASSROOM_CSS = """
+<style>
+html, body, [class*="st-"], .stMarkdown p, .stMarkdown li { font-size: 1.25rem !important; }
+h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; } h3 { font-size: 1.9rem !important; }
+[data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+</style>
+"""
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        st.caption(f"Compute: **{describe()}**")
+        bound(st.number_input, "Seed", "seed", 0, min_value=0, max_value=2**31 - 1, step=1,
+              help="One seed for data, initialisation and shuffling: the same link gives the same result.")
+        bound(st.toggle, "Classroom mode", "classroom", False,
+              help="Larger type, fewer controls and high-contrast charts for projecting in class.")
+    if st.session_state.get("classroom"):
+        st.markdown(CLASSROOM_CSS, unsafe_allow_html=True)

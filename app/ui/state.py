@@ -1,0 +1,68 @@
+"""Bind a page's configuration to the URL query string, so a shared link reproduces the demo."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import streamlit as st
+
+
+def _dump(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (list, tuple)):
+        return ",".join(map(str, value))
+    return str(value)
+
+
+def _parse(raw: str | None, default: Any, options=None) -> Any:
+    if raw is None:
+        return default
+    try:
+        if isinstance(default, bool):
+            value = raw in ("1", "true", "True")
+        elif isinstance(default, int):
+            value = int(float(raw))
+        elif isinstance(default, float):
+            value = float(raw)
+        elif isinstance(default, tuple):
+            value = tuple(type(default[0])(v) for v in raw.split(",")) if default else tuple(raw.split(","))
+        elif isinstance(default, list):
+            value = [v for v in raw.split(",") if v]
+        else:
+            value = raw
+    except (ValueError, TypeError):
+        return default
+    if options is not None:
+        opts = list(options)
+        if isinstance(value, list):
+            return [v for v in value if v in opts] or default
+        if value not in opts:
+            return default
+    return value
+
+
+def bound(widget: Callable, label: str, key: str, default: Any, **kwargs) -> Any:
+    """Render `widget(label, **kwargs)` whose value lives in the URL under `key` (falls back to `default`).
+
+    Example: `lr = bound(st.select_slider, "Learning rate", "lr", 0.01, options=[0.001, 0.01, 0.1])`.
+    """
+    if key not in st.session_state:
+        value = _parse(st.query_params.get(key), default, kwargs.get("options"))
+        lo, hi = kwargs.get("min_value"), kwargs.get("max_value")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = min(max(value, lo if lo is not None else value), hi if hi is not None else value)
+        st.session_state[key] = value
+    value = widget(label, key=key, **kwargs)
+    st.query_params[key] = _dump(value)
+    return value
+
+
+def seed() -> int:
+    """The global seed chosen in the sidebar (also in the URL)."""
+    return int(st.session_state.get("seed", 0))
+
+
+def classroom() -> bool:
+    """Classroom mode: larger type, fewer controls, high-contrast charts."""
+    return bool(st.session_state.get("classroom", False))

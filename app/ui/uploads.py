@@ -1,0 +1,54 @@
+"""Validated uploaders: each bad file becomes one clear sentence on the page, never a traceback."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from anndl.data.uploads import CsvLimits, UploadError, ZipLimits, open_image, read_csv_frame, safe_zip_entries
+
+
+def csv_uploader(label: str, key: str, limits: CsvLimits | None = None, help: str | None = None
+                 ) -> pd.DataFrame | None:
+    """A CSV table, or None (with an error shown) when there is none or it is unusable."""
+    file = st.file_uploader(label, type=["csv", "tsv", "txt"], key=key, help=help)
+    if file is None:
+        return None
+    try:
+        return read_csv_frame(file.getvalue(), limits)
+    except UploadError as err:
+        st.error(str(err), icon=":material/error:")
+        return None
+
+
+def image_uploader(label: str, key: str, max_pixels: int = 25_000_000, help: str | None = None):
+    """An RGB PIL image, or None (with an error shown)."""
+    file = st.file_uploader(label, type=["png", "jpg", "jpeg", "bmp", "gif", "webp"], key=key, help=help)
+    if file is None:
+        return None
+    try:
+        return open_image(file.getvalue(), max_pixels)
+    except UploadError as err:
+        st.error(str(err), icon=":material/error:")
+        return None
+
+
+def zip_uploader(label: str, key: str, limits: ZipLimits | None = None, help: str | None = None):
+    """The files of a zip as (path, bytes) pairs, or None (with an error shown)."""
+    file = st.file_uploader(label, type=["zip"], key=key, help=help)
+    if file is None:
+        return None
+    try:
+        return safe_zip_entries(file.getvalue(), limits)
+    except UploadError as err:
+        st.error(str(err), icon=":material/error:")
+        return None
+
+
+def report_error(func, *args, **kwargs):
+    """Call a parser; an UploadError becomes st.error and None."""
+    try:
+        return func(*args, **kwargs)
+    except UploadError as err:
+        st.error(str(err), icon=":material/error:")
+        return None
