@@ -5,6 +5,10 @@ and `ctx` is a JobContext. The function reports progress with `ctx.report(event)
 `ctx.cancelled()` (the ProgressCallback does it once per batch), saves files under `ctx.workdir`
 and returns a picklable result dict. `JobRunner` is the local-process backend; a distributed engine
 (Ray) would implement the same four methods (submit, get, cancel, shutdown) behind `Backend`.
+
+Each worker has its own event pipe, so a worker killed mid-message (SIGKILL, out of memory) cannot
+corrupt or block the events of the others: its pipe reads as closed, its job is marked failed, and a
+fresh worker takes its place.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ import importlib
 import itertools
 import multiprocessing as mp
 import os
-import queue
 import shutil
 import tempfile
 import threading
@@ -21,9 +24,12 @@ import time
 import traceback
 from collections import deque
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait as wait_ready
 from typing import Any, Protocol
 
 FINISHED = ("done", "failed", "cancelled", "timeout")
+CRASHED = ("The training worker stopped unexpectedly (killed or out of memory). Try again, perhaps with a smaller "
+           "model or batch.")
 
 
 class QueueFull(RuntimeError):
@@ -36,7 +42,7 @@ class Limits:
 
     time_limit_s: float = 600.0  # wall clock, then the job is stopped (soft) and killed (hard)
     max_epochs: int = 500  # epoch cap whatever the page asks
-    grace_s: float = 15.0  # after the soft stop, how long before the worker is killed
+    grace_s: float = 15.0  # after a soft stop (time limit or cancel), how long before the worker is killed
 
 
 @dataclass
@@ -61,6 +67,8 @@ class Job:
 
 
 class Backend(Protocol):
+    """The seam for another engine (e.g. Ray): pages only use these four methods."""
+
     def submit(self, target: str, params: dict, limits: Limits | None = None) -> str: ...
     def get(self, job_id: str) -> Job | None: ...
     def cancel(self, job_id: str) -> None: ...
@@ -75,12 +83,16 @@ class JobContext:
         self.limits, self.workdir = limits, workdir
         self.max_epochs = limits.max_epochs
         self.deadline = time.time() + limits.time_limit_s
+        self.deadline_hit = False
 
     def report(self, event: dict) -> None:
         self._events.put(("progress", self.job_id, event))
 
     def cancelled(self) -> bool:
-        return self._flag.value == self._num or time.time() > self.deadline
+        """True once the user pressed Stop or the wall-clock limit has passed (the job should return)."""
+        if time.time() > self.deadline:
+            self.deadline_hit = True
+        return self._flag.value == self._num or self.deadline_hit
 
 
 def resolve(target: str):
@@ -88,9 +100,24 @@ def resolve(target: str):
     return getattr(importlib.import_module(module), name)
 
 
-def _worker_main(inbox, events, cancel_flag, warm: tuple[str, ...]) -> None:
+class _Sender:
+    """The worker's end of its event pipe; the lock keeps messages whole if a job reports from threads."""
+
+    def __init__(self, conn):
+        self.conn, self.lock = conn, threading.Lock()
+
+    def put(self, item) -> None:
+        with self.lock:
+            self.conn.send(item)  # pickles first, then writes: an unpicklable result raises here
+
+
+def _worker_main(inbox, conn, cancel_flag, warm: tuple[str, ...]) -> None:
     for module in warm:  # import TensorFlow once, before the first job, so jobs start at once
-        importlib.import_module(module)
+        try:
+            importlib.import_module(module)
+        except Exception:  # a broken import shows up as the job's own error, not as a crash loop
+            pass
+    events = _Sender(conn)
     while True:
         msg = inbox.get()
         if msg is None:
@@ -99,21 +126,37 @@ def _worker_main(inbox, events, cancel_flag, warm: tuple[str, ...]) -> None:
         ctx = JobContext(job_id, num, events, cancel_flag, limits, workdir)
         events.put(("started", job_id, os.getpid()))
         try:
-            events.put(("done", job_id, resolve(target)(params, ctx)))
+            result = resolve(target)(params, ctx)
+            events.put(("timeout" if ctx.deadline_hit and cancel_flag.value != num else "done", job_id, result))
         except Exception as exc:  # the job failed, the worker lives on
             tail = traceback.format_exc(limit=-3)
             events.put(("failed", job_id, f"{type(exc).__name__}: {exc}\n{tail}"))
 
 
 class _Worker:
-    def __init__(self, ctx, events, warm):
+    def __init__(self, ctx, warm):
         self.inbox = ctx.Queue()
+        self.events, sender = ctx.Pipe(duplex=False)
         self.cancel_flag = ctx.Value("q", -1)
-        self.proc = ctx.Process(target=_worker_main, args=(self.inbox, events, self.cancel_flag, warm),
+        self.proc = ctx.Process(target=_worker_main, args=(self.inbox, sender, self.cancel_flag, warm),
                                 daemon=True)
         self.proc.start()
+        sender.close()  # only the worker writes: when it dies, our end reads EOF
         self.job: Job | None = None
         self.num = -1
+        self.cancel_at: float | None = None
+        self.broken = False  # its pipe closed: the process is gone or going
+
+    def alive(self) -> bool:
+        return not self.broken and self.proc.is_alive()
+
+    def discard(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=5)
+        self.inbox.cancel_join_thread()
+        self.inbox.close()
+        self.events.close()
 
 
 class JobRunner:
@@ -122,7 +165,6 @@ class JobRunner:
     def __init__(self, workers: int = 1, max_pending: int = 4, limits: Limits | None = None,
                  warm: tuple[str, ...] = ("keras",), root: str | None = None, keep_finished: int = 200):
         self._mp = mp.get_context("spawn")  # TensorFlow is not fork-safe
-        self._events = self._mp.Queue()
         self._warm = warm
         self.limits = limits or Limits()
         self.max_pending = max_pending
@@ -132,12 +174,18 @@ class JobRunner:
         self._jobs: dict[str, Job] = {}
         self._job_limits: dict[str, Limits] = {}
         self._pending: deque[tuple[Job, dict]] = deque()
-        self._workers = [_Worker(self._mp, self._events, warm) for _ in range(workers)]
+        self._workers = [_Worker(self._mp, warm) for _ in range(workers)]
         self._counter = itertools.count()
         self._nums: dict[str, int] = {}
         self._stop = threading.Event()
         self._pump = threading.Thread(target=self._run, name="anndl-jobs", daemon=True)
         self._pump.start()
+
+    def __enter__(self) -> JobRunner:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()
 
     def submit(self, target: str, params: dict, limits: Limits | None = None) -> str:
         with self._lock:
@@ -157,6 +205,17 @@ class JobRunner:
         with self._lock:
             return self._jobs.get(job_id)
 
+    def wait(self, job_id: str, timeout: float | None = None, poll_s: float = 0.05) -> Job:
+        """Block until the job has finished (or `timeout` seconds passed); return it (command line, tests)."""
+        end = None if timeout is None else time.time() + timeout
+        while True:
+            job = self.get(job_id)
+            if job is None:
+                raise KeyError(f"unknown job {job_id!r}")
+            if job.finished or (end is not None and time.time() > end):
+                return job
+            time.sleep(poll_s)
+
     def cancel(self, job_id: str) -> None:
         with self._lock:
             job = self._jobs.get(job_id)
@@ -170,6 +229,7 @@ class JobRunner:
             for w in self._workers:
                 if w.job is job:
                     w.cancel_flag.value = w.num
+                    w.cancel_at = time.time()
 
     def queue_length(self) -> int:
         with self._lock:
@@ -177,12 +237,15 @@ class JobRunner:
 
     def shutdown(self) -> None:
         self._stop.set()
+        self._pump.join(timeout=5)
         for w in self._workers:
-            w.inbox.put(None)
+            try:
+                w.inbox.put(None)
+            except (OSError, ValueError):
+                pass
         for w in self._workers:
             w.proc.join(timeout=5)
-            if w.proc.is_alive():
-                w.proc.kill()
+            w.discard()
         shutil.rmtree(self.root, ignore_errors=True)
 
     def _finish(self, job: Job, status: str, result: Any = None, error: str | None = None) -> None:
@@ -197,14 +260,27 @@ class JobRunner:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            try:
-                kind, job_id, payload = self._events.get(timeout=0.1)
+            with self._lock:
+                by_conn = {w.events: w for w in self._workers if not w.broken}
+            ready = wait_ready(list(by_conn), timeout=0.1) if by_conn else []
+            if not by_conn:
+                time.sleep(0.1)
+            for conn in ready:
+                worker = by_conn[conn]
+                try:
+                    kind, job_id, payload = conn.recv()
+                except (EOFError, OSError):
+                    worker.broken = True  # the process died; housekeeping replaces it
+                    continue
+                except Exception as exc:  # a message that cannot be unpickled here: fail that job only
+                    kind, job_id, payload = "failed", worker.job.id if worker.job else "", f"unreadable result: {exc}"
                 with self._lock:
                     self._on_event(kind, job_id, payload)
-            except queue.Empty:
-                pass
             with self._lock:
-                self._housekeep()
+                try:
+                    self._housekeep()
+                except Exception:  # never let one bad state stop the pump that serves every session
+                    traceback.print_exc()
 
     def _on_event(self, kind: str, job_id: str, payload: Any) -> None:
         job = self._jobs.get(job_id)
@@ -214,39 +290,50 @@ class JobRunner:
             job.status, job.started = "running", time.time()
         elif kind == "progress":
             job.latest = payload
-            if payload.get("kind") == "epoch":
+            if isinstance(payload, dict) and payload.get("kind") == "epoch":
                 job.epochs.append(payload)
         else:
             worker = next((w for w in self._workers if w.job is job), None)
             if worker:
-                worker.job = None
-            if kind == "done":
-                limit = self._job_limits[job.id].time_limit_s
-                over = job.started and time.time() - job.started > limit
-                status = "cancelled" if job.cancel_requested else "timeout" if over else "done"
-                self._finish(job, status, result=payload)
-            else:
+                worker.job, worker.cancel_at = None, None
+            if kind == "failed":
                 self._finish(job, "failed", error=payload)
+            elif job.cancel_requested:
+                self._finish(job, "cancelled", result=payload)
+            elif kind == "timeout":
+                limit = self._job_limits[job.id].time_limit_s
+                self._finish(job, "timeout", result=payload, error=f"The job reached its {limit:.0f} s time limit.")
+            else:
+                self._finish(job, "done", result=payload)
 
     def _housekeep(self) -> None:
         for i, w in enumerate(self._workers):
-            if not w.proc.is_alive():
+            if not w.alive():
                 if w.job is not None:
-                    self._finish(w.job, "failed", error="The training worker stopped unexpectedly (killed or out of "
-                                 "memory). Try again, perhaps with a smaller model or batch.")
-                self._workers[i] = w = _Worker(self._mp, self._events, self._warm)
-            elif w.job is not None and w.job.started:
+                    if w.job.cancel_requested:
+                        self._finish(w.job, "cancelled", error="Stopped by you.")
+                    else:
+                        self._finish(w.job, "failed", error=CRASHED)
+                w.discard()
+                self._workers[i] = w = _Worker(self._mp, self._warm)
+            elif w.job is not None:
                 limits = self._job_limits[w.job.id]
-                if time.time() - w.job.started > limits.time_limit_s + limits.grace_s:
+                now = time.time()
+                late = w.job.started and now - w.job.started > limits.time_limit_s + limits.grace_s
+                stuck = w.cancel_at is not None and now - w.cancel_at > limits.grace_s
+                if late or stuck:  # the job ignored the soft stop: kill the worker, keep the others going
                     job = w.job
-                    w.proc.kill()
-                    w.proc.join(timeout=5)
-                    self._finish(job, "timeout", error=f"The job ran past its {limits.time_limit_s:.0f} s limit "
-                                 "and was stopped.")
                     w.job = None
-            if w.job is None and self._pending and w.proc.is_alive():
+                    w.broken = True
+                    if stuck:
+                        self._finish(job, "cancelled", error="Stopped by you (the worker had to be restarted).")
+                    else:
+                        self._finish(job, "timeout", error=f"The job ran past its {limits.time_limit_s:.0f} s limit "
+                                     "and was stopped.")
+                    continue  # replaced on the next round
+            if w.job is None and self._pending and w.alive():
                 job, params = self._pending.popleft()
-                w.job, w.num = job, self._nums[job.id]
+                w.job, w.num, w.cancel_at = job, self._nums[job.id], None
                 workdir = os.path.join(self.root, job.id)
                 os.makedirs(workdir, exist_ok=True)
                 w.inbox.put((job.id, w.num, job.target, params, self._job_limits[job.id], workdir))

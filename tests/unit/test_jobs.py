@@ -1,0 +1,121 @@
+"""The job runner of DESIGN §4 / issue §3: progress, full queue, cancel, timeout, a killed worker."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from anndl.jobs import JobRunner, Limits, QueueFull, run_inline
+
+FX = "tests.jobs_fixtures"
+
+
+@pytest.fixture(scope="module")
+def runner():
+    """One worker without TensorFlow, at most two jobs waiting: shared by the tests of this file."""
+    with JobRunner(workers=1, max_pending=2, warm=(), limits=Limits(time_limit_s=60, grace_s=2)) as r:
+        yield r
+
+
+def wait_for(predicate, timeout=30.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_job_completes_and_reports_progress(runner):
+    job = runner.wait(runner.submit(f"{FX}:epochs", {"n": 4, "value": 7}), timeout=60)
+    assert job.status == "done", job.error
+    assert job.result == {"epochs_run": 4, "value": 7}
+    assert [e["epoch"] for e in job.epochs] == [1, 2, 3, 4]
+    assert job.latest["epoch"] == 4 and job.started and job.ended >= job.started
+    assert os.path.isdir(os.path.join(runner.root, job.id))  # the per-job workdir exists
+
+
+def test_epoch_cap_applies_whatever_the_page_asks(runner):
+    job = runner.wait(runner.submit(f"{FX}:epochs", {"n": 50}, Limits(max_epochs=3)), timeout=60)
+    assert job.status == "done" and job.result["epochs_run"] == 3
+
+
+def test_a_failing_job_reports_its_error_and_the_worker_lives_on(runner):
+    job = runner.wait(runner.submit(f"{FX}:failing", {}), timeout=60)
+    assert job.status == "failed"
+    assert job.error.startswith("ValueError: the learning rate must be positive")
+    bad = runner.wait(runner.submit(f"{FX}:unpicklable", {}), timeout=60)
+    assert bad.status == "failed" and bad.error  # an unpicklable result fails the job, not the runner
+    assert runner.wait(runner.submit(f"{FX}:epochs", {"n": 1}), timeout=60).status == "done"
+
+
+def test_full_queue_is_refused_with_a_clear_message(runner):
+    blocker = runner.submit(f"{FX}:epochs", {"n": 1000, "epoch_s": 0.05})
+    assert wait_for(lambda: runner.get(blocker).status == "running")
+    waiting = [runner.submit(f"{FX}:epochs", {"n": 1}) for _ in range(2)]
+    with pytest.raises(QueueFull, match="busy.*try again in a minute"):
+        runner.submit(f"{FX}:epochs", {"n": 1})
+    assert runner.queue_length() == 2
+    for job_id in waiting:  # a queued job is cancelled at once
+        runner.cancel(job_id)
+        assert runner.get(job_id).status == "cancelled"
+    runner.cancel(blocker)
+    assert runner.wait(blocker, timeout=30).status == "cancelled"
+    assert runner.queue_length() == 0
+
+
+def test_cancel_stops_a_job_within_one_epoch(runner):
+    job_id = runner.submit(f"{FX}:epochs", {"n": 1000, "epoch_s": 0.2})
+    assert wait_for(lambda: len(runner.get(job_id).epochs) >= 2)
+    seen = len(runner.get(job_id).epochs)
+    runner.cancel(job_id)
+    job = runner.wait(job_id, timeout=30)
+    assert job.status == "cancelled"
+    assert job.result["epochs_run"] <= seen + 1  # the epoch under way may finish, no more
+
+
+def test_timeout_ends_a_cooperative_job_and_keeps_its_result(runner):
+    job = runner.wait(runner.submit(f"{FX}:epochs", {"n": 1000, "epoch_s": 0.1}, Limits(time_limit_s=1.0)),
+                      timeout=30)
+    assert job.status == "timeout" and "time limit" in job.error
+    assert 1 <= job.result["epochs_run"] < 1000
+
+
+def test_timeout_kills_a_job_that_ignores_it_and_the_next_job_runs(runner):
+    t0 = time.time()
+    job = runner.wait(runner.submit(f"{FX}:stubborn", {}, Limits(time_limit_s=1.0, grace_s=1.0)), timeout=30)
+    assert job.status == "timeout" and "limit" in job.error
+    assert time.time() - t0 < 15
+    assert runner.wait(runner.submit(f"{FX}:epochs", {"n": 2}), timeout=60).status == "done"
+
+
+def test_sigkilled_worker_fails_the_job_and_the_next_job_still_runs(runner):
+    job_id = runner.submit(f"{FX}:stubborn", {})
+    assert wait_for(lambda: (runner.get(job_id).latest or {}).get("pid"))
+    os.kill(runner.get(job_id).latest["pid"], signal.SIGKILL)
+    job = runner.wait(job_id, timeout=30)
+    assert job.status == "failed" and "stopped unexpectedly" in job.error
+    nxt = runner.wait(runner.submit(f"{FX}:epochs", {"n": 2, "value": "after"}), timeout=60)
+    assert nxt.status == "done" and nxt.result["value"] == "after"
+
+
+def test_run_inline_reports_progress_in_process(tmp_path):
+    events = []
+    out = run_inline(f"{FX}:epochs", {"n": 3}, workdir=str(tmp_path), report=events.append)
+    assert out["epochs_run"] == 3 and [e["epoch"] for e in events] == [1, 2, 3]
+
+
+@pytest.mark.slow
+def test_cancel_stops_keras_training_through_the_progress_callback():
+    """The real path: anndl.train.fit in a worker that imported Keras; Stop ends it within one epoch."""
+    with JobRunner(workers=1, max_pending=1, warm=("keras",)) as r:
+        job_id = r.submit(f"{FX}:keras_fit", {"epochs": 200, "batch_s": 0.01})
+        assert wait_for(lambda: len(r.get(job_id).epochs) >= 2 or r.get(job_id).finished, timeout=120)
+        assert r.get(job_id).status == "running", r.get(job_id).error
+        seen = len(r.get(job_id).epochs)
+        r.cancel(job_id)
+        job = r.wait(job_id, timeout=60)
+        assert job.status == "cancelled", job.error
+        assert job.result["cancelled"] and job.result["epochs_run"] <= seen + 1
+        assert os.path.getsize(job.result["model"]) > 0
