@@ -59,7 +59,7 @@ def load(name: str, **kwargs) -> Dataset:
 
 
 def _load_modules() -> None:
-    from . import tabular, toy2d  # noqa: F401  (registration side effects)
+    from . import images, tabular, toy2d  # noqa: F401  (registration side effects)
 
 
 @dataclass
@@ -73,16 +73,25 @@ class Split:
     idx_test: np.ndarray  # positions of the test samples in the original dataset
 
 
-def split(ds: Dataset, test: float = 0.2, val: float = 0.2, seed: int = 0) -> Split:
-    """Hold-out split (stratified for classification), seeded; `val` is a fraction of what is left."""
+def _holdout(idx: np.ndarray, size: float, seed: int, labels: np.ndarray | None):
+    """Seeded train/test partition of `idx`, stratified by `labels` where every class can be split."""
     from sklearn.model_selection import train_test_split
 
+    try:
+        return train_test_split(idx, test_size=size, random_state=seed, stratify=labels)
+    except ValueError:  # a class too small for both sides (tiny uploads): fall back to a plain shuffle
+        if labels is None:
+            raise
+        return train_test_split(idx, test_size=size, random_state=seed)
+
+
+def split(ds: Dataset, test: float = 0.2, val: float = 0.2, seed: int = 0) -> Split:
+    """Hold-out split (stratified for classification where possible), seeded; `val` is a fraction of the rest."""
     idx = np.arange(len(ds.x))
     strat = ds.y if ds.task != "regression" else None
-    rest, te = train_test_split(idx, test_size=test, random_state=seed, stratify=strat)
-    strat_rest = ds.y[rest] if strat is not None else None
+    rest, te = _holdout(idx, test, seed, strat)
     if val > 0:
-        tr, va = train_test_split(rest, test_size=val, random_state=seed, stratify=strat_rest)
+        tr, va = _holdout(rest, val, seed, ds.y[rest] if strat is not None else None)
     else:
         tr, va = rest, rest[:0]
     return Split(ds.x[tr], ds.y[tr], ds.x[va], ds.y[va], ds.x[te], ds.y[te], te)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import posixpath
 import zipfile
@@ -25,6 +26,14 @@ class CsvLimits:
     min_rows: int = 10  # fewer rows cannot be split into train and test
 
 
+def _separator(text: str) -> str:
+    """Comma, semicolon or tab, whichever the first lines use (a one-column file has none: comma)."""
+    try:
+        return csv.Sniffer().sniff(text[:65536], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
 def read_csv_frame(data: bytes, limits: CsvLimits | None = None) -> pd.DataFrame:
     """Parse uploaded CSV bytes (comma, semicolon or tab) into a DataFrame within the limits."""
     limits = limits or CsvLimits()
@@ -37,7 +46,7 @@ def read_csv_frame(data: bytes, limits: CsvLimits | None = None) -> pd.DataFrame
     except UnicodeDecodeError:
         raise UploadError("The file is not UTF-8 text: save it as 'CSV UTF-8' and upload it again.") from None
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=None, engine="python", nrows=limits.max_rows + 1)
+        frame = pd.read_csv(io.StringIO(text), sep=_separator(text), nrows=limits.max_rows + 1)
     except Exception as exc:  # pandas says many different things; the user needs one
         raise UploadError(f"This is not a readable CSV table ({str(exc).splitlines()[0][:120]}).") from None
     if len(frame) > limits.max_rows:
@@ -57,7 +66,8 @@ def csv_to_dataset(frame: pd.DataFrame, target: str | None = None, task: str = "
     """Features and target from a table: numeric features, a class or numeric target, no missing values."""
     target = target if target is not None else frame.columns[-1]
     if target not in frame.columns:
-        raise UploadError(f"There is no column named {target!r}; the columns are: {', '.join(map(str, frame.columns))}.")
+        columns = ", ".join(map(str, frame.columns))
+        raise UploadError(f"There is no column named {target!r}; the columns are: {columns}.")
     features = frame.drop(columns=[target])
     bad = [str(c) for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
     if bad:
@@ -75,25 +85,35 @@ def csv_to_dataset(frame: pd.DataFrame, target: str | None = None, task: str = "
         raise UploadError("The features contain infinite values: replace them with finite numbers.")
     numeric_y = pd.api.types.is_numeric_dtype(y_raw)
     if task == "auto":
-        many = numeric_y and (y_raw.nunique() > 20 or not np.allclose(y_raw, np.round(y_raw)))
+        values = y_raw.to_numpy("float64") if numeric_y else None
+        many = numeric_y and (y_raw.nunique() > 20 or not np.allclose(values, np.round(values)))
         task = "regression" if many else "classification"
     if task == "regression":
         if not numeric_y:
             raise UploadError(f"The target {target!r} is not numeric, so it cannot be a regression target.")
         return Dataset(name, x, y_raw.to_numpy("float32"), "regression", list(map(str, features.columns)), None,
                        source="your upload")
-    classes = sorted(y_raw.astype(str).unique())
+    labels = y_raw if numeric_y else y_raw.astype(str)
+    values = sorted(labels.unique())  # numeric classes in numeric order (2 before 10)
+    classes = [_class_name(v) for v in values]
     if len(classes) < 2:
         raise UploadError(f"The target {target!r} has a single class ({classes[0]!r}); a classifier needs two or more.")
     if len(classes) > 50:
         raise UploadError(f"The target {target!r} has {len(classes)} classes; at most 50 are accepted.")
-    y = y_raw.astype(str).map({c: i for i, c in enumerate(classes)}).to_numpy("int64")
+    y = labels.map({v: i for i, v in enumerate(values)}).to_numpy("int64")
     counts = np.bincount(y)
     if counts.min() < 2:
         raise UploadError(f"Class {classes[int(counts.argmin())]!r} has a single row; every class needs at least two "
                           "to be split into train and test.")
     task = "binary" if len(classes) == 2 else "multiclass"
     return Dataset(name, x, y, task, list(map(str, features.columns)), classes, source="your upload")
+
+
+def _class_name(value) -> str:
+    """'3' for 3 and 3.0, the text itself for a text label."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
 
 
 @dataclass
@@ -114,7 +134,8 @@ def safe_zip_entries(data: bytes, limits: ZipLimits | None = None) -> list[tuple
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UploadError("This file is not a readable zip archive: create it again with 'Compress' / 'zip -r'.") from None
+        raise UploadError("This file is not a readable zip archive: create it again with 'Compress' or 'zip -r'."
+                          ) from None
     if len(infos) > limits.max_members:
         raise UploadError(f"The zip holds {len(infos)} files; at most {limits.max_members} are accepted.")
     total = 0
