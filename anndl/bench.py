@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import numbers
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -15,7 +17,9 @@ from .jobs import resolve
 
 # topic -> "module:function(quick: bool) -> BenchResult"
 TOPICS: dict[str, str] = {
-    "perceptron": "anndl.topics.ffnn:bench",
+    "perceptron": "anndl.topics.ffnn_bench:bench",
+    "timeseries": "anndl.topics.timeseries_bench:bench",
+    "transformer": "anndl.topics.transformer_bench:bench",
 }
 
 
@@ -62,8 +66,8 @@ def table(rows: list[dict]) -> str:
         return ""
     cols = list(dict.fromkeys(k for r in rows for k in r))
 
-    def cell(v):
-        return f"{v:.4g}" if isinstance(v, float) else str(v)
+    def cell(v):  # floats of any kind (Python, NumPy float32) with four significant digits
+        return f"{v:.4g}" if isinstance(v, numbers.Real) and not isinstance(v, numbers.Integral) else str(v)
 
     widths = {c: max(len(c), *(len(cell(r.get(c, ""))) for r in rows)) for c in cols}
     lines = ["  ".join(c.ljust(widths[c]) for c in cols), "  ".join("-" * widths[c] for c in cols)]
@@ -72,9 +76,14 @@ def table(rows: list[dict]) -> str:
 
 
 def run(topic: str, quick: bool = False) -> BenchResult:
+    """Run one registered topic; the harness, not the topic, says which device was used."""
     if topic not in TOPICS:
         raise SystemExit(f"unknown topic {topic!r}; known: {', '.join(TOPICS)}, all")
-    return resolve(TOPICS[topic])(quick=quick)
+    from .device import kind
+
+    result = resolve(TOPICS[topic])(quick=quick)
+    result.device = kind()
+    return result
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -82,11 +91,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("topic", help=f"one of {', '.join(TOPICS)}, or all")
     parser.add_argument("--quick", action="store_true", help="smaller run for smoke tests")
     args = parser.parse_args(argv)
+    if args.topic != "all" and args.topic not in TOPICS:
+        parser.error(f"unknown topic {args.topic!r}; known: {', '.join(TOPICS)}, all")
+    failed = []
     for topic in TOPICS if args.topic == "all" else [args.topic]:
-        result = run(topic, args.quick)
+        try:
+            result = run(topic, args.quick)
+        except Exception as exc:  # with `all`, one broken topic must not hide the others' figures
+            print(f"{topic}: FAILED {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            failed.append(topic)
+            continue
         print(f"\n== {topic}: {result.dataset} ({result.device}) ==")
         print(table(result.rows))
         print(result.json_line(), flush=True)
+    if failed:
+        raise SystemExit(f"failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

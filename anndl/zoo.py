@@ -11,6 +11,7 @@ import importlib
 import json
 import os
 import platform
+import sys
 import time
 from pathlib import Path
 
@@ -18,7 +19,14 @@ from pathlib import Path
 ARTIFACTS: dict[str, str] = {
     "ffnn_spiral": "anndl.topics.ffnn:zoo_spiral",
     "ffnn_iris": "anndl.topics.ffnn:zoo_iris",
+    "ts_co2": "anndl.topics.timeseries_bench:zoo_co2",
+    "ts_co2_ar": "anndl.topics.timeseries_bench:zoo_co2_ar",
+    "ts_basicmotions": "anndl.topics.timeseries_bench:zoo_basicmotions",
+    "transformer_en_it": "anndl.topics.transformer:zoo_transformer_en_it",
 }
+
+MAX_BYTES = 5 * 1024 * 1024  # an artifact ships in git: keep it small
+SIDECAR_KEYS = ("config", "data", "metrics")  # what a builder's info must say besides seed, versions, time
 
 MODELS_DIR = Path(os.environ.get("ANNDL_MODELS", Path(__file__).resolve().parent.parent / "models"))
 
@@ -57,8 +65,19 @@ def build(name: str, seed: int = 0, out_dir: Path | None = None) -> dict:
     info = {"name": name, "seed": seed, "train_s": round(time.perf_counter() - t0, 2), "device": kind(),
             "versions": versions(), "built": time.strftime("%Y-%m-%d %H:%M:%S"), **info}
     model.save(out_dir / f"{name}.keras")
-    (out_dir / f"{name}.json").write_text(json.dumps(info, indent=2, default=float) + "\n")
+    (out_dir / f"{name}.json").write_text(json.dumps(info, indent=2, default=_plain) + "\n")
     return info
+
+
+def _plain(value):
+    """JSON for NumPy scalars and arrays, tuples of dataclass configs and anything else printable."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(value)
+    return str(value)
 
 
 def path(name: str, models_dir: Path | None = None) -> Path:
@@ -97,9 +116,22 @@ def main(argv: list[str] | None = None) -> None:
         for name in ARTIFACTS:
             print(name, "built" if exists(name) else "missing")
         return
+    failed = []
     for name in ARTIFACTS if args.names == ["all"] else args.names:
-        meta = build(name, args.seed, args.out)
-        print(f"{name}: {meta['train_s']} s, metrics {json.dumps(meta.get('metrics', {}), default=float)}")
+        try:
+            meta = build(name, args.seed, args.out)
+        except Exception as exc:  # one broken artifact must not stop the others from building
+            print(f"{name}: FAILED {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            failed.append(name)
+            continue
+        size = path(name, args.out).stat().st_size
+        print(f"{name}: {meta['train_s']} s, {size / 1e6:.2f} MB, metrics "
+              f"{json.dumps(meta.get('metrics', {}), default=_plain)}", flush=True)
+        missing = [k for k in SIDECAR_KEYS if k not in meta]
+        if missing or size > MAX_BYTES:
+            print(f"{name}: WARNING sidecar lacks {missing} or file over {MAX_BYTES / 1e6:.0f} MB", file=sys.stderr)
+    if failed:
+        raise SystemExit(f"failed to build: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
