@@ -1,0 +1,132 @@
+"""Greedy decoding and beam search (course §26.4, §28.5) with the hypotheses kept at every step.
+
+The encoder runs once per sentence; each decoding step is one call of a compiled (tf.function) decoder
+over the fixed-length target buffer, whose causal mask makes the positions not yet written irrelevant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+START, END = 2, 3
+
+
+@dataclass
+class Hypothesis:
+    """A (partial) translation: target ids after [start], its total log-probability, finished or not."""
+
+    ids: list[int]
+    logp: float
+    finished: bool = False
+
+    def score(self, alpha: float = 0.0) -> float:
+        """Log-probability divided by length**alpha (alpha=0: plain log-probability)."""
+        return self.logp / (max(1, len(self.ids)) ** alpha)
+
+
+@dataclass
+class Decoded:
+    """The chosen translation and the beam after each step (for the page's step-by-step table)."""
+
+    text: str
+    ids: list[int]
+    logp: float
+    steps: list[list[Hypothesis]] = field(default_factory=list)
+    final: list[Hypothesis] = field(default_factory=list)  # all finished hypotheses, best first
+
+
+class Decoder:
+    """Compiled encode and step functions around a `Seq2SeqTransformer` and its vocabularies."""
+
+    def __init__(self, model, src_vocab, tgt_vocab):
+        import tensorflow as tf
+
+        self.model, self.src_vocab, self.tgt_vocab = model, src_vocab, tgt_vocab
+        self.src_len, self.tgt_len = model.cfg.src_len, model.cfg.tgt_len
+        ids = tf.TensorSpec([None, None], tf.int32)
+
+        @tf.function(input_signature=[ids], reduce_retracing=True)
+        def encode(src):
+            return model.encode(src, training=False)
+
+        @tf.function(input_signature=[tf.TensorSpec([None, None, model.cfg.embed_dim], tf.float32),
+                                      tf.TensorSpec([None, None], tf.bool), ids, tf.TensorSpec([], tf.int32)],
+                     reduce_retracing=True)
+        def step(enc, src_mask, tgt, t):  # (B, T) target buffer -> (B, V) log-probabilities at position t
+            logits = model.decode(tgt, enc, src_mask, training=False)[:, t, :]
+            return tf.nn.log_softmax(logits, axis=-1)
+
+        self._encode, self._step = encode, step
+
+    def source_ids(self, sentence: str) -> np.ndarray:
+        return self.src_vocab.encode(sentence, self.src_len)[None, :]
+
+    def _text(self, ids: list[int]) -> str:
+        return self.tgt_vocab.decode(ids)
+
+    def greedy(self, sentence: str) -> Decoded:
+        """Pick the most probable next token at each step until [end] (§26.4)."""
+        enc, mask = self._encode(self.source_ids(sentence))
+        buf = np.zeros((1, self.tgt_len), "int32")
+        buf[0, 0] = START
+        hyp, steps = Hypothesis([], 0.0), []
+        for t in range(self.tgt_len):
+            logp = self._step(enc, mask, buf, np.int32(t)).numpy()[0]
+            token = int(np.argmax(logp[1:]) + 1)  # never PAD
+            hyp = Hypothesis(hyp.ids + [token], hyp.logp + float(logp[token]), token == END)
+            steps.append([hyp])
+            if hyp.finished or t + 1 == self.tgt_len:
+                break
+            buf[0, t + 1] = token
+        return Decoded(self._text(hyp.ids), hyp.ids, hyp.logp, steps, [hyp])
+
+    def beam(self, sentence: str, width: int = 4, alpha: float = 0.0) -> Decoded:
+        """Keep the `width` best partial translations at each step (§28.5); finished ones stay in the beam."""
+        width = int(max(1, min(width, 16)))
+        enc, mask = self._encode(self.source_ids(sentence))
+        beam, steps = [Hypothesis([], 0.0)], []
+        for t in range(self.tgt_len):
+            alive = [h for h in beam if not h.finished]
+            if not alive:
+                break
+            buf = np.zeros((len(alive), self.tgt_len), "int32")
+            buf[:, 0] = START
+            for b, h in enumerate(alive):
+                buf[b, 1:t + 1] = h.ids[:t]
+            n = len(alive)
+            logp = self._step(np.repeat(enc.numpy(), n, 0), np.repeat(mask.numpy(), n, 0), buf, np.int32(t)).numpy()
+            logp[:, 0] = -np.inf  # never PAD
+            candidates = [h for h in beam if h.finished]
+            for b, h in enumerate(alive):
+                for token in np.argsort(-logp[b])[:width]:
+                    token = int(token)
+                    candidates.append(Hypothesis(h.ids + [token], h.logp + float(logp[b, token]), token == END))
+            beam = sorted(candidates, key=lambda h: -h.score(alpha))[:width]
+            steps.append(list(beam))
+        final = sorted(beam, key=lambda h: (not h.finished, -h.score(alpha)))
+        best = final[0]
+        return Decoded(self._text(best.ids), best.ids, best.logp, steps, final)
+
+    def translate(self, sentences: list[str], batch: int = 256) -> list[str]:
+        """Batched greedy translation of many sentences (benchmarks and test sets)."""
+        out = []
+        for i in range(0, len(sentences), batch):
+            part = sentences[i:i + batch]
+            src = np.stack([self.src_vocab.encode(s, self.src_len) for s in part])
+            enc, mask = self._encode(src)
+            buf = np.zeros((len(part), self.tgt_len), "int32")
+            buf[:, 0] = START
+            found = np.zeros((len(part), self.tgt_len), "int32")  # (B, T) token chosen at each step
+            done = np.zeros(len(part), bool)
+            for t in range(self.tgt_len):
+                logp = self._step(enc, mask, buf, np.int32(t)).numpy()
+                logp[:, 0] = -np.inf
+                found[:, t] = np.where(done, 0, np.argmax(logp, axis=-1))
+                done |= found[:, t] == END
+                if done.all() or t + 1 == self.tgt_len:
+                    break
+                buf[:, t + 1] = found[:, t]
+            out += [self._text(row) for row in found]
+        return out

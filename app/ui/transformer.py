@@ -1,0 +1,165 @@
+"""UI pieces of the Transformer translator page: translations, beams, attention maps, sandbox, data preparation."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app.ui.charts import heatmap, show
+from app.ui.downloads import chart_png, csv_download, png_download
+from app.ui.state import bound, classroom
+
+DEFAULT_SENTENCE = "The old men did not buy the new backpacks."
+
+
+@st.cache_resource(show_spinner="Loading the shipped translator…")
+def shipped():
+    """(model, Decoder, info) of models/transformer_en_it, once per server."""
+    from anndl.topics.transformer import load_translator
+
+    return load_translator()
+
+
+@st.cache_resource(show_spinner="Loading your trained translator…", max_entries=8)
+def trained(model_path: str, _result: dict):
+    from anndl.topics.transformer import decoder_from_result
+
+    return decoder_from_result(_result)
+
+
+def beam_frame(decoded, vocab) -> pd.DataFrame:
+    """One row per hypothesis kept at each step: step, rank, text so far, log-probability, finished."""
+    rows = []
+    for step, beam in enumerate(decoded.steps, start=1):
+        for rank, h in enumerate(beam, start=1):
+            words = [vocab.words[i] for i in h.ids]
+            rows.append({"step": step, "rank": rank, "hypothesis": " ".join(words), "log-prob": round(h.logp, 4),
+                         "finished": h.finished})
+    return pd.DataFrame(rows)
+
+
+def translations(decoder, sentence: str, width: int) -> None:
+    """Greedy and beam search side by side, with each step's hypotheses."""
+    greedy, beam = decoder.greedy(sentence), decoder.beam(sentence, width)
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Greedy decoding** — the most probable word at each step")
+        st.success(greedy.text or "(empty)", icon=":material/translate:")
+        st.caption(f"log-probability {greedy.logp:.3f} · probability {np.exp(greedy.logp):.3f}")
+    with right:
+        st.markdown(f"**Beam search** — the {width} best partial translations kept at each step")
+        st.info(beam.text or "(empty)", icon=":material/translate:")
+        st.caption(f"log-probability {beam.logp:.3f} · probability {np.exp(beam.logp):.3f}")
+    frame = beam_frame(beam, decoder.tgt_vocab)
+    with st.expander(f"Beam search step by step ({len(beam.steps)} steps)", expanded=not classroom()):
+        st.dataframe(frame, hide_index=True, use_container_width=True, height=260)
+        csv_download(frame, "beam_steps.csv", "tr_beam_csv", label="Beam steps (CSV)")
+
+
+def preparation(decoder, sentence: str) -> None:
+    """§25.7: the sentence standardised, split into tokens and turned into padded ids."""
+    from anndl.data.translation import standardize
+
+    src = decoder.src_vocab.encode(sentence, decoder.src_len)
+    words = [decoder.src_vocab.words[i] for i in src]
+    st.markdown(f"Standardised: `{standardize(sentence)}` → {int((src != 0).sum())} tokens, padded to "
+                f"{decoder.src_len} (source) / {decoder.tgt_len} (target) with `[pad]` = 0; unknown words become "
+                f"`[unk]` = 1; the decoder starts from `[start]` = 2 and stops at `[end]` = 3.")
+    st.dataframe(pd.DataFrame({"token": words, "id": src}).T, use_container_width=True)
+
+
+def attention_maps(model, decoder, sentence: str) -> alt.Chart | None:
+    """Heatmaps of cross, encoder-self and masked decoder-self attention for the greedy translation."""
+    out = decoder.greedy(sentence)
+    src = decoder.source_ids(sentence)
+    n_src = max(1, int((src != 0).sum()))
+    tgt = np.zeros((1, decoder.tgt_len), "int32")
+    tgt[0, 0] = 2
+    ids = out.ids[: decoder.tgt_len - 1]
+    tgt[0, 1:len(ids) + 1] = ids
+    att = model.attention(src, tgt)
+    src_words = [decoder.src_vocab.words[i] for i in src[0, :n_src]]
+    in_words = ["[start]"] + [decoder.tgt_vocab.words[i] for i in ids]  # decoder inputs
+    out_words = [decoder.tgt_vocab.words[i] for i in out.ids]  # what each position predicted
+    n_t = min(len(out_words), decoder.tgt_len)
+    kinds = {"cross-attention (target × source)": "cross", "encoder self-attention": "encoder",
+             "masked decoder self-attention": "decoder_self"}
+    c1, c2, c3 = st.columns(3)
+    kind = kinds[bound(c1.selectbox, "Attention", "tr_att", list(kinds)[0], options=list(kinds))]
+    layers = len(att[kind])
+    layer = bound(c2.selectbox, "Layer", "tr_layer", 1, options=list(range(1, layers + 1))) - 1
+    heads = att[kind][0].shape[1]
+    head = bound(c3.selectbox, "Head", "tr_head", "mean", options=["mean"] + [str(h) for h in range(1, heads + 1)])
+    a = att[kind][layer][0]
+    a = a.mean(0) if head == "mean" else a[int(head) - 1]
+    if kind == "cross":
+        values, xs, ys, xt, yt = a[:n_t, :n_src], src_words, out_words[:n_t], "source token", "predicted token"
+    elif kind == "encoder":
+        values, xs, ys, xt, yt = a[:n_src, :n_src], src_words, src_words, "attended source token", "source token"
+    else:
+        values, xs, ys, xt, yt = a[:n_t, :n_t], in_words[:n_t], in_words[:n_t], "attended target input", "target input"
+    chart = heatmap(values, xs, ys, xt, yt, scheme="blues" if classroom() else "viridis", size=34)
+    show(chart)
+    st.caption("Each row sums to 1: how much that position reads from each column. Masked self-attention is "
+               "lower-triangular, because a word may not look at the words after it.")
+    return chart
+
+
+def positional(model) -> None:
+    """The positional-encoding matrix (position × dimension) added to the token embeddings (§27.9)."""
+    p = model.positional_matrix("src")
+    frame = pd.DataFrame([{"position": i, "dimension": j, "value": float(p[i, j])}
+                          for i in range(p.shape[0]) for j in range(p.shape[1])])
+    chart = alt.Chart(frame).mark_rect().encode(
+        x=alt.X("dimension:O", axis=alt.Axis(labels=False, ticks=False)), y="position:O",
+        color=alt.Color("value:Q", scale=alt.Scale(scheme="redblue", domainMid=0)),
+        tooltip=["position", "dimension", alt.Tooltip("value:Q", format=".3f")]).properties(height=220)
+    show(chart)
+    kind = model.cfg.positional
+    st.caption(f"{kind.capitalize()} positional encoding, {p.shape[0]} positions × {p.shape[1]} dimensions"
+               + (": sin on the first half, cos on the second, wavelengths growing geometrically."
+                  if kind == "sinusoidal" else ": one learned vector per position."))
+
+
+def neighbours(model, decoder) -> None:
+    """Nearest words in the target embedding space (cosine similarity)."""
+    from anndl.nets.transformer import nearest_words
+
+    words = decoder.tgt_vocab.words
+    choices = words[4:]
+    word = bound(st.selectbox, "Italian word", "tr_word", "mela" if "mela" in choices else choices[0],
+                 options=choices)
+    near = nearest_words(model.token_embeddings("tgt"), words, word, k=8)
+    st.dataframe(pd.DataFrame(near, columns=["word", "cosine similarity"]), hide_index=True)
+
+
+SANDBOX_KEYS = pd.DataFrame({"key": ["k1", "k2", "k3", "k4"], "x": [1.0, 0.0, -1.0, 2.0], "y": [0.0, 1.0, 0.5, 2.0]})
+
+
+def sandbox() -> None:
+    """§27.2–§27.3: a query against four keys, and the weights each score function gives them."""
+    from anndl.attention import SCORES, attention_weights
+
+    c1, c2 = st.columns([1, 2])
+    with c1:
+        qx = bound(st.slider, "query x", "tr_qx", 1.0, min_value=-3.0, max_value=3.0, step=0.1)
+        qy = bound(st.slider, "query y", "tr_qy", 0.5, min_value=-3.0, max_value=3.0, step=0.1)
+        keys = SANDBOX_KEYS if classroom() else st.data_editor(SANDBOX_KEYS, key="tr_keys", hide_index=True,
+                                                               disabled=["key"])
+    k = keys[["x", "y"]].to_numpy("float64")
+    if not np.isfinite(k).all():
+        st.error("Every key needs a number in both x and y.")
+        return
+    rows = [{"score": s, "key": name, "weight": float(w)} for s in SCORES
+            for name, w in zip(keys["key"], attention_weights(np.array([qx, qy]), k, s, seed=0))]
+    chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        x=alt.X("key:N", title=None), y=alt.Y("weight:Q", scale=alt.Scale(domain=[0, 1])), color="key:N",
+        column=alt.Column("score:N", title=None, sort=list(SCORES)), tooltip=["score", "key", "weight"]
+    ).properties(width=120, height=180)
+    with c2:
+        show(chart)
+        st.caption("dot: qᵀk · scaled dot: qᵀk/√d (the Transformer's) · bilinear: qᵀWk · MLP: vᵀtanh(W₁q+W₂k) "
+                   "(Bahdanau). W, W₁, W₂, v are fixed random matrices here; in a network they are learned.")
+    png_download(chart_png(chart), "attention_sandbox.png", "tr_sandbox_png")

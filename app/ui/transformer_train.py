@@ -1,0 +1,100 @@
+"""Training and data parts of the Transformer translator page: knobs, job, results, TSV upload, corpus preview."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app.ui.downloads import csv_download, model_download
+from app.ui.state import bound, classroom, seed
+from app.ui.training import training_panel
+
+TARGET = "anndl.topics.transformer:train_job"
+
+
+def knobs() -> dict:
+    """The lecture's knobs (§28.3–§28.4), bound to the URL; classroom mode keeps only the main ones."""
+    c1, c2, c3 = st.columns(3)
+    p = {"seed": seed()}
+    p["epochs"] = bound(c1.slider, "Epochs", "tr_epochs", 3, min_value=1, max_value=20)
+    p["n"] = bound(c1.select_slider, "Generated pairs", "tr_n", 12_000, options=[2_000, 6_000, 12_000, 24_000])
+    p["positional"] = bound(c2.radio, "Positional encoding", "tr_pos", "sinusoidal", options=["sinusoidal", "learned"],
+                            horizontal=True)
+    p["embed_dim"] = bound(c2.select_slider, "Embedding size d", "tr_d", 64, options=[32, 64, 128, 256])
+    if classroom():
+        return {**p, "ff_dim": 2 * p["embed_dim"], "heads": 4, "enc_layers": 2, "dec_layers": 2, "dropout": 0.1,
+                "lr": 1e-3, "batch_size": 64}
+    p["heads"] = bound(c3.select_slider, "Heads", "tr_heads", 4, options=[1, 2, 4, 8])
+    p["ff_dim"] = bound(c3.select_slider, "Feed-forward size", "tr_ff", 128, options=[64, 128, 256, 512])
+    p["enc_layers"] = bound(c1.slider, "Encoder blocks", "tr_enc", 2, min_value=1, max_value=4)
+    p["dec_layers"] = bound(c2.slider, "Decoder blocks", "tr_dec", 2, min_value=1, max_value=4)
+    p["dropout"] = bound(c3.select_slider, "Dropout", "tr_drop", 0.1, options=[0.0, 0.1, 0.2, 0.3])
+    p["lr"] = bound(c3.select_slider, "Learning rate", "tr_lr", 0.001, options=[0.0003, 0.001, 0.003])
+    p["batch_size"] = bound(c1.select_slider, "Batch size", "tr_bs", 64, options=[32, 64, 128])
+    return p
+
+
+def train_section(params: dict, pairs: list | None):
+    """Train as a job on the grammar corpus or on the uploaded pairs; returns the finished job (or None)."""
+    if params["embed_dim"] % params["heads"]:
+        st.error(f"The embedding size ({params['embed_dim']}) must be a multiple of the number of heads "
+                 f"({params['heads']}): each head gets d / heads dimensions.")
+        return None
+    use_upload = pairs is not None and st.toggle(f"Train on your {len(pairs):,} uploaded pairs", key="tr_use_upload")
+    job_params = {**params, "pairs": pairs if use_upload else None}
+    st.caption("Loss and accuracy ignore padding; 5% of the training pairs are held out as validation. "
+               + ("Your pairs get a random 10% test split." if use_upload else
+                  "Test pairs (random and systematic) are never trained on."))
+    job = training_panel("tr", TARGET, job_params)
+    if job is None or not job.result:
+        return None
+    res = job.result
+    st.markdown(f"**Trained on** {res['source']} · {res['summary']['epochs_run']} epochs in "
+                f"{res['summary']['train_s']:.0f} s")
+    rows = [{"test split": k, **{m: round(v, 4) if isinstance(v, float) else v for m, v in d.items()}}
+            for k, d in res["metrics"].items()]
+    frame = pd.DataFrame(rows)
+    st.dataframe(frame, hide_index=True)
+    c1, c2 = st.columns(2)
+    with c1:
+        model_download(res["model_path"], "transformer_translator.keras", "tr_model_dl")
+    with c2:
+        csv_download(frame, "translator_metrics.csv", "tr_metrics_dl")
+    return job
+
+
+def upload_section(max_mb: int = 5):
+    """The Anki/Tatoeba TSV uploader; returns the pairs or None (one clear sentence on a bad file)."""
+    from anndl.data.translation import TsvLimits, read_tsv_pairs
+    from anndl.data.uploads import UploadError
+
+    file = st.file_uploader("Sentence pairs (TSV: English<TAB>Italian per line, e.g. ita.txt from manythings.org)",
+                            type=["tsv", "txt"], key="tr_upload")
+    if file is None:
+        return None
+    try:
+        pairs = read_tsv_pairs(file.getvalue(), TsvLimits(max_bytes=max_mb * 1024 * 1024))
+    except UploadError as err:
+        st.error(str(err), icon=":material/error:")
+        return None
+    st.success(f"{len(pairs):,} sentence pairs read. Switch 'Train on your uploaded pairs' on in the Train tab.")
+    st.dataframe(pd.DataFrame(pairs[:8], columns=["English", "Italian"]), hide_index=True)
+    return pairs
+
+
+def corpus_preview(info: dict) -> None:
+    """The generated corpus: a sample, the held-out combinations, vocabulary sizes and lengths."""
+    from anndl.data.translation import HELD_OUT_ADJ_NOUN, HELD_OUT_SUBJ_VERB, grammar_corpus
+
+    corpus = grammar_corpus(int(info.get("params", {}).get("n", 24_000)), int(info.get("seed", 0)))
+    st.markdown(f"**{corpus.source}**: {len(corpus.train):,} training pairs, {len(corpus.test_random):,} random "
+                f"test pairs, {len(corpus.test_systematic):,} systematic test pairs. Italian agreement of article, "
+                "noun and adjective; present and past (passato prossimo); negation.")
+    st.dataframe(pd.DataFrame([corpus.pairs[i] for i in corpus.train[:: max(1, len(corpus.train) // 10)][:10]],
+                              columns=["English", "Italian"]), hide_index=True)
+    st.markdown("**Never seen together in training** (the systematic split): "
+                + ", ".join(f"*{a} {n}*" for a, n in HELD_OUT_ADJ_NOUN) + "; "
+                + ", ".join(f"*{s} + {v}*" for s, v in HELD_OUT_SUBJ_VERB) + ".")
+    st.caption(f"Vocabularies: {len(info['src_words'])} English and {len(info['tgt_words'])} Italian tokens "
+               f"(including [pad], [unk], [start], [end]); sequence length {info['src_len']} (source), "
+               f"{info['tgt_len']} (target).")

@@ -1,0 +1,82 @@
+"""Transformer translator page (course §25–§28): translate, look inside the attention, train your own."""
+
+import streamlit as st
+
+from anndl.data.translation import tokens
+from anndl.topics.transformer import keras_code
+from app.ui import transformer as ui
+from app.ui import transformer_train as tt
+from app.ui.code import keras_code as code_expander
+from app.ui.downloads import chart_png, model_download, png_download
+from app.ui.state import bound, classroom
+
+st.title("Transformer translator")
+st.markdown(
+    "A Transformer translates English into Italian with **attention** instead of recurrence: the encoder lets every "
+    "word look at every other word, the decoder writes the translation one word at a time, looking back at what it "
+    "wrote (masked self-attention) and across at the English sentence (cross-attention). Positions enter only "
+    "through the **positional encoding** added to each word vector.")
+st.caption("Course §25 sequence-to-sequence models · §26 attention and beam search · §27 self-attention, positional "
+           "encoding · §28 the Transformer")
+
+try:
+    model, decoder, info = ui.shipped()
+except FileNotFoundError as err:
+    st.error(f"The shipped translator is missing ({err}).")
+    st.stop()
+
+tabs = st.tabs(["Translate", "Look inside", "Attention sandbox", "Train", "Your data"])
+with tabs[4]:
+    pairs = tt.upload_section()
+    st.divider()
+    tt.corpus_preview(info)
+with tabs[3]:
+    params = tt.knobs()
+    job = tt.train_section(params, pairs)
+    if job is not None and st.toggle("Translate with the model I trained", key="tr_use_mine", value=True):
+        model, decoder = ui.trained(job.result["model_path"], job.result)
+
+with tabs[0]:
+    mine = model is not ui.shipped()[0]
+    st.caption(f"Model in use: **{'the one you trained' if mine else 'shipped translator'}** — "
+               + ("see the Train tab." if mine else f"{info['data']}; exact match on unseen sentences "
+                  f"{info['metrics']['random_exact_match']:.3f} (random split), "
+                  f"{info['metrics']['systematic_exact_match']:.3f} (unseen word combinations)."))
+    c1, c2 = st.columns([4, 1])
+    sentence = bound(c1.text_input, "English sentence", "tr_text", ui.DEFAULT_SENTENCE, max_chars=300)
+    width = bound(c2.slider, "Beam width", "tr_beam", 4, min_value=1, max_value=8)
+    unknown = sorted({w for w in tokens(sentence) if w not in decoder.src_vocab.index})
+    if not tokens(sentence):
+        st.warning("Type an English sentence to translate, e.g. “She did not eat the red apples.”")
+        sentence = ui.DEFAULT_SENTENCE  # the other tabs keep showing the example
+    else:
+        if unknown:
+            st.warning(f"Not in the model's vocabulary, read as [unk]: {', '.join(unknown)}. The model knows only "
+                       "the words of its training corpus (see 'Your data').")
+        ui.translations(decoder, sentence, width)
+        with st.expander("Preparation (§25.7): standardisation, tokens, ids", expanded=not classroom()):
+            ui.preparation(decoder, sentence)
+
+with tabs[1]:
+    st.markdown("**Attention weights** of the greedy translation of your sentence, per layer and head.")
+    chart = ui.attention_maps(model, decoder, sentence)
+    png_download(chart_png(chart), "attention.png", "tr_att_png", label="Heatmap (PNG)")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Positional encoding** (§27.9)")
+        ui.positional(model)
+    with right:
+        st.markdown("**Nearest words** in the embedding space")
+        ui.neighbours(model, decoder)
+
+with tabs[2]:
+    st.markdown("**Attention from scratch** (§27.2–§27.3): a query vector scores each key, a softmax turns the "
+                "scores into weights. Move the query and edit the keys.")
+    ui.sandbox()
+
+st.divider()
+if not classroom():
+    from anndl import zoo
+
+    model_download(zoo.path("transformer_en_it"), "transformer_en_it.keras", "tr_shipped_dl")
+code_expander(keras_code(params), "transformer_translator.py")
