@@ -1,0 +1,297 @@
+"""Time series of the course (§24): offline series and activities, windows and telescopes, upload checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .uploads import UploadError
+
+ACTIVITY_COLUMNS = ["user_id", "activity", "timestamp"]  # the course's format; sensor columns follow
+
+
+@dataclass
+class Series:
+    """A (multivariate) series in time order, its target columns and what the page says about it."""
+
+    name: str
+    frame: pd.DataFrame  # numeric columns only, rows in time order
+    targets: list[str]  # the columns to forecast
+    season: int = 0  # seasonal period in steps for the seasonal-naive baseline; 0 = no season
+    time: pd.Index | None = None  # timestamps of the rows (None: step numbers)
+    source: str = ""
+    fixes: list[str] = field(default_factory=list)  # every automatic repair, shown on the page
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.frame.to_numpy("float32")  # (n, channels)
+
+    @property
+    def target_idx(self) -> list[int]:
+        return [list(self.frame.columns).index(t) for t in self.targets]
+
+
+def _fill(frame: pd.DataFrame, fixes: list[str]) -> pd.DataFrame:
+    missing = int(frame.isna().sum().sum())
+    if missing:
+        frame = frame.interpolate(limit_direction="both")
+        fixes.append(f"{missing} missing value(s) were filled by linear interpolation between their neighbours.")
+    return frame
+
+
+def co2() -> Series:
+    """Weekly CO₂ at Mauna Loa, 1958–2001 (statsmodels): trend plus a yearly season of 52 weeks."""
+    import statsmodels.api as sm
+
+    data = sm.datasets.co2.load_pandas().data
+    fixes: list[str] = []
+    frame = _fill(data[["co2"]].reset_index(drop=True), fixes)
+    return Series("co2", frame, ["co2"], 52, pd.Index(data.index), "statsmodels co2 (bundled)", fixes)
+
+
+def sunspots() -> Series:
+    """Yearly sunspot activity 1700–2008 (statsmodels): an irregular cycle of about 11 years."""
+    import statsmodels.api as sm
+
+    data = sm.datasets.sunspots.load_pandas().data
+    frame = data[["SUNACTIVITY"]].rename(columns={"SUNACTIVITY": "sunspots"})
+    return Series("sunspots", frame, ["sunspots"], 11, pd.Index(data["YEAR"].astype(int)),
+                  "statsmodels sunspots (bundled)")
+
+
+def nile() -> Series:
+    """Yearly flow of the Nile at Aswan 1871–1970 (statsmodels): a level shift and no season."""
+    import statsmodels.api as sm
+
+    data = sm.datasets.nile.load_pandas().data
+    return Series("nile", data[["volume"]].astype("float32"), ["volume"], 0, pd.Index(data["year"].astype(int)),
+                  "statsmodels nile (bundled)")
+
+
+def airline() -> Series:
+    """Monthly airline passengers 1949–1960 (sktime): trend and a 12-month season that grows."""
+    from sktime.datasets import load_airline
+
+    data = load_airline()
+    frame = pd.DataFrame({"passengers": data.to_numpy("float32")})
+    return Series("airline", frame, ["passengers"], 12, pd.Index(data.index.to_timestamp()),
+                  "sktime airline (bundled)")
+
+
+SERIES = {"co2": co2, "sunspots": sunspots, "nile": nile, "airline": airline}
+
+
+def load_series(name: str) -> Series:
+    if name not in SERIES:
+        raise KeyError(f"Unknown series {name!r}; known: {', '.join(SERIES)}")
+    return SERIES[name]()
+
+
+def time_split(n: int, val: float = 0.15, test: float = 0.15) -> tuple[int, int]:
+    """Split points in time order (§24.4): rows [:a] train, [a:b] validation, [b:] test."""
+    b = int(round(n * (1 - test)))
+    a = int(round(n * (1 - test - val)))
+    return a, b
+
+
+def fit_scaler(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation per channel from the TRAINING part only (§4.7)."""
+    mean = train.mean(axis=0)
+    std = train.std(axis=0)
+    return mean.astype("float32"), np.where(std > 1e-8, std, 1.0).astype("float32")
+
+
+def build_sequences(values: np.ndarray, window: int, stride: int, telescope: int,
+                    target_idx: list[int] | None = None, pad: bool = False, first_target: int = 0,
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The course's build_sequences: windows of `window` steps every `stride`, each with the next `telescope`.
+
+    values (n, c) -> x (m, window, c), y (m, telescope, len(target_idx)), starts (m,) = first row of each window.
+    `pad=True` prepends zeros so the series length is a multiple of the window, as the course notebook does.
+    Only windows whose first target row is at or after `first_target` are kept (test windows may look back).
+    """
+    values = np.asarray(values, "float32")
+    if values.ndim == 1:
+        values = values[:, None]
+    target_idx = list(range(values.shape[1])) if target_idx is None else list(target_idx)
+    offset = 0
+    if pad and len(values) % window:
+        offset = window - len(values) % window
+        values = np.concatenate([np.zeros((offset, values.shape[1]), "float32"), values])
+    starts = np.arange(0, len(values) - window - telescope + 1, stride)
+    starts = starts[starts + window >= first_target + offset]
+    x = np.stack([values[s:s + window] for s in starts]) if len(starts) else np.zeros((0, window, values.shape[1]))
+    y = (np.stack([values[s + window:s + window + telescope, target_idx] for s in starts]) if len(starts)
+         else np.zeros((0, telescope, len(target_idx))))
+    return x.astype("float32"), y.astype("float32"), starts - offset
+
+
+def last_value(x: np.ndarray, telescope: int, target_idx: list[int]) -> np.ndarray:
+    """Naive forecast: the last value of the window repeated over the telescope. (m, telescope, k)"""
+    return np.repeat(x[:, -1:, target_idx], telescope, axis=1)
+
+
+def seasonal_naive(x: np.ndarray, telescope: int, target_idx: list[int], season: int) -> np.ndarray:
+    """Seasonal naive: the value one season before each target step (the last season repeated)."""
+    if season <= 0 or season > x.shape[1]:
+        return last_value(x, telescope, target_idx)
+    w = x.shape[1]
+    rows = [w - season + (h % season) for h in range(telescope)]
+    return x[:, rows][:, :, target_idx]
+
+
+def forecast_csv(frame: pd.DataFrame, targets: list[str], time_col: str | None = None, min_len: int = 60,
+                 name: str = "uploaded CSV") -> Series:
+    """Check and repair an uploaded forecasting table; each problem is one clear sentence or a shown fix."""
+    fixes: list[str] = []
+    if not targets:
+        raise UploadError("Choose at least one target column to forecast.")
+    missing = [t for t in targets if t not in frame.columns]
+    if missing:
+        names = ", ".join(map(str, frame.columns))
+        raise UploadError(f"There is no column named {missing[0]!r}; the columns are: {names}.")
+    time = None
+    if time_col:
+        if time_col in targets:
+            raise UploadError(f"The time column {time_col!r} cannot also be a target.")
+        raw = frame[time_col]
+        time = raw if pd.api.types.is_numeric_dtype(raw) else pd.to_datetime(raw, errors="coerce", format="mixed")
+        if time.isna().any():
+            raise UploadError(f"The time column {time_col!r} has {int(time.isna().sum())} empty or unreadable "
+                              "timestamp(s): use a format like 2024-01-31 or plain numbers.")
+        if not time.is_monotonic_increasing:
+            order = np.argsort(time.to_numpy(), kind="stable")
+            frame, time = frame.iloc[order].reset_index(drop=True), time.iloc[order].reset_index(drop=True)
+            fixes.append(f"The rows were not in time order: they were sorted by {time_col!r}.")
+        dup = time.duplicated(keep="last").to_numpy()
+        if dup.any():
+            frame, time = frame[~dup].reset_index(drop=True), time[~dup].reset_index(drop=True)
+            fixes.append(f"{int(dup.sum())} row(s) with a repeated timestamp were dropped (the last one is kept).")
+        frame = frame.drop(columns=[time_col])
+    numeric = frame.apply(pd.to_numeric, errors="coerce")
+    bad = [str(c) for c in targets if numeric[c].notna().sum() < frame[c].notna().sum()]
+    if bad:
+        raise UploadError(f"Target column(s) {', '.join(bad)} contain text, not numbers: clean them or choose "
+                          "other columns.")
+    dropped = [str(c) for c in frame.columns if c not in targets and numeric[c].notna().sum() < frame[c].notna().sum()]
+    if dropped:
+        fixes.append(f"Non-numeric column(s) {', '.join(dropped)} are not used as inputs.")
+    numeric = numeric.drop(columns=dropped)
+    for col in numeric.columns:
+        if numeric[col].isna().all():
+            raise UploadError(f"Column {col!r} has no numbers at all: remove it or choose another target.")
+    numeric = _fill(numeric, fixes)
+    if not np.isfinite(numeric.to_numpy("float64")).all():
+        raise UploadError("The table contains infinite values: replace them with finite numbers.")
+    if len(numeric) < min_len:
+        raise UploadError(f"The series has {len(numeric)} rows; at least {min_len} are needed to split it in time "
+                          "into train, validation and test windows.")
+    index = pd.Index(time) if time is not None else None
+    return Series(name, numeric.astype("float32"), list(targets), 0, index, "your upload", fixes)
+
+
+@dataclass
+class Activities:
+    """Recordings for activity classification (§24.1): one (steps, channels) array per recording."""
+
+    name: str
+    recordings: list[np.ndarray]  # each (steps, channels) float32
+    labels: np.ndarray  # (n,) int class per recording
+    users: np.ndarray  # (n,) user of each recording: the split is by user (§24.3.1)
+    class_names: list[str]
+    channels: list[str]
+    source: str = ""
+    fixes: list[str] = field(default_factory=list)
+    split: np.ndarray | None = None  # (n,) "train" | "test" when the data set ships a split
+
+
+def basic_motions() -> Activities:
+    """sktime BasicMotions: 80 ten-second recordings (accelerometer + gyroscope, 10 Hz) of four activities."""
+    from sktime.datasets import load_basic_motions
+
+    recs, labels, split = [], [], []
+    for part in ("train", "test"):
+        x, y = load_basic_motions(split=part, return_type="numpy3D")  # x (n, 6 channels, 100 steps)
+        recs += [r.T.astype("float32") for r in x]
+        labels += list(y)
+        split += [part] * len(y)
+    classes = sorted(set(labels))
+    y = np.array([classes.index(v) for v in labels])
+    channels = ["acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z"]
+    return Activities("basic_motions", recs, y, np.arange(len(y)), classes, channels, "sktime BasicMotions (bundled)",
+                      split=np.array(split))
+
+
+def activity_csv(frame: pd.DataFrame, name: str = "uploaded CSV") -> Activities:
+    """The course's format `user_id, activity, timestamp, x_axis, y_axis, z_axis` (more sensors allowed)."""
+    fixes: list[str] = []
+    frame = frame.rename(columns=lambda c: str(c).strip())
+    missing = [c for c in ACTIVITY_COLUMNS if c not in frame.columns]
+    if missing:
+        raise UploadError(f"Column(s) {', '.join(missing)} are missing: the format is user_id, activity, timestamp, "
+                          "then the sensor columns (e.g. x_axis, y_axis, z_axis).")
+    sensors = [c for c in frame.columns if c not in ACTIVITY_COLUMNS]
+    numeric = frame[sensors].apply(pd.to_numeric, errors="coerce")
+    bad = [c for c in sensors if numeric[c].notna().sum() < frame[c].notna().sum()]
+    if bad:
+        raise UploadError(f"Sensor column(s) {', '.join(bad[:5])} contain text, not numbers: clean or remove them.")
+    if not sensors:
+        raise UploadError("There are no sensor columns after user_id, activity, timestamp.")
+    rows = frame[ACTIVITY_COLUMNS].join(numeric)
+    empty = rows[ACTIVITY_COLUMNS].isna().any(axis=1) | rows[sensors].isna().any(axis=1)
+    if empty.any():
+        rows = rows[~empty]
+        fixes.append(f"{int(empty.sum())} row(s) with missing values were dropped.")
+    if not pd.api.types.is_numeric_dtype(rows["timestamp"]):
+        stamp = pd.to_datetime(rows["timestamp"], errors="coerce", format="mixed")
+        if stamp.isna().any():
+            raise UploadError("Some timestamps are neither numbers nor dates: use one format for the whole column.")
+        rows = rows.assign(timestamp=stamp)
+    before = len(rows)
+    rows = rows.drop_duplicates(subset=["user_id", "activity", "timestamp"], keep="last")
+    if len(rows) < before:
+        fixes.append(f"{before - len(rows)} row(s) with a repeated timestamp were dropped.")
+    sorted_rows = rows.sort_values(["user_id", "activity", "timestamp"], kind="stable")
+    if not sorted_rows.index.equals(rows.index):
+        fixes.append("Rows were sorted by user, activity and timestamp.")
+    classes = sorted(map(str, rows["activity"].unique()))
+    if len(classes) < 2:
+        raise UploadError("The table has a single activity; a classifier needs two or more.")
+    users = sorted(map(str, rows["user_id"].unique()))
+    if len(users) < 3:
+        raise UploadError(f"The table has {len(users)} user(s); at least 3 are needed to split by user into train, "
+                          "validation and test.")
+    recs, labels, owners = [], [], []
+    for (user, act), part in sorted_rows.groupby(["user_id", "activity"], sort=False):
+        recs.append(part[sensors].to_numpy("float32"))
+        labels.append(classes.index(str(act)))
+        owners.append(users.index(str(user)))
+    return Activities(name, recs, np.array(labels), np.array(owners), classes, sensors, "your upload", fixes)
+
+
+def user_split(users: np.ndarray, val: float = 0.2, test: float = 0.2, seed: int = 0) -> dict[str, np.ndarray]:
+    """Split recordings by user (§24.3.1): each user's recordings all go to one part."""
+    ids = np.unique(users)
+    order = np.random.default_rng(seed).permutation(ids)
+    n_test = max(1, int(round(len(ids) * test)))
+    n_val = max(1, int(round(len(ids) * val))) if len(ids) - n_test > 1 else 0
+    parts = {"test": order[:n_test], "val": order[n_test:n_test + n_val], "train": order[n_test + n_val:]}
+    return {k: np.flatnonzero(np.isin(users, v)) for k, v in parts.items()}
+
+
+def activity_windows(recordings: list[np.ndarray], labels: np.ndarray, window: int, stride: int,
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fixed windows with zero padding at the end and a stride (§24.3.2): x (m, window, c), y (m,), owner (m,)."""
+    xs, ys, owner = [], [], []
+    for i, (rec, label) in enumerate(zip(recordings, labels)):
+        pad = (-len(rec)) % window
+        rec = np.concatenate([rec, np.zeros((pad, rec.shape[1]), "float32")])
+        for s in range(0, len(rec) - window + 1, stride):
+            xs.append(rec[s:s + window])
+            ys.append(label)
+            owner.append(i)
+    channels = recordings[0].shape[1] if recordings else 0
+    x = np.stack(xs) if xs else np.zeros((0, window, channels), "float32")
+    return x.astype("float32"), np.array(ys, "int64"), np.array(owner, "int64")

@@ -1,0 +1,246 @@
+"""Time series (course §23–§24): forecasting with windows and telescopes, activity classification, RNN gradients."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from anndl.data import timeseries as ts
+from anndl.nets.timeseries import ClassifierConfig, ForecastConfig, build_classifier, build_forecaster
+
+
+@dataclass
+class ForecastData:
+    """Windows of one series, split in time order; validation and test windows may look back for input."""
+
+    x_train: np.ndarray  # (m, window, channels)
+    y_train: np.ndarray  # (m, telescope, targets)
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    start_test: np.ndarray  # first row of each test window
+    bounds: tuple[int, int]  # rows [:a] train, [a:b] validation, [b:] test
+    mean: np.ndarray  # training statistics per channel (§4.7)
+    std: np.ndarray
+
+
+def forecast_data(series: ts.Series, window: int, telescope: int, stride: int = 1, val: float = 0.15,
+                  test: float = 0.15) -> ForecastData:
+    """Split in time, then build windows: training windows lie wholly in the training rows."""
+    from anndl.data.uploads import UploadError
+
+    v = series.values
+    a, b = ts.time_split(len(v), val, test)
+    need = window + telescope
+    if a < need + 10 or b - a < telescope or len(v) - b < telescope:
+        raise UploadError(f"The series has {len(v)} rows: too short for a window of {window} and a telescope of "
+                          f"{telescope}; make them smaller (training needs at least {need + 10} rows).")
+    xtr, ytr, _ = ts.build_sequences(v[:a], window, stride, telescope, series.target_idx)
+    xva, yva, _ = ts.build_sequences(v[:b], window, 1, telescope, series.target_idx, first_target=a)
+    xte, yte, st = ts.build_sequences(v, window, 1, telescope, series.target_idx, first_target=b)
+    mean, std = ts.fit_scaler(v[:a])
+    return ForecastData(xtr, ytr, xva, yva, xte, yte, st, (a, b), mean, std)
+
+
+def autoregressive(model, x: np.ndarray, telescope: int) -> np.ndarray:
+    """§24.5: predict a short step, append it to the window, slide, repeat until the telescope is covered."""
+    step = model.output_shape[1]
+    window, out = np.array(x, "float32"), []
+    while sum(p.shape[1] for p in out) < telescope:
+        pred = model.predict(window, verbose=0, batch_size=512)  # (m, step, channels)
+        out.append(pred)
+        window = np.concatenate([window[:, step:], pred], axis=1)
+    return np.concatenate(out, axis=1)[:, :telescope]
+
+
+def horizon_mae(pred: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """MAE per horizon step (telescope,), averaged over windows and targets."""
+    return np.abs(pred - y).mean(axis=(0, 2))
+
+
+def evaluate_forecast(series: ts.Series, model=None, ar_model=None, window: int = 104, telescope: int = 52,
+                      val: float = 0.15, test: float = 0.15) -> dict:
+    """Test MAE per horizon step for the model, the autoregressive model and the naive baselines; forecasts."""
+    if model is not None:
+        window, telescope = model.input_shape[1], model.output_shape[1]
+    data = forecast_data(series, window, telescope, 1, val, test)
+    idx = series.target_idx
+    preds = {"last value": ts.last_value(data.x_test, telescope, idx),
+             "seasonal naive": ts.seasonal_naive(data.x_test, telescope, idx, series.season)}
+    if model is not None:
+        preds = {"direct": model.predict(data.x_test, verbose=0, batch_size=512), **preds}
+    ar_ok = ar_model is not None and ar_model.input_shape[1] == window and idx == list(range(series.values.shape[1]))
+    if ar_ok:
+        preds["autoregressive"] = autoregressive(ar_model, data.x_test, telescope)
+    if not series.season:
+        preds.pop("seasonal naive")
+    rows = [{"method": k, "step": h + 1, "mae": float(m)} for k, p in preds.items()
+            for h, m in enumerate(horizon_mae(p, data.y_test))]
+    ref = float(np.abs(preds.get("seasonal naive", preds["last value"]) - data.y_test).mean())
+    maes = {k: float(np.abs(p - data.y_test).mean()) for k, p in preds.items()}
+    summary = [{"method": k, "test MAE": m, "÷ naive": m / ref if ref else float("nan")} for k, m in maes.items()]
+    last = series.values[None, -window:]
+    future = {"direct": model.predict(last, verbose=0)[0]} if model is not None else {}
+    if ar_ok:
+        future["autoregressive"] = autoregressive(ar_model, last, telescope)[0]
+    tiles = np.arange(0, len(data.x_test), telescope)  # non-overlapping test windows, for the picture
+    return {"horizon": pd.DataFrame(rows), "summary": pd.DataFrame(summary), "bounds": data.bounds,
+            "window": window, "telescope": telescope, "future": future, "reference": ref,
+            "test_paths": {k: (data.start_test[tiles] + window, p[tiles]) for k, p in preds.items()}}
+
+
+def _config(params: dict, series: ts.Series, data: ForecastData, telescope: int) -> ForecastConfig:
+    return ForecastConfig(window=int(params.get("window", 104)), channels=series.values.shape[1], telescope=telescope,
+                          target_idx=series.target_idx, kind=params.get("kind", "lstm"),
+                          units=int(params.get("units", 64)), norm=params.get("norm", "relative"),
+                          mean=data.mean.tolist(), std=data.std.tolist(),
+                          learning_rate=float(params.get("learning_rate", 1e-3)), seed=int(params.get("seed", 0)))
+
+
+def series_from_params(params: dict) -> ts.Series:
+    """A catalogue series by name, or an uploaded one passed as a plain dict (picklable job parameters)."""
+    src = params.get("series", "co2")
+    if isinstance(src, str):
+        return ts.load_series(src)
+    frame = pd.DataFrame(np.asarray(src["values"], "float32"), columns=src["columns"])
+    return ts.Series(src.get("name", "uploaded CSV"), frame, list(src["targets"]), int(src.get("season", 0)),
+                     source="your upload")
+
+
+def _fit_forecaster(params, series, telescope, report, cancelled, max_epochs):
+    from anndl.train import FitConfig, fit
+
+    data = forecast_data(series, int(params.get("window", 104)), telescope, int(params.get("stride", 1)),
+                         float(params.get("val", 0.15)), float(params.get("test", 0.15)))
+    config = _config(params, series, data, telescope)
+    model = build_forecaster(config)
+    fit_cfg = FitConfig(epochs=int(params.get("epochs", 30)), batch_size=int(params.get("batch_size", 32)),
+                        early_stopping=int(params.get("patience", 8)))
+    summary = fit(model, data.x_train, data.y_train, fit_cfg, validation_data=(data.x_val, data.y_val),
+                  report=report, cancelled=cancelled, max_epochs=max_epochs)
+    return model, config, summary
+
+
+def forecast_job(params: dict, ctx) -> dict:
+    """Train the direct forecaster (and, with `ar_step` > 0, the autoregressive one); save both."""
+    series = series_from_params(params)
+    telescope = int(params.get("telescope", 52))
+    model, config, summary = _fit_forecaster(params, series, telescope, ctx.report, ctx.cancelled, ctx.max_epochs)
+    path = os.path.join(ctx.workdir, "model.keras")
+    model.save(path)
+    result = {"task": "forecast", "model_path": path, "config": config.to_dict(), "fit": summary, "ar_model_path": None}
+    step = int(params.get("ar_step", 0))
+    if 0 < step < telescope and not ctx.cancelled() and len(series.target_idx) == series.values.shape[1]:
+        def renamed(event):  # the AR run's curves appear as their own panels: ar_loss, ar_mae
+            ctx.report({**event, "logs": {(f"val_ar_{k[4:]}" if k.startswith("val_") else f"ar_{k}"): v
+                                          for k, v in event.get("logs", {}).items()}})
+
+        ar_model, ar_config, ar_summary = _fit_forecaster(params, series, step, renamed, ctx.cancelled, ctx.max_epochs)
+        result["ar_model_path"] = os.path.join(ctx.workdir, "model_ar.keras")
+        ar_model.save(result["ar_model_path"])
+        result["ar_fit"] = ar_summary
+    return result
+
+
+@dataclass
+class ActivityData:
+    x_train: np.ndarray  # (m, window, channels)
+    y_train: np.ndarray  # (m,)
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    users: dict  # part -> user ids, to show that no user is in two parts
+    mean: np.ndarray
+    std: np.ndarray
+
+
+def activity_data(acts: ts.Activities, window: int = 100, stride: int = 100, seed: int = 0) -> ActivityData:
+    """Split recordings by user (§24.3.1), or keep the shipped train/test split; then cut windows (§24.3.2)."""
+    if acts.split is not None:
+        train_rec = np.flatnonzero(acts.split == "train")
+        inner = ts.user_split(acts.users[train_rec], val=0.2, test=0.0, seed=seed)
+        parts = {"train": train_rec[inner["train"]], "val": train_rec[inner["test"]],
+                 "test": np.flatnonzero(acts.split == "test")}
+    else:
+        parts = ts.user_split(acts.users, 0.2, 0.2, seed)
+    out = {}
+    for part, rec in parts.items():
+        out[part] = ts.activity_windows([acts.recordings[i] for i in rec], acts.labels[rec], window, stride)[:2]
+    mean, std = ts.fit_scaler(out["train"][0].reshape(-1, out["train"][0].shape[-1]))
+    users = {part: sorted(set(acts.users[rec].tolist())) for part, rec in parts.items()}
+    return ActivityData(*out["train"], *out["val"], *out["test"], users, mean, std)
+
+
+def activities_from_params(params: dict) -> ts.Activities:
+    src = params.get("activities", "basic_motions")
+    if isinstance(src, str):
+        return ts.basic_motions()
+    return ts.Activities(src.get("name", "uploaded CSV"), [np.asarray(r, "float32") for r in src["recordings"]],
+                         np.asarray(src["labels"]), np.asarray(src["users"]), list(src["class_names"]),
+                         list(src["channels"]), "your upload")
+
+
+def classify_job(params: dict, ctx) -> dict:
+    """Train an activity classifier on windows, split by user; save it and report test metrics."""
+    from anndl.train import FitConfig, fit
+
+    acts = activities_from_params(params)
+    window, stride = int(params.get("window", 100)), int(params.get("stride", 100))
+    data = activity_data(acts, window, stride, int(params.get("seed", 0)))
+    config = ClassifierConfig(window=window, channels=data.x_train.shape[-1], n_classes=len(acts.class_names),
+                              kind=params.get("kind", "cnn"), units=int(params.get("units", 64)),
+                              mean=data.mean.tolist(), std=data.std.tolist(),
+                              learning_rate=float(params.get("learning_rate", 3e-3)), seed=int(params.get("seed", 0)))
+    model = build_classifier(config)
+    val = (data.x_val, data.y_val) if len(data.x_val) else None
+    summary = fit(model, data.x_train, data.y_train, FitConfig(epochs=int(params.get("epochs", 40)),
+                  batch_size=int(params.get("batch_size", 8)), monitor="val_accuracy" if val else "accuracy"),
+                  validation_data=val, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs)
+    path = os.path.join(ctx.workdir, "model.keras")
+    model.save(path)
+    return {"task": "classify", "model_path": path, "config": config.to_dict(), "fit": summary,
+            **evaluate_classifier(model, data, acts.class_names)}
+
+
+def evaluate_classifier(model, data: ActivityData, class_names: list[str]) -> dict:
+    """Test accuracy, confusion matrix and per-class precision / recall / F1 (§4.8) on the test users' windows."""
+    from anndl.metrics import accuracy, classification_report, confusion
+
+    pred = model.predict(data.x_test, verbose=0).argmax(1)
+    return {"class_names": class_names, "test_accuracy": accuracy(data.y_test, pred),
+            "confusion": confusion(data.y_test, pred, len(class_names)),
+            "report": classification_report(data.y_test, pred, class_names), "users": data.users}
+
+
+def train_job(params: dict, ctx) -> dict:
+    """The page's one job entry: forecasting or classification by `params["task"]`."""
+    return classify_job(params, ctx) if params.get("task") == "classify" else forecast_job(params, ctx)
+
+
+def vanishing_gradients(length: int = 60, units: int = 32, trials: int = 4, seed: int = 0) -> pd.DataFrame:
+    """§23.3–§23.5: ‖∂h_T/∂x_t‖ for a tanh RNN and an LSTM, by how many steps t lies before the end T."""
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    rows = []
+    open_gate = keras.layers.LSTM(units, bias_initializer=keras.initializers.Constant(
+        np.r_[np.zeros(units), 3 * np.ones(units), np.zeros(2 * units)]), unit_forget_bias=False)
+    cells = (("simple RNN (tanh)", keras.layers.SimpleRNN(units)), ("LSTM", keras.layers.LSTM(units)),
+             ("LSTM, forget gate open (bias 3)", open_gate))
+    for name, layer in cells:
+        norms = np.zeros(length)
+        for _ in range(trials):
+            x = tf.random.normal((1, length, 4))
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                total = tf.reduce_sum(layer(x))  # sum of the last hidden state h_T (1, units)
+            norms += np.linalg.norm(tape.gradient(total, x).numpy()[0], axis=-1) / trials
+        rows += [{"cell": name, "steps before the end": length - 1 - t, "gradient norm": float(n)}
+                 for t, n in enumerate(norms)]
+    return pd.DataFrame(rows)

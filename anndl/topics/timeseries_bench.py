@@ -1,0 +1,172 @@
+"""Shipped artifacts (ts_co2, ts_co2_ar, ts_basicmotions) and `python -m anndl.bench timeseries` (DESIGN §7)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from anndl.data import timeseries as ts
+from anndl.jobs import run_inline
+from anndl.topics.timeseries import activity_data, evaluate_forecast, forecast_data
+
+JOB = "anndl.topics.timeseries:train_job"
+CO2 = {"task": "forecast", "series": "co2", "window": 104, "telescope": 52, "stride": 1, "kind": "lstm",
+       "units": 64, "norm": "relative", "epochs": 30, "patience": 8, "batch_size": 32}
+CO2_AR = {**CO2, "telescope": 13}  # the autoregressive model predicts a quarter and feeds it back (§24.5)
+MOTIONS = {"task": "classify", "activities": "basic_motions", "window": 100, "stride": 100, "kind": "cnn",
+           "units": 64, "epochs": 40, "batch_size": 8, "learning_rate": 3e-3}
+TARGET_ACC = 0.975
+
+
+def _load(path: str):
+    import keras
+
+    return keras.saving.load_model(path, compile=False)
+
+
+def _forecast_artifact(params: dict, seed: int):
+    result = run_inline(JOB, {**params, "seed": seed})
+    model = _load(result["model_path"])
+    ev = evaluate_forecast(ts.co2(), model)
+    metrics = {row["method"]: round(row["test MAE"], 4) for row in ev["summary"].to_dict("records")}
+    return model, {"params": params, "config": result["config"], "data": "statsmodels co2, weekly, split 70/15/15",
+                   "metrics": metrics, "history": result["fit"]["history"], "epochs_run": result["fit"]["epochs_run"]}
+
+
+def zoo_co2(seed: int = 0):
+    """Direct LSTM forecaster of the next 52 weeks of co2 from 104, windows normalised by their last value."""
+    return _forecast_artifact(CO2, seed)
+
+
+def zoo_co2_ar(seed: int = 0):
+    """The same LSTM predicting 13 weeks, used autoregressively to reach 52 (§24.5)."""
+    return _forecast_artifact(CO2_AR, seed)
+
+
+def zoo_basicmotions(seed: int = 0):
+    """1-D CNN with global average pooling on BasicMotions recordings (§24.3.4)."""
+    result = run_inline(JOB, {**MOTIONS, "seed": seed})
+    return _load(result["model_path"]), {
+        "params": MOTIONS, "config": result["config"], "class_names": result["class_names"],
+        "data": "sktime BasicMotions, shipped train/test split, 20% of train recordings for validation",
+        "metrics": {"test_accuracy": result["test_accuracy"]}, "history": result["fit"]["history"]}
+
+
+class _TestAccuracy:
+    """Keras callback factory: test accuracy after each epoch and the training seconds to reach the target."""
+
+    def __new__(cls, x, y, target):
+        import keras
+
+        class Cb(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                self.train_s, self.hit, self.curve = 0.0, None, []
+
+            def on_epoch_begin(self, epoch, logs=None):
+                self.t0 = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                self.train_s += time.perf_counter() - self.t0  # the evaluation below is not training time
+                acc = float(np.mean(self.model.predict(x, verbose=0).argmax(1) == y))
+                self.curve.append(acc)
+                if acc >= target and self.hit is None:
+                    self.hit = (epoch + 1, self.train_s)
+
+        return Cb()
+
+
+def _plain_lstm_co2(data, units: int, epochs: int, batch: int):
+    """keras.io style: globally standardised values, LSTM, Dense, plain model.fit."""
+    import keras
+
+    mean, std = float(data.mean[0]), float(data.std[0])
+    model = keras.Sequential([keras.Input(data.x_train.shape[1:]), keras.layers.LSTM(units),
+                              keras.layers.Dense(data.y_train.shape[1]), keras.layers.Reshape(data.y_train.shape[1:])])
+    model.compile("adam", "mse")
+    t0 = time.perf_counter()
+    model.fit((data.x_train - mean) / std, (data.y_train - mean) / std, epochs=epochs, batch_size=batch, verbose=0,
+              validation_data=((data.x_val - mean) / std, (data.y_val - mean) / std))
+    train_s = time.perf_counter() - t0
+    pred = model.predict((data.x_test - mean) / std, verbose=0) * std + mean
+    return float(np.abs(pred - data.y_test).mean()), train_s
+
+
+def _plain_cnn(x, y, xte, yte, epochs, batch):
+    """keras.io 'Timeseries classification from scratch': 3 × (Conv1D 64, BN, ReLU), GAP, softmax."""
+    import keras
+
+    inp = keras.Input(x.shape[1:])
+    z = inp
+    for _ in range(3):
+        z = keras.layers.ReLU()(keras.layers.BatchNormalization()(keras.layers.Conv1D(64, 3, padding="same")(z)))
+    out = keras.layers.Dense(int(y.max()) + 1, activation="softmax")(keras.layers.GlobalAveragePooling1D()(z))
+    model = keras.Model(inp, out)
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    cb = _TestAccuracy(xte, yte, TARGET_ACC)
+    model.fit(x, y, epochs=epochs, batch_size=batch, verbose=0, callbacks=[cb])
+    return cb
+
+
+def bench(quick: bool = False):
+    import keras
+
+    from anndl.bench import Baseline, BenchResult
+    from anndl.device import kind
+    from anndl.nets.timeseries import ClassifierConfig, build_classifier
+    from anndl.train import set_seed
+
+    epochs = 3 if quick else CO2["epochs"]
+    set_seed(0)
+    result = run_inline(JOB, {**CO2, "epochs": epochs, "seed": 0})
+    ev = evaluate_forecast(ts.co2(), _load(result["model_path"]))
+    mae = {r["method"]: r["test MAE"] for r in ev["summary"].to_dict("records")}
+    data = forecast_data(ts.co2(), CO2["window"], CO2["telescope"])
+    set_seed(0)
+    plain_mae, plain_s = _plain_lstm_co2(data, CO2["units"], result["fit"]["epochs_run"], CO2["batch_size"])
+    ours_s = result["fit"]["train_s"]
+    sps = len(data.x_train) * result["fit"]["epochs_run"] / ours_s
+    sn = mae["seasonal naive"]
+
+    acts = ts.basic_motions()
+    md = activity_data(acts, MOTIONS["window"], MOTIONS["stride"], 0)
+    m_epochs = 5 if quick else MOTIONS["epochs"]
+    set_seed(0)
+    model = build_classifier(ClassifierConfig(channels=md.x_train.shape[-1], mean=md.mean.tolist(),
+                                              std=md.std.tolist()))
+    ours = _TestAccuracy(md.x_test, md.y_test, TARGET_ACC)
+    t0 = time.perf_counter()
+    model.fit(md.x_train, md.y_train, epochs=m_epochs, batch_size=MOTIONS["batch_size"], verbose=0, callbacks=[ours],
+              validation_data=(md.x_val, md.y_val))
+    ours_total = time.perf_counter() - t0
+    set_seed(0)
+    base = _plain_cnn(md.x_train, md.y_train, md.x_test, md.y_test, m_epochs, MOTIONS["batch_size"])
+    keras.backend.clear_session()
+
+    def hit(cb):
+        return f"epoch {cb.hit[0]}, {cb.hit[1]:.1f} s" if cb.hit else "not reached"
+
+    rows = [
+        {"task": "co2 52-week", "model": "LSTM, window-relative (default)", "test MAE": mae["direct"],
+         "÷ seasonal naive": mae["direct"] / sn, "train s": ours_s},
+        {"task": "co2 52-week", "model": "plain keras LSTM, global norm", "test MAE": plain_mae,
+         "÷ seasonal naive": plain_mae / sn, "train s": plain_s},
+        {"task": "co2 52-week", "model": "seasonal naive (52 weeks)", "test MAE": sn, "÷ seasonal naive": 1.0},
+        {"task": "co2 52-week", "model": "last value", "test MAE": mae["last value"],
+         "÷ seasonal naive": mae["last value"] / sn},
+        {"task": "BasicMotions", "model": "1-D CNN + GAP (default)", "test acc": ours.curve[-1],
+         f"to {TARGET_ACC}": hit(ours), "train s": ours_total},
+        {"task": "BasicMotions", "model": "plain keras.io 1-D CNN", "test acc": base.curve[-1],
+         f"to {TARGET_ACC}": hit(base), "train s": base.train_s},
+    ]
+    extra = {"seasonal_naive_mae": sn, "ratio_to_seasonal_naive": mae["direct"] / sn,
+             "plain_ratio_to_seasonal_naive": plain_mae / sn, "speed_ratio_vs_plain": plain_s / ours_s,
+             "co2_epochs": result["fit"]["epochs_run"],
+             "basicmotions": {"accuracy": ours.curve[-1], "baseline_accuracy": base.curve[-1],
+                              "time_to_target_s": ours.hit[1] if ours.hit else None,
+                              "baseline_time_to_target_s": base.hit[1] if base.hit else None,
+                              "epoch_to_target": ours.hit[0] if ours.hit else None,
+                              "baseline_epoch_to_target": base.hit[0] if base.hit else None, "train_s": ours_total}}
+    return BenchResult("timeseries", "statsmodels co2 (52-week telescope) + sktime BasicMotions", "co2 test MAE (ppm)",
+                       mae["direct"], ours_s, sps, Baseline("plain keras LSTM, global normalisation", plain_mae,
+                                                            plain_s), kind(), rows, extra)

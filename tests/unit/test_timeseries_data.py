@@ -1,0 +1,179 @@
+"""Time-series data: build_sequences on a hand-made series, splits, training-only statistics, CSV checks."""
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from anndl.data import timeseries as ts
+from anndl.data.uploads import UploadError, read_csv_frame
+
+
+def test_build_sequences_shapes_and_contents():
+    values = np.arange(10, dtype="float32")  # 0 1 2 ... 9
+    x, y, starts = ts.build_sequences(values, window=3, stride=2, telescope=2)
+    assert x.shape == (3, 3, 1) and y.shape == (3, 2, 1)
+    assert starts.tolist() == [0, 2, 4]
+    assert x[:, :, 0].tolist() == [[0, 1, 2], [2, 3, 4], [4, 5, 6]]
+    assert y[:, :, 0].tolist() == [[3, 4], [5, 6], [7, 8]]
+
+
+def test_build_sequences_includes_the_last_full_window():
+    x, y, _ = ts.build_sequences(np.arange(6.0), window=3, stride=1, telescope=3)
+    assert x[-1, :, 0].tolist() == [0, 1, 2] and y[-1, :, 0].tolist() == [3, 4, 5]
+
+
+def test_build_sequences_multivariate_targets_and_padding():
+    values = np.stack([np.arange(7.0), 100 + np.arange(7.0)], axis=1)  # (7, 2)
+    x, y, starts = ts.build_sequences(values, window=3, stride=3, telescope=1, target_idx=[1], pad=True)
+    # padded with 2 zero rows in front (7 -> 9 = 3 windows of 3), as the course notebook does
+    assert x.shape == (2, 3, 2) and y.shape == (2, 1, 1)
+    assert x[0, :, 0].tolist() == [0, 0, 0] and starts.tolist() == [-2, 1]
+    assert y[:, 0, 0].tolist() == [101, 104]
+
+
+def test_build_sequences_first_target_lets_test_windows_look_back():
+    x, y, starts = ts.build_sequences(np.arange(20.0), window=4, stride=1, telescope=2, first_target=15)
+    assert (starts + 4 >= 15).all() and y[0, 0, 0] == 15 and x[0, 0, 0] == 11
+
+
+def test_time_split_keeps_time_order():
+    a, b = ts.time_split(100, 0.15, 0.15)
+    assert (a, b) == (70, 85)
+
+
+def test_scaler_uses_training_rows_only():
+    from anndl.topics.timeseries import forecast_data
+
+    values = np.concatenate([np.zeros(140), 1000 + np.arange(60)])  # the future is far above the past
+    series = ts.Series("s", pd.DataFrame({"v": values}), ["v"])
+    data = forecast_data(series, window=10, telescope=5)
+    a, _ = data.bounds
+    assert data.mean[0] == pytest.approx(values[:a].mean()) and data.std[0] == 1.0  # constant train part
+    assert data.y_train.max() < 1000  # no training target comes from validation or test rows
+
+
+def test_naive_baselines():
+    x = np.arange(12.0).reshape(1, 12, 1)
+    assert ts.last_value(x, 3, [0])[0, :, 0].tolist() == [11, 11, 11]
+    assert ts.seasonal_naive(x, 6, [0], season=4)[0, :, 0].tolist() == [8, 9, 10, 11, 8, 9]
+
+
+def test_offline_series_and_basic_motions():
+    co2 = ts.co2()
+    assert len(co2.frame) == 2284 and not co2.frame.isna().any().any() and co2.fixes
+    assert ts.airline().season == 12 and len(ts.nile().frame) == 100 and len(ts.sunspots().frame) == 309
+    bm = ts.basic_motions()
+    assert len(bm.recordings) == 80 and bm.recordings[0].shape == (100, 6) and len(bm.class_names) == 4
+
+
+def test_user_split_has_no_user_in_two_parts():
+    users = np.repeat(np.arange(10), 7)
+    parts = ts.user_split(users, 0.2, 0.2, seed=3)
+    sets = {k: set(users[v]) for k, v in parts.items()}
+    assert not (sets["train"] & sets["val"]) and not (sets["train"] & sets["test"]) and not (sets["val"] & sets["test"])
+    assert sum(len(v) for v in parts.values()) == len(users)
+
+
+def test_activity_windows_zero_pad_and_stride():
+    rec = np.ones((5, 3), "float32")
+    x, y, owner = ts.activity_windows([rec], np.array([2]), window=4, stride=2)
+    assert x.shape == (3, 4, 3) and y.tolist() == [2, 2, 2] and owner.tolist() == [0, 0, 0]
+    assert x[-1, -3:].sum() == 0 and x[-1, 0].sum() == 3  # the last window ends in zero padding
+
+
+def _frame(text: str) -> pd.DataFrame:
+    return read_csv_frame(text.encode())
+
+
+def _series_csv(n=80, **cols):
+    data = {"t": pd.date_range("2020-01-01", periods=n, freq="D").astype(str), "y": np.sin(np.arange(n)),
+            **cols}
+    buf = io.StringIO()
+    pd.DataFrame(data).to_csv(buf, index=False)
+    return _frame(buf.getvalue())
+
+
+def test_forecast_csv_accepts_a_clean_table():
+    s = ts.forecast_csv(_series_csv(x2=np.arange(80.0)), ["y"], "t")
+    assert s.frame.shape == (80, 2) and s.targets == ["y"] and not s.fixes and len(s.time) == 80
+
+
+@pytest.mark.parametrize("case, fix", [
+    ("missing", "interpolation"), ("unsorted", "sorted"), ("duplicated", "repeated timestamp"),
+    ("text_input", "not used as inputs")])
+def test_forecast_csv_repairs_are_shown(case, fix):
+    frame = _series_csv(note=["a"] * 80) if case == "text_input" else _series_csv()
+    if case == "missing":
+        frame.loc[5, "y"] = np.nan
+    if case == "unsorted":
+        frame = frame.iloc[::-1].reset_index(drop=True)
+    if case == "duplicated":
+        frame = pd.concat([frame, frame.iloc[[3]]], ignore_index=True)
+    s = ts.forecast_csv(frame, ["y"], "t")
+    assert any(fix in f for f in s.fixes), s.fixes
+    assert s.time.is_monotonic_increasing and not s.time.duplicated().any()
+
+
+@pytest.mark.parametrize("case, message", [
+    ("short", "at least 60"), ("text_target", "contain text"), ("no_column", "no column named"),
+    ("bad_time", "unreadable timestamp"), ("no_target", "at least one target"), ("empty_col", "no numbers")])
+def test_forecast_csv_refuses_bad_tables(case, message):
+    frame, targets, time = _series_csv(), ["y"], "t"
+    if case == "short":
+        frame = frame.iloc[:30]
+    if case == "text_target":
+        frame["y"] = frame["y"].astype(str) + "x"
+    if case == "no_column":
+        targets = ["temperature"]
+    if case == "bad_time":
+        frame.loc[4, "t"] = "yesterday"
+    if case == "no_target":
+        targets = []
+    if case == "empty_col":
+        frame["y"] = np.nan
+    with pytest.raises(UploadError, match=message):
+        ts.forecast_csv(frame, targets, time)
+
+
+def _activity_frame(users=3, rows=40):
+    parts = []
+    for u in range(users):
+        for act in ("walking", "jogging"):
+            t = np.arange(rows)
+            parts.append(pd.DataFrame({"user_id": u, "activity": act, "timestamp": t, "x_axis": np.sin(t),
+                                       "y_axis": np.cos(t), "z_axis": t * 0.1}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_activity_csv_groups_recordings_by_user_and_activity():
+    acts = ts.activity_csv(_activity_frame())
+    assert len(acts.recordings) == 6 and acts.class_names == ["jogging", "walking"]
+    assert acts.channels == ["x_axis", "y_axis", "z_axis"] and sorted(set(acts.users.tolist())) == [0, 1, 2]
+
+
+@pytest.mark.parametrize("case, message", [
+    ("no_user", "user_id"), ("one_activity", "single activity"), ("two_users", "at least 3"),
+    ("text_sensor", "contain text"), ("bad_time", "neither numbers nor dates")])
+def test_activity_csv_refuses_bad_tables(case, message):
+    frame = _activity_frame(users=2 if case == "two_users" else 3)
+    if case == "no_user":
+        frame = frame.drop(columns=["user_id"])
+    if case == "one_activity":
+        frame["activity"] = "walking"
+    if case == "text_sensor":
+        frame["x_axis"] = frame["x_axis"].astype(str) + "g"
+    if case == "bad_time":
+        frame["timestamp"] = frame["timestamp"].astype(str)
+        frame.loc[0, "timestamp"] = "soon"
+    with pytest.raises(UploadError, match=message):
+        ts.activity_csv(frame)
+
+
+def test_activity_csv_shows_its_repairs():
+    frame = _activity_frame()
+    frame.loc[3, "x_axis"] = np.nan
+    frame = pd.concat([frame.iloc[::-1], frame.iloc[[10]]], ignore_index=True)
+    fixes = " ".join(ts.activity_csv(frame).fixes)
+    assert "missing values were dropped" in fixes and "sorted" in fixes and "repeated timestamp" in fixes

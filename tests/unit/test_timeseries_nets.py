@@ -1,0 +1,89 @@
+"""Forecasters and classifiers: shapes, normalisation inside the model, .keras round trip; tiny jobs; RNN gradients."""
+
+import numpy as np
+import pytest
+
+from anndl.jobs import run_inline
+from anndl.nets.timeseries import (
+    CLASSIFIERS,
+    FORECASTERS,
+    ClassifierConfig,
+    ForecastConfig,
+    build_classifier,
+    build_forecaster,
+)
+
+
+@pytest.mark.parametrize("kind", FORECASTERS)
+def test_forecaster_shapes_and_round_trip(kind, tmp_path):
+    import keras
+
+    cfg = ForecastConfig(window=16, channels=2, telescope=5, target_idx=[1], kind=kind, units=8,
+                         mean=[0.0, 10.0], std=[1.0, 2.0])
+    model = build_forecaster(cfg)
+    x = np.random.default_rng(0).normal(size=(3, 16, 2)).astype("float32")
+    out = model.predict(x, verbose=0)
+    assert out.shape == (3, 5, 1)
+    model.save(tmp_path / "m.keras")
+    again = keras.saving.load_model(tmp_path / "m.keras", compile=False)
+    np.testing.assert_allclose(again.predict(x, verbose=0), out, rtol=1e-5, atol=1e-5)
+
+
+def test_relative_norm_is_shift_invariant():
+    """Window-relative normalisation: shifting a window by c shifts its forecast by exactly c."""
+    model = build_forecaster(ForecastConfig(window=12, telescope=4, units=8, std=[2.0]))
+    x = np.random.default_rng(1).normal(size=(2, 12, 1)).astype("float32")
+    np.testing.assert_allclose(model.predict(x + 300.0, verbose=0), model.predict(x, verbose=0) + 300.0, atol=1e-3)
+
+
+def test_global_norm_uses_the_given_training_statistics():
+    from anndl.nets.timeseries import WindowNorm
+
+    z = WindowNorm("global", [10.0], [2.0])(np.full((1, 3, 1), 14.0, "float32"))
+    assert np.allclose(np.asarray(z), 2.0)
+
+
+@pytest.mark.parametrize("kind", CLASSIFIERS)
+def test_classifier_shapes(kind):
+    model = build_classifier(ClassifierConfig(window=20, channels=3, n_classes=5, kind=kind, units=8,
+                                              mean=[0.0] * 3, std=[1.0] * 3))
+    probs = model.predict(np.zeros((2, 20, 3), "float32"), verbose=0)
+    assert probs.shape == (2, 5) and np.allclose(probs.sum(1), 1, atol=1e-5)
+
+
+def test_forecast_job_direct_and_autoregressive(tmp_path):
+    import keras
+
+    from anndl.data import timeseries as ts
+    from anndl.topics.timeseries import evaluate_forecast
+
+    events = []
+    params = {"task": "forecast", "series": "airline", "window": 24, "telescope": 12, "ar_step": 4, "units": 8,
+              "epochs": 2, "kind": "gru"}
+    result = run_inline("anndl.topics.timeseries:train_job", params, workdir=str(tmp_path), report=events.append)
+    assert result["fit"]["epochs_run"] == 2 and result["ar_fit"]["epochs_run"] == 2
+    epochs = [e for e in events if e["kind"] == "epoch"]
+    assert "ar_loss" in epochs[-1]["logs"] and "val_ar_mae" in epochs[-1]["logs"]
+    model = keras.saving.load_model(result["model_path"])
+    ar = keras.saving.load_model(result["ar_model_path"])
+    assert ar.output_shape == (None, 4, 1)
+    ev = evaluate_forecast(ts.airline(), model, ar)
+    assert set(ev["horizon"].method) == {"direct", "autoregressive", "last value", "seasonal naive"}
+    assert len(ev["horizon"]) == 4 * 12 and ev["future"]["autoregressive"].shape == (12, 1)
+
+
+def test_classify_job_on_basic_motions(tmp_path):
+    params = {"task": "classify", "window": 50, "stride": 50, "units": 8, "epochs": 1}
+    result = run_inline("anndl.topics.timeseries:train_job", params, workdir=str(tmp_path))
+    assert result["confusion"].sum() == 80  # 40 test recordings, two windows each
+    assert not set(result["users"]["train"]) & set(result["users"]["val"])
+    assert result["report"][-1]["class"] == "weighted avg"
+
+
+def test_lstm_keeps_gradients_that_the_tanh_rnn_loses():
+    from anndl.topics.timeseries import vanishing_gradients
+
+    frame = vanishing_gradients(length=40, units=16, trials=2)
+    far = frame[frame["steps before the end"] == 39].set_index("cell")["gradient norm"]
+    near = frame[frame["steps before the end"] == 0].set_index("cell")["gradient norm"]
+    assert far["simple RNN (tanh)"] / near["simple RNN (tanh)"] < far["LSTM"] / near["LSTM"]
