@@ -1,0 +1,109 @@
+"""Data augmentation with Keras 3 layers (course §7.1): geometric and photometric changes, MixUp, CutMix,
+and test-time augmentation (§7.1.2). Images are float32 in [0, 1]; labels are one-hot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import keras
+import numpy as np
+
+
+@dataclass
+class AugmentConfig:
+    """Which random changes a training image gets; 0 / False turns one off."""
+
+    flip: bool = False  # mirror left-right: right for photos and clothes, wrong for digits (a mirrored 2 is not a 2)
+    translate: float = 0.0  # shift by up to this fraction of the size (0.1 ≈ 3 px on MNIST)
+    rotate: float = 0.0  # rotate by up to this fraction of a full turn (0.03 ≈ 11°)
+    zoom: float = 0.0  # zoom in or out by up to this fraction
+    brightness: float = 0.0  # add up to this fraction of the value range
+    contrast: float = 0.0  # scale the contrast by up to 1 ± this
+    mixup: float = 0.0  # MixUp's Beta(α, α); 0.2 is the paper's value, 0 turns it off
+    cutmix: float = 0.0  # CutMix's Beta(α, α) for the pasted box; 1.0 is the paper's value, 0 turns it off
+
+    @property
+    def active(self) -> bool:
+        return any(bool(v) for v in asdict(self).values())
+
+    def names(self) -> list[str]:
+        return [k for k, v in asdict(self).items() if v]
+
+
+def pipeline(config: AugmentConfig, seed: int = 0) -> keras.Sequential:
+    """The per-image random layers (not MixUp/CutMix, which need the labels)."""
+    from keras import layers
+
+    out = []
+    if config.flip:
+        out.append(layers.RandomFlip("horizontal", seed=seed))
+    if config.translate:
+        out.append(layers.RandomTranslation(config.translate, config.translate, fill_mode="constant", seed=seed + 1))
+    if config.rotate:
+        out.append(layers.RandomRotation(config.rotate, fill_mode="constant", seed=seed + 2))
+    if config.zoom:
+        out.append(layers.RandomZoom(config.zoom, fill_mode="constant", seed=seed + 3))
+    if config.brightness:
+        out.append(layers.RandomBrightness(config.brightness, value_range=(0.0, 1.0), seed=seed + 4))
+    if config.contrast:
+        out.append(layers.RandomContrast(config.contrast, value_range=(0.0, 1.0), seed=seed + 5))
+    return keras.Sequential(out, name="augmentation")
+
+
+def augment_batch(x, y, config: AugmentConfig, seed: int = 0, layers_=None):
+    """One augmented batch (images, one-hot labels): per-image layers, then MixUp and CutMix."""
+    from keras import layers
+
+    seq = layers_ if layers_ is not None else pipeline(config, seed)
+    if seq.layers:
+        x = seq(x, training=True)
+    if config.mixup:
+        out = layers.MixUp(alpha=config.mixup, seed=seed + 6)({"images": x, "labels": y}, training=True)
+        x, y = out["images"], out["labels"]
+    if config.cutmix:
+        out = layers.CutMix(factor=config.cutmix, seed=seed + 7)({"images": x, "labels": y}, training=True)
+        x, y = out["images"], out["labels"]
+    return x, y
+
+
+def train_data(x: np.ndarray, y_onehot: np.ndarray, config: AugmentConfig, batch_size: int, seed: int = 0):
+    """(x, y) numpy arrays when nothing is augmented (the fastest path), else (augmented tf.data pipeline, None)."""
+    if not config.active:
+        return x, y_onehot
+    import tensorflow as tf
+
+    seq = pipeline(config, seed)
+    ds = tf.data.Dataset.from_tensor_slices((x, y_onehot.astype("float32")))
+    ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+    ds = ds.map(lambda a, b: augment_batch(a, b, config, seed, seq), num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE), None
+
+
+def preview(x: np.ndarray, y_onehot: np.ndarray, config: AugmentConfig, n: int = 8, seed: int = 0):
+    """`n` images and their (possibly mixed) labels after augmentation, for the preview grid."""
+    xa, ya = augment_batch(x[:n], y_onehot[:n].astype("float32"), config, seed)
+    return np.clip(keras.ops.convert_to_numpy(xa), 0, 1), keras.ops.convert_to_numpy(ya)
+
+
+def tta_shifts(pixels: int = 1) -> list[tuple[int, int]]:
+    """The views of test-time augmentation: the image itself and shifts by ±`pixels` in each direction."""
+    return [(0, 0), (pixels, 0), (-pixels, 0), (0, pixels), (0, -pixels)]
+
+
+def _shift(x: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """Shift a batch (n, h, w, c) by (dy, dx) pixels, filling with zeros."""
+    out = np.zeros_like(x)
+    h, w = x.shape[1:3]
+    out[:, max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = x[:, max(-dy, 0):h + min(-dy, 0),
+                                                                     max(-dx, 0):w + min(-dx, 0)]
+    return out
+
+
+def predict_tta(model, x: np.ndarray, flip: bool = False, pixels: int = 1, batch_size: int = 256) -> np.ndarray:
+    """Test-time augmentation (§7.1.2): average the class probabilities over shifted (and mirrored) views."""
+    views = [_shift(x, dy, dx) for dy, dx in tta_shifts(pixels)]
+    if flip:
+        views.append(x[:, :, ::-1])
+    probs = [model.predict(v, batch_size=batch_size, verbose=0) for v in views]
+    return np.mean(probs, axis=0)

@@ -1,0 +1,140 @@
+"""CNN trainer topic (course §6–§9, §12.1–§12.2): data, the training job, shipped artifacts, benchmark."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+
+import numpy as np
+
+from ..data import Dataset, Split, load, split
+from ..nets.augment import AugmentConfig, predict_tta, train_data
+from ..nets.cnn import PRESETS, CNNConfig, build_cnn
+
+DATASETS = {"mnist": "MNIST (5,000 digits)", "fashion_mnist": "Fashion-MNIST (20,000 items)",
+            "digits": "Digits 8×8 (1,797)", "upload": "Your images (zip of class folders)"}
+FASHION_N = 20_000  # a CPU-sized slice of Fashion-MNIST's 70,000: an epoch takes seconds, not a minute
+
+# Training recipes the page offers; "fast" is the default, "best" the quality preset of the benchmark.
+RECIPES: dict[str, dict] = {
+    "fast": dict(blocks=PRESETS["fast"], head="flatten", dropout=0.3, lr=4e-3, batch=128, epochs=10,
+                 early_stopping=4, reduce_lr=2, augment={}),
+    "best": dict(blocks=PRESETS["wide (VGG-style)"], head="flatten", dropout=0.4, lr=2e-3, batch=64, epochs=40,
+                 early_stopping=8, reduce_lr=3, augment=dict(translate=0.08, rotate=0.03, zoom=0.08)),
+}
+
+
+def load_images(name: str, seed: int = 0, data_path: str | None = None) -> Dataset:
+    """The page's datasets by name; "upload" reads the arrays the page saved (npz, no pickle)."""
+    if name == "upload":
+        with np.load(data_path, allow_pickle=False) as f:
+            return Dataset("your images", f["x"], f["y"], "multiclass", [], [str(c) for c in f["classes"]],
+                           source="your upload")
+    if name == "fashion_mnist":
+        return load(name, n=FASHION_N, seed=seed)
+    return load(name)
+
+
+def save_upload(ds: Dataset, path: str) -> str:
+    """Write an uploaded dataset for the worker process (npz of plain arrays)."""
+    np.savez_compressed(path, x=ds.x, y=ds.y, classes=np.array(ds.class_names))
+    return path
+
+
+def split_images(ds: Dataset, seed: int = 0) -> Split:
+    """Stratified, seeded 72 / 8 / 20 % train / validation / test split."""
+    return split(ds, test=0.2, val=0.1, seed=seed)
+
+
+def one_hot(y: np.ndarray, n: int) -> np.ndarray:
+    return np.eye(n, dtype="float32")[y]
+
+
+def config_from(params: dict, input_shape: tuple, n_classes: int) -> CNNConfig:
+    """The network part of a page/job parameter dict."""
+    return CNNConfig(input_shape=tuple(input_shape), n_classes=n_classes, blocks=params["blocks"],
+                     head=params.get("head", "flatten"), hidden=int(params.get("hidden", 0)),
+                     dropout=float(params.get("dropout", 0.3)), learning_rate=float(params.get("lr", 4e-3)))
+
+
+def evaluate(model, sp: Split, n_classes: int, flip: bool = False) -> dict:
+    """Test accuracy with and without test-time augmentation (§7.1.2), predictions for the confusion matrix."""
+    probs = model.predict(sp.x_test, batch_size=256, verbose=0)
+    tta = predict_tta(model, sp.x_test, flip=flip)
+    pred = probs.argmax(1)
+    return {"test_accuracy": float(np.mean(pred == sp.y_test)),
+            "tta_accuracy": float(np.mean(tta.argmax(1) == sp.y_test)),
+            "y_true": sp.y_test.tolist(), "y_pred": pred.tolist(), "idx_test": sp.idx_test.tolist(),
+            "probs": probs.round(4).tolist()}
+
+
+def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: str | None = None) -> dict:
+    """Build, train and evaluate one configuration; returns the summary (and the model path)."""
+    from ..train import FitConfig, fit, set_seed
+
+    seed = int(params.get("seed", 0))
+    ds = load_images(params.get("dataset", "mnist"), seed, params.get("data_path"))
+    sp = split_images(ds, seed)
+    set_seed(seed)
+    model = build_cnn(config_from(params, ds.x.shape[1:], ds.n_classes))
+    aug = AugmentConfig(**params.get("augment", {}))
+    batch = int(params.get("batch", 128))
+    cfg = FitConfig(epochs=int(params.get("epochs", 10)), batch_size=batch,
+                    early_stopping=int(params.get("early_stopping", 0)), reduce_lr=int(params.get("reduce_lr", 0)))
+    x, y = train_data(sp.x_train, one_hot(sp.y_train, ds.n_classes), aug, batch, seed)
+    val = (sp.x_val, one_hot(sp.y_val, ds.n_classes))
+    summary = fit(model, x, y, cfg, validation_data=val, report=report,
+                  cancelled=cancelled, max_epochs=max_epochs)
+    summary.update(evaluate(model, sp, ds.n_classes, flip=aug.flip))
+    summary.update(params=params, class_names=ds.class_names, dataset=ds.name, source=ds.source)
+    if workdir:
+        summary["model_path"] = os.path.join(workdir, "model.keras")
+        model.save(summary["model_path"])
+    return summary
+
+
+def train_job(params: dict, ctx) -> dict:
+    """The page's training job (runs in a worker process; see anndl.jobs)."""
+    return train(params, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs, workdir=ctx.workdir)
+
+
+def _zoo(dataset: str, recipe: str, seed: int, epochs: int):
+    params = {**RECIPES[recipe], "dataset": dataset, "seed": seed, "epochs": epochs}
+    import tempfile
+
+    import keras
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = train(params, workdir=tmp)
+        model = keras.saving.load_model(out["model_path"], compile=False)
+    info = {"config": {"recipe": recipe, **params}, "class_names": out["class_names"], "epochs_run": out["epochs_run"],
+            "data": {"dataset": dataset, "source": out["source"],
+                     "split": "stratified 72/8/20 % train/validation/test (anndl.topics.cnn.split_images)"},
+            "metrics": {"test_accuracy": out["test_accuracy"], "tta_accuracy": out["tta_accuracy"],
+                        "val_accuracy": out["history"]["val_accuracy"][-1]}}
+    return model, info
+
+
+def zoo_mnist(seed: int = 0):
+    """Shipped artifact: the default 'fast' CNN trained on MNIST-5k."""
+    return _zoo("mnist", "fast", seed, 15)
+
+
+def zoo_fashion(seed: int = 0):
+    """Shipped artifact: the default 'fast' CNN trained on 20,000 Fashion-MNIST items."""
+    return _zoo("fashion_mnist", "fast", seed, 12)
+
+
+def recipe_params(name: str) -> dict:
+    return dict(RECIPES[name], augment=dict(RECIPES[name]["augment"]))
+
+
+def augment_of(params: dict) -> AugmentConfig:
+    return AugmentConfig(**params.get("augment", {}))
+
+
+def params_config(params: dict) -> dict:
+    """The CNNConfig fields of a parameter dict (for the Keras-code view)."""
+    return asdict(CNNConfig(blocks=params["blocks"], head=params.get("head", "flatten"),
+                            hidden=int(params.get("hidden", 0)), dropout=float(params.get("dropout", 0.3)),
+                            learning_rate=float(params.get("lr", 4e-3))))

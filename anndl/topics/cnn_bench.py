@@ -1,0 +1,117 @@
+"""`python -m anndl.bench cnn`: the default CNN and the augmented 'best' recipe against the keras.io
+"simple MNIST convnet" (plain model.fit on numpy arrays), on the same MNIST-5k split, in the same run.
+"""
+
+from __future__ import annotations
+
+import time
+
+import keras
+
+from ..bench import Baseline, BenchResult
+from ..data import load, split
+from ..nets.augment import AugmentConfig, train_data
+from ..nets.cnn import build_cnn
+from ..train import FitConfig, TimeToMetric, fit, set_seed
+from .cnn import FASHION_N, RECIPES, config_from, one_hot
+
+
+class TimeLimit(keras.callbacks.Callback):
+    """Stops training once `seconds` of epoch time have been spent (the quality budget)."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds, self.spent, self._t = seconds, 0.0, 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._t = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.spent += time.perf_counter() - self._t
+        if self.spent >= self.seconds:
+            self.model.stop_training = True
+
+
+def keras_io_convnet(input_shape=(28, 28, 1), n_classes: int = 10) -> keras.Model:
+    """keras.io/examples/vision/mnist_convnet, verbatim: the plain baseline."""
+    from keras import layers
+
+    model = keras.Sequential([keras.Input(shape=input_shape), layers.Conv2D(32, 3, activation="relu"),
+                              layers.MaxPooling2D(2), layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
+                              layers.Flatten(), layers.Dropout(0.5), layers.Dense(n_classes, activation="softmax")])
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    return model
+
+
+def _curve(history: dict) -> list[float]:
+    return [round(v, 4) for v in history.get("val_accuracy", [])]
+
+
+def run_baseline(sp, epochs: int, seed: int) -> dict:
+    set_seed(seed)
+    model = keras_io_convnet()
+    t97, t98 = TimeToMetric("val_accuracy", 0.97), TimeToMetric("val_accuracy", 0.98)
+    hist = model.fit(sp.x_train, one_hot(sp.y_train, 10), batch_size=128, epochs=epochs, verbose=0,
+                     validation_data=(sp.x_test, one_hot(sp.y_test, 10)), callbacks=[t97, t98])
+    acc = _curve(hist.history)
+    return {"name": "keras.io simple convnet", "final": acc[-1], "peak": max(acc), "epochs": len(acc),
+            "train_s": t97.train_s, "t97": t97.seconds, "t98": t98.seconds, "curve": acc,
+            "samples_per_s": len(sp.x_train) * len(acc) / t97.train_s}
+
+
+def run_recipe(name: str, sp, n_classes: int, epochs: int, seed: int, budget_s: float | None = None) -> dict:
+    """One page recipe through anndl.train.fit; test accuracy every epoch (no early stopping on the test set)."""
+    r = RECIPES[name]
+    set_seed(seed)
+    model = build_cnn(config_from(r, sp.x_train.shape[1:], n_classes))
+    aug = AugmentConfig(**r["augment"])
+    x, y = train_data(sp.x_train, one_hot(sp.y_train, n_classes), aug, r["batch"], seed)
+    t97, t98 = TimeToMetric("val_accuracy", 0.97), TimeToMetric("val_accuracy", 0.98)
+    extra = [t97, t98] + ([TimeLimit(budget_s)] if budget_s else [])
+    cfg = FitConfig(epochs=epochs, batch_size=r["batch"], reduce_lr=r["reduce_lr"], monitor="loss")
+    out = fit(model, x, y, cfg, validation_data=(sp.x_test, one_hot(sp.y_test, n_classes)),
+              callbacks=extra)
+    acc = _curve(out["history"])
+    return {"name": name, "final": acc[-1], "peak": max(acc), "epochs": len(acc), "train_s": t97.train_s,
+            "t97": t97.seconds, "t98": t98.seconds, "curve": acc,
+            "samples_per_s": len(sp.x_train) * len(acc) / t97.train_s}
+
+
+def bench(quick: bool = False, seed: int = 0) -> BenchResult:
+    from ..device import kind
+
+    mnist = load("mnist")
+    sp = split(mnist, test=0.2, val=0.0, seed=seed)  # 4,000 train / 1,000 test
+    base = run_baseline(sp, 6 if quick else 40, seed)
+    fast = run_recipe("fast", sp, 10, 4 if quick else 12, seed)
+    best = run_recipe("best", sp, 10, 2 if quick else 60, seed, budget_s=120.0)
+    runs = [base, fast, best]
+    try:
+        fashion = load("fashion_mnist", n=3000 if quick else FASHION_N, seed=seed)
+        fsp = split(fashion, test=0.2, val=0.0, seed=seed)
+        fres = run_recipe("fast", fsp, 10, 2 if quick else 10, seed)
+        fres["name"] = f"fast on Fashion-MNIST ({len(fsp.x_train)}/{len(fsp.x_test)})"
+        runs.append(fres)
+    except Exception as exc:  # Fashion-MNIST not installed: say so in the table
+        fres = {"name": f"Fashion-MNIST skipped: {exc}"}
+        runs.append(fres)
+    rows = [{"run": r["name"], "epochs": r.get("epochs", ""), "train_s": r.get("train_s", ""),
+             "samples/s": r.get("samples_per_s", ""), "t>=0.97 s": r.get("t97") or "-",
+             "t>=0.98 s": r.get("t98") or "-",
+             "final acc": r.get("final", ""), "peak acc": r.get("peak", "")} for r in runs]
+
+    def ratio(a, b):
+        return round(a / b, 3) if a and b else None
+
+    extra = {"fast_t97_s": fast["t97"], "baseline_t97_s": base["t97"],
+             "time_to_097_ratio": ratio(fast["t97"], base["t97"]),
+             "samples_per_s_ratio": ratio(fast["samples_per_s"], base["samples_per_s"]),
+             "best_acc_within_120s": best["peak"], "best_final_acc": best["final"], "best_t98_s": best["t98"],
+             "best_train_s": best["train_s"], "baseline_peak": base["peak"], "baseline_t98_s": base["t98"],
+             "fashion_acc": fres.get("final"), "curves": {r["name"]: r.get("curve") for r in runs}}
+    return BenchResult(topic="cnn", dataset="mnist-5k (4,000 train / 1,000 test, seed %d)" % seed,
+                       metric="test_accuracy", value=float(fast["final"]), train_s=float(fast["train_s"]),
+                       samples_per_s=float(fast["samples_per_s"]),
+                       baseline=Baseline(base["name"], float(base["final"]), float(base["train_s"])),
+                       device=kind(), rows=rows, extra=extra)
+
