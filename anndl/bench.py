@@ -18,6 +18,7 @@ from .jobs import resolve
 # topic -> "module:function(quick: bool) -> BenchResult"
 TOPICS: dict[str, str] = {
     "perceptron": "anndl.topics.ffnn_bench:bench",
+    "cnn": "anndl.topics.cnn_bench:bench",
     "timeseries": "anndl.topics.timeseries_bench:bench",
     "transformer": "anndl.topics.transformer_bench:bench",
 }

@@ -19,6 +19,8 @@ from pathlib import Path
 ARTIFACTS: dict[str, str] = {
     "ffnn_spiral": "anndl.topics.ffnn:zoo_spiral",
     "ffnn_iris": "anndl.topics.ffnn:zoo_iris",
+    "cnn_mnist": "anndl.topics.cnn:zoo_mnist",
+    "cnn_fashion": "anndl.topics.cnn:zoo_fashion",
     "ts_co2": "anndl.topics.timeseries_bench:zoo_co2",
     "ts_co2_ar": "anndl.topics.timeseries_bench:zoo_co2_ar",
     "ts_basicmotions": "anndl.topics.timeseries_bench:zoo_basicmotions",
