@@ -65,8 +65,23 @@ def server():
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+IDLE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const busy = !app || app.getAttribute('data-test-script-state') !== 'notRunning'
+    || document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"]')
+    || !document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]');
+  window.__anndlIdle = busy ? 0 : (window.__anndlIdle || 0) + 1;
+  return window.__anndlIdle >= 6;
+}"""
+
+
 def wait_for_app(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has finished running the script (no 'running' status widget)."""
+    """Wait until the script has run to its end, no spinner shows, and the page stayed so for about 0.6 s.
+
+    stApp's `data-test-script-state` says whether the script runs (the status widget is hidden with
+    `toolbarMode = "minimal"`); a single check right after `goto` or a click can pass before the run
+    has even begun, so a quiet spell is required.
+    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.evaluate("() => { window.__anndlIdle = 0; }")
+    page.wait_for_function(IDLE_JS, timeout=timeout, polling=100)
