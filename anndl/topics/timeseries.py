@@ -132,7 +132,8 @@ def forecast_job(params: dict, ctx) -> dict:
     model, config, summary = _fit_forecaster(params, series, telescope, ctx.report, ctx.cancelled, ctx.max_epochs)
     path = os.path.join(ctx.workdir, "model.keras")
     model.save(path)
-    result = {"task": "forecast", "model_path": path, "config": config.to_dict(), "fit": summary, "ar_model_path": None}
+    result = {"task": "forecast", "model_path": path, "config": config.to_dict(), "fit": summary, "ar_model_path": None,
+              "series": series.name}
     step = int(params.get("ar_step", 0))
     if 0 < step < telescope and not ctx.cancelled() and len(series.target_idx) == series.values.shape[1]:
         def renamed(event):  # the AR run's curves appear as their own panels: ar_loss, ar_mae
@@ -203,7 +204,7 @@ def classify_job(params: dict, ctx) -> dict:
                   validation_data=val, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs)
     path = os.path.join(ctx.workdir, "model.keras")
     model.save(path)
-    return {"task": "classify", "model_path": path, "config": config.to_dict(), "fit": summary,
+    return {"task": "classify", "model_path": path, "config": config.to_dict(), "fit": summary, "data": acts.name,
             **evaluate_classifier(model, data, acts.class_names)}
 
 

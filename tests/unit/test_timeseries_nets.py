@@ -87,3 +87,12 @@ def test_lstm_keeps_gradients_that_the_tanh_rnn_loses():
     far = frame[frame["steps before the end"] == 39].set_index("cell")["gradient norm"]
     near = frame[frame["steps before the end"] == 0].set_index("cell")["gradient norm"]
     assert far["simple RNN (tanh)"] / near["simple RNN (tanh)"] < far["LSTM"] / near["LSTM"]
+
+
+@pytest.mark.parametrize("kind", FORECASTERS)
+def test_keras_code_is_valid_python(kind):
+    from anndl.topics.timeseries_code import classifier_code, forecast_code
+
+    compile(forecast_code({"series": "sunspots", "kind": kind, "norm": "global"}), "forecast.py", "exec")
+    if kind in CLASSIFIERS:
+        compile(classifier_code({"kind": kind}), "classify.py", "exec")

@@ -1,0 +1,221 @@
+"""UI of the forecasting tab (course §24.4–§24.5): data, windows picture, forecasts, baselines, horizons."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from anndl.data import timeseries as ts
+from anndl.data.uploads import UploadError
+from app.ui.charts import show
+from app.ui.state import bound, classroom
+from app.ui.uploads import csv_uploader
+
+SOURCES = {"co2": "CO₂ at Mauna Loa (weekly)", "airline": "Airline passengers (monthly)",
+           "sunspots": "Sunspots (yearly)", "nile": "Nile flow (yearly)", "upload": "Your CSV"}
+DEFAULTS = {"co2": (104, 52, 13), "airline": (36, 12, 3), "sunspots": (44, 11, 3), "nile": (20, 5, 1),
+            "upload": (24, 12, 4)}  # window, telescope, autoregressive step per source
+COLORS = alt.Scale(domain=["actual", "direct", "autoregressive", "seasonal naive", "last value"],
+                   range=["#333333", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd"])
+
+
+@st.cache_resource(show_spinner="Loading the shipped forecasters…")
+def shipped():
+    """(direct model, autoregressive model, info) of models/ts_co2 and ts_co2_ar."""
+    from anndl import zoo
+
+    return zoo.load("ts_co2"), zoo.load("ts_co2_ar"), zoo.info("ts_co2")
+
+
+@st.cache_resource(show_spinner="Loading the trained model…", max_entries=8)
+def load_model(path: str):
+    import keras
+
+    import anndl.nets.timeseries  # noqa: F401  (registers the custom layers)
+
+    return keras.saving.load_model(path, compile=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def catalogue_series(name: str) -> ts.Series:
+    return ts.load_series(name)
+
+
+def _reset_source() -> None:
+    window, telescope, step = DEFAULTS[st.session_state["ts_src"]]
+    st.session_state.update(ts_win=window, ts_tel=telescope, ts_ar=step, ts_pos=0)
+
+
+def choose_series() -> ts.Series | None:
+    """The source picker and, for an upload, the column choices; fixes are shown, problems are one sentence."""
+    src = bound(st.selectbox, "Series", "ts_src", "co2", options=list(SOURCES), format_func=SOURCES.get,
+                on_change=_reset_source)
+    if src != "upload":
+        return catalogue_series(src)
+    frame = csv_uploader("A CSV with one row per time step", "ts_csv",
+                         help="Columns: an optional time column and one or more numeric series. Rows are sorted "
+                              "by time if needed; missing values are interpolated (and said so).")
+    if frame is None:
+        st.info("Upload a CSV to forecast your own series; until then nothing is trained on it.")
+        return None
+    cols = [str(c) for c in frame.columns]
+    c1, c2, c3 = st.columns(3)
+    guess = next((c for c in cols if "date" in c.lower() or "time" in c.lower()), "(none)")
+    time_col = c1.selectbox("Time column", ["(none)", *cols], index=(["(none)", *cols]).index(guess), key="ts_tcol")
+    numeric = [c for c in cols if c != time_col and pd.api.types.is_numeric_dtype(frame[c])]
+    targets = c2.multiselect("Target column(s) to forecast", [c for c in cols if c != time_col],
+                             default=numeric[:1], key="ts_targets")
+    season = c3.number_input("Season (steps, 0 = none)", 0, 366, 0, key="ts_season",
+                             help="e.g. 12 for monthly data with a yearly pattern (seasonal-naive baseline).")
+    try:
+        series = ts.forecast_csv(frame, targets, None if time_col == "(none)" else time_col)
+    except UploadError as err:
+        st.error(str(err), icon=":material/error:")
+        return None
+    series.season = int(season)
+    return series
+
+
+def knobs(n_rows: int) -> dict:
+    """The lecture's knobs (§24.4–§24.5), bound to the URL."""
+    c = st.columns(4)
+    window = bound(c[0].slider, "Window (past steps)", "ts_win", 104, min_value=4, max_value=260,
+                   help="How many past steps the network sees.")
+    telescope = bound(c[1].slider, "Telescope (steps ahead)", "ts_tel", 52, min_value=1, max_value=104,
+                      help="How many future steps are predicted.")
+    kind = bound(c[2].selectbox, "Model", "ts_kind", "lstm", options=["lstm", "gru", "bilstm", "cnn", "convlstm"],
+                 format_func={"lstm": "LSTM", "gru": "GRU", "bilstm": "Bidirectional LSTM", "cnn": "1-D CNN",
+                              "convlstm": "Conv-LSTM (§24.4.3)"}.get)
+    norm = bound(c[3].selectbox, "Normalisation", "ts_norm", "relative", options=["relative", "global"],
+                 format_func={"relative": "relative to the window's last value",
+                              "global": "global (train mean/std)"}.get)
+    params = {"task": "forecast", "window": window, "telescope": telescope, "kind": kind, "norm": norm,
+              "stride": 1, "units": 64, "epochs": 30, "ar_step": 0}
+    c = st.columns(4)
+    params["ar_step"] = bound(c[0].slider, "Autoregressive step (0 = off)", "ts_ar", 13, min_value=0, max_value=52,
+                              help="Also train a model that predicts this many steps and feeds them back (§24.5).")
+    if not classroom():
+        params["stride"] = bound(c[1].slider, "Stride", "ts_stride", 1, min_value=1, max_value=52,
+                                 help="Steps between the starts of two training windows.")
+        params["units"] = bound(c[2].select_slider, "Units / filters", "ts_units", 64, options=[8, 16, 32, 64, 128])
+        params["epochs"] = bound(c[3].slider, "Epochs (early stopping on)", "ts_ep", 30, min_value=1, max_value=200)
+    return params
+
+
+def _time(series: ts.Series, idx: np.ndarray):
+    """Timestamps of row indices, extended past the end with the last spacing (for future forecasts)."""
+    idx = np.asarray(idx)
+    if series.time is None:
+        return idx
+    t = series.time
+    step = t[-1] - t[-2]
+    return np.array([t[i] if i < len(t) else t[-1] + (i - len(t) + 1) * step for i in idx])
+
+
+def windows_chart(series: ts.Series, window: int, telescope: int, stride: int) -> alt.Chart:
+    """The series with its train / validation / test parts and one window + telescope laid over it (§24.4)."""
+    v = series.values[:, series.target_idx[0]]
+    a, b = ts.time_split(len(v))
+    starts = np.arange(0, max(1, a - window - telescope + 1), stride)
+    pos = bound(st.slider, "Window position (training windows)", "ts_pos", 0, min_value=0,
+                max_value=max(1, len(starts) - 1))
+    s = int(starts[min(pos, len(starts) - 1)])
+    t = _time(series, np.arange(len(v) + 1))
+    line = pd.DataFrame({"time": t[:-1], "value": v})
+    parts = pd.DataFrame({"start": [t[0], t[a], t[b]], "end": [t[a], t[b], t[-1]],
+                          "part": ["train", "validation", "test"]})
+    boxes = pd.DataFrame({"start": [t[s], t[s + window]], "end": [t[s + window], t[s + window + telescope]],
+                          "part": ["window", "telescope"]})
+    shade = alt.Chart(parts).mark_rect(opacity=0.12).encode(
+        x="start", x2="end", color=alt.Color("part:N", scale=alt.Scale(
+            domain=["train", "validation", "test", "window", "telescope"],
+            range=["#2ca02c", "#ff7f0e", "#d62728", "#1f77b4", "#e377c2"]), title=None))
+    box = alt.Chart(boxes).mark_rect(opacity=0.35).encode(x="start", x2="end", color="part:N")
+    curve = alt.Chart(line).mark_line(color="#333333").encode(x=alt.X("time", title=None),
+                                                             y=alt.Y("value:Q", title=series.targets[0],
+                                                                     scale=alt.Scale(zero=False)))
+    st.caption(f"{len(starts)} training windows (stride {stride}) · rows: train {a}, validation {b - a}, "
+               f"test {len(v) - b} · the statistics for normalisation come from the green part only (§4.7).")
+    return (shade + box + curve).properties(height=260)
+
+
+def forecast_charts(series: ts.Series, ev: dict) -> alt.Chart:
+    """Forecasts over the test part (non-overlapping telescopes) and past the end of the data."""
+    v = series.values[:, series.target_idx[0]]
+    a, b = ev["bounds"]
+    lo = max(0, b - 2 * ev["telescope"])
+    rows = [{"time": t, "value": float(x), "method": "actual"} for t, x in zip(_time(series, np.arange(lo, len(v))),
+                                                                               v[lo:])]
+    for method, (first, pred) in ev["test_paths"].items():
+        for k, f in enumerate(first):
+            idx = f + np.arange(pred.shape[1])
+            rows += [{"time": t, "value": float(p), "method": method, "tile": k}
+                     for t, p in zip(_time(series, idx), pred[k, :, 0])]
+    for method, pred in ev["future"].items():
+        idx = len(v) + np.arange(len(pred))
+        rows += [{"time": t, "value": float(p), "method": method, "tile": -1}
+                 for t, p in zip(_time(series, idx), pred[:, 0])]
+    frame = pd.DataFrame(rows).fillna({"tile": 0})
+    end = pd.DataFrame({"time": [_time(series, np.array([len(v) - 1]))[0]]})
+    lines = alt.Chart(frame).mark_line(strokeWidth=3 if classroom() else 1.8).encode(
+        x=alt.X("time", title=None), y=alt.Y("value:Q", title=series.targets[0], scale=alt.Scale(zero=False)),
+        color=alt.Color("method:N", scale=COLORS, title=None), detail="tile:N",
+        strokeDash=alt.condition(alt.datum.method == "actual", alt.value([1, 0]), alt.value([5, 3])))
+    rule = alt.Chart(end).mark_rule(color="gray").encode(x="time")
+    return (lines + rule).properties(height=320, title="Test part and the forecast past the end of the data (right "
+                                                       "of the grey line)")
+
+
+def horizon_chart(ev: dict) -> alt.Chart:
+    """MAE per horizon step (§24.5): how the error grows with the distance ahead."""
+    return alt.Chart(ev["horizon"]).mark_line(point=True).encode(
+        x=alt.X("step:Q", title="steps ahead"), y=alt.Y("mae:Q", title="test MAE"),
+        color=alt.Color("method:N", scale=COLORS, title=None),
+        tooltip=["method", "step", alt.Tooltip("mae", format=".3f")],
+    ).properties(height=260, title="Test MAE per horizon step")
+
+
+def results(series: ts.Series, ev: dict) -> alt.Chart:
+    """The forecast picture, the horizon chart and the summary table beside each other."""
+    chart = forecast_charts(series, ev)
+    show(chart)
+    left, right = st.columns([3, 2])
+    with left:
+        show(horizon_chart(ev))
+    with right:
+        st.dataframe(ev["summary"].round(4), hide_index=True, use_container_width=True)
+        st.caption("÷ naive: test MAE divided by the seasonal naive's (or the last value's when there is no season); "
+                   "below 1 beats the baseline.")
+    return chart
+
+
+@st.cache_data(show_spinner="Forecasting the test part…", max_entries=16)
+def evaluate(key: tuple, window: int, telescope: int, _series: ts.Series, _model, _ar) -> dict:
+    """evaluate_forecast, cached per (data, models) `key`."""
+    from anndl.topics.timeseries import evaluate_forecast
+
+    return evaluate_forecast(_series, _model, _ar, window, telescope)
+
+
+def pick_models(series: ts.Series, params: dict, job) -> tuple:
+    """(direct model, autoregressive model, label, model path): trained > shipped (co2 104/52) > none."""
+    res = job.result if job is not None and job.result else None
+    if res and res.get("task") == "forecast" and res.get("series") == series.name and \
+            res["config"]["window"] == params["window"] and res["config"]["telescope"] == params["telescope"]:
+        ar = load_model(res["ar_model_path"]) if res.get("ar_model_path") else None
+        return load_model(res["model_path"]), ar, "the model you trained", res["model_path"]
+    if series.name == "co2" and (params["window"], params["telescope"]) == (104, 52):
+        from anndl import zoo
+
+        direct, ar, info = shipped()
+        mae = info["metrics"]
+        return direct, ar, (f"shipped LSTM (window 104, telescope 52; test MAE {mae['direct']:.2f} ppm against "
+                            f"{mae['seasonal naive']:.2f} for seasonal naive) + a 13-week autoregressive LSTM"), \
+            str(zoo.path("ts_co2"))
+    return None, None, None, None
+
+
+def data_key(series: ts.Series) -> tuple:
+    return series.name, len(series.frame), float(np.nansum(series.values)), tuple(series.targets), series.season

@@ -1,0 +1,103 @@
+"""Time-series page (course §23–§24): forecasting with windows and telescopes, activities, RNN gradients."""
+
+import streamlit as st
+
+from anndl.data.uploads import UploadError
+from anndl.topics.timeseries import activity_data, evaluate_classifier
+from anndl.topics.timeseries_code import classifier_code, forecast_code
+from app.ui import timeseries as ui
+from app.ui import timeseries_class as cls
+from app.ui.charts import show
+from app.ui.code import keras_code
+from app.ui.downloads import chart_png, csv_download, model_download, png_download
+from app.ui.state import classroom, seed
+from app.ui.training import training_panel
+
+JOB = "anndl.topics.timeseries:train_job"
+
+st.title("Time series")
+st.markdown(
+    "A recurrent network reads a sequence one step at a time and keeps a **state**; LSTM and GRU cells gate that "
+    "state so that gradients survive long sequences. To **forecast**, cut the series into windows of past steps "
+    "and learn the next *telescope* steps; to **classify** activities, cut sensor recordings into fixed windows. "
+    "Always compare with the naive forecast: a network that cannot beat \"same as last season\" has learned nothing.")
+st.caption("Course §23 RNN, BPTT, vanishing gradients, LSTM, GRU · §24.1–§24.3 activity classification · "
+           "§24.4 forecasting with windows and telescopes · §24.5 direct vs autoregressive prediction")
+
+tabs = st.tabs(["Forecasting", "Activity classification", "Vanishing gradients"])
+with tabs[0]:
+    series = ui.choose_series()
+    if series is not None:
+        st.caption(f"Data: **{series.source}** · {len(series.frame)} rows · forecasting "
+                   f"{', '.join(series.targets)}" + (f" from {series.frame.shape[1]} columns"
+                                                      if series.frame.shape[1] > 1 else ""))
+        for fix in series.fixes:
+            st.info(fix, icon=":material/build:")
+        params = {**ui.knobs(len(series.frame)), "seed": seed()}
+        params["series"] = series.name if series.source != "your upload" else {
+            "name": series.name, "values": series.values, "columns": list(series.frame.columns),
+            "targets": series.targets, "season": series.season}
+        st.markdown("**Windows and telescope** (§24.4): the network sees the blue window and learns the pink "
+                    "telescope; sliding the window by the stride gives the training set.")
+        show(ui.windows_chart(series, params["window"], params["telescope"], params["stride"]))
+        job = training_panel("ts_fc", JOB, params, label="Train forecaster")
+        direct, ar, label, path = ui.pick_models(series, params, job)
+        try:
+            ev = ui.evaluate((*ui.data_key(series), path, label), params["window"], params["telescope"], series,
+                             direct, ar)
+        except UploadError as err:
+            st.error(str(err), icon=":material/error:")
+            ev = None
+        if ev is not None:
+            st.markdown(f"**Forecasts** — model: {label}" if label else
+                        "**Naive baselines** — train a network above to compare it with them (the shipped model "
+                        "covers CO₂ with window 104 and telescope 52).")
+            if direct is not None and ar is None and params["ar_step"]:
+                st.caption("The autoregressive model needs every input column as a target; it is trained when "
+                           "the target columns are all the columns.")
+            chart = ui.results(series, ev)
+            if not classroom():
+                c = st.columns(3)
+                with c[0]:
+                    model_download(path, "forecaster.keras", "ts_fc_dl")
+                with c[1]:
+                    csv_download(ev["horizon"], "mae_per_horizon.csv", "ts_fc_csv", label="MAE per step (CSV)")
+                with c[2]:
+                    png_download(chart_png(chart), "forecast.png", "ts_fc_png")
+        keras_code(forecast_code(params), "forecast.py")
+
+with tabs[1]:
+    acts = cls.choose_activities()
+    if acts is not None:
+        st.markdown("**Inspection** (§24.1): one recording per activity, every sensor channel.")
+        show(cls.inspection_chart(acts))
+        cparams = {**cls.knobs(acts), "seed": seed(), "activities": cls.activities_params(acts)}
+        data = activity_data(acts, cparams["window"], cparams["stride"], seed())
+        cls.split_summary(data, acts)
+        cjob = training_panel("ts_cl", JOB, cparams, label="Train classifier")
+        res = cjob.result if cjob is not None and cjob.result else None
+        cpath, clabel, cmodel = None, None, None
+        if res and res.get("data") == acts.name and res["config"]["window"] == cparams["window"]:
+            cpath, clabel = res["model_path"], "the model you trained"
+            cmodel = ui.load_model(cpath)
+        elif acts.name == "basic_motions" and cparams["window"] == 100:
+            from anndl import zoo
+
+            cmodel, cinfo = cls.shipped()
+            cpath, clabel = str(zoo.path("ts_basicmotions")), "shipped 1-D CNN with global average pooling"
+        if cmodel is None:
+            st.info("Train a classifier above to see its confusion matrix on the test users.")
+        else:
+            st.markdown(f"**Test results** — model: {clabel}")
+            cchart = cls.metrics(evaluate_classifier(cmodel, data, acts.class_names))
+            if not classroom():
+                c = st.columns(2)
+                with c[0]:
+                    model_download(cpath, "activity_classifier.keras", "ts_cl_dl")
+                with c[1]:
+                    png_download(chart_png(cchart), "confusion.png", "ts_cl_png")
+        keras_code(classifier_code(cparams), "classify_activities.py")
+
+with tabs[2]:
+    gchart = cls.gradients_tab(seed())
+    png_download(chart_png(gchart), "vanishing_gradients.png", "ts_gr_png")
