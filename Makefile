@@ -1,4 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Both set up .venv first.
+PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
@@ -7,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 .PHONY: run test system-deps zoo bench lint
 
 $(STAMP): pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[test]"
 	touch $@
@@ -27,6 +28,9 @@ test: $(STAMP) system-deps
 
 zoo: $(STAMP)
 	$(PY) -m anndl.zoo build all
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
 
 bench: $(STAMP)
 	$(PY) -m anndl.bench all --quick
