@@ -31,40 +31,40 @@ class AugmentConfig:
         return [k for k, v in asdict(self).items() if v]
 
 
-def pipeline(config: AugmentConfig, seed: int = 0) -> keras.Sequential:
-    """The per-image random layers (not MixUp/CutMix, which need the labels)."""
-    from keras import layers
+class Augmenter:
+    """The Keras 3 random layers of one AugmentConfig, created once (tf.data maps must not create variables)."""
 
-    out = []
-    if config.flip:
-        out.append(layers.RandomFlip("horizontal", seed=seed))
-    if config.translate:
-        out.append(layers.RandomTranslation(config.translate, config.translate, fill_mode="constant", seed=seed + 1))
-    if config.rotate:
-        out.append(layers.RandomRotation(config.rotate, fill_mode="constant", seed=seed + 2))
-    if config.zoom:
-        out.append(layers.RandomZoom(config.zoom, fill_mode="constant", seed=seed + 3))
-    if config.brightness:
-        out.append(layers.RandomBrightness(config.brightness, value_range=(0.0, 1.0), seed=seed + 4))
-    if config.contrast:
-        out.append(layers.RandomContrast(config.contrast, value_range=(0.0, 1.0), seed=seed + 5))
-    return keras.Sequential(out, name="augmentation")
+    def __init__(self, config: AugmentConfig, seed: int = 0):
+        from keras import layers
 
+        self.config = config
+        per_image = []
+        if config.flip:
+            per_image.append(layers.RandomFlip("horizontal", seed=seed))
+        if config.translate:
+            per_image.append(layers.RandomTranslation(config.translate, config.translate, fill_mode="constant",
+                                                      seed=seed + 1))
+        if config.rotate:
+            per_image.append(layers.RandomRotation(config.rotate, fill_mode="constant", seed=seed + 2))
+        if config.zoom:
+            per_image.append(layers.RandomZoom(config.zoom, fill_mode="constant", seed=seed + 3))
+        if config.brightness:
+            per_image.append(layers.RandomBrightness(config.brightness, value_range=(0.0, 1.0), seed=seed + 4))
+        if config.contrast:
+            per_image.append(layers.RandomContrast(config.contrast, value_range=(0.0, 1.0), seed=seed + 5))
+        self.per_image = per_image
+        self.mixup = layers.MixUp(alpha=config.mixup, seed=seed + 6) if config.mixup else None
+        self.cutmix = layers.CutMix(factor=config.cutmix, seed=seed + 7) if config.cutmix else None
 
-def augment_batch(x, y, config: AugmentConfig, seed: int = 0, layers_=None):
-    """One augmented batch (images, one-hot labels): per-image layers, then MixUp and CutMix."""
-    from keras import layers
-
-    seq = layers_ if layers_ is not None else pipeline(config, seed)
-    if seq.layers:
-        x = seq(x, training=True)
-    if config.mixup:
-        out = layers.MixUp(alpha=config.mixup, seed=seed + 6)({"images": x, "labels": y}, training=True)
-        x, y = out["images"], out["labels"]
-    if config.cutmix:
-        out = layers.CutMix(factor=config.cutmix, seed=seed + 7)({"images": x, "labels": y}, training=True)
-        x, y = out["images"], out["labels"]
-    return x, y
+    def __call__(self, x, y):
+        """One augmented batch (images, one-hot labels): per-image layers, then MixUp and CutMix (mixing labels)."""
+        for layer in self.per_image:
+            x = layer(x, training=True)
+        for mixer in (self.mixup, self.cutmix):
+            if mixer is not None:
+                out = mixer({"images": x, "labels": y}, training=True)
+                x, y = out["images"], out["labels"]
+        return x, y
 
 
 def train_data(x: np.ndarray, y_onehot: np.ndarray, config: AugmentConfig, batch_size: int, seed: int = 0):
@@ -73,16 +73,16 @@ def train_data(x: np.ndarray, y_onehot: np.ndarray, config: AugmentConfig, batch
         return x, y_onehot
     import tensorflow as tf
 
-    seq = pipeline(config, seed)
+    augmenter = Augmenter(config, seed)
     ds = tf.data.Dataset.from_tensor_slices((x, y_onehot.astype("float32")))
     ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
-    ds = ds.map(lambda a, b: augment_batch(a, b, config, seed, seq), num_parallel_calls=tf.data.AUTOTUNE)
+    ds = ds.map(augmenter, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE), None
 
 
 def preview(x: np.ndarray, y_onehot: np.ndarray, config: AugmentConfig, n: int = 8, seed: int = 0):
     """`n` images and their (possibly mixed) labels after augmentation, for the preview grid."""
-    xa, ya = augment_batch(x[:n], y_onehot[:n].astype("float32"), config, seed)
+    xa, ya = Augmenter(config, seed)(x[:n], y_onehot[:n].astype("float32"))
     return np.clip(keras.ops.convert_to_numpy(xa), 0, 1), keras.ops.convert_to_numpy(ya)
 
 

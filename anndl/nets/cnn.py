@@ -56,6 +56,7 @@ class CNNConfig:
     hidden: int = 0  # an extra dense layer before the classifier; 0: none (the convs already extract features)
     dropout: float = 0.3  # before the classifier: the usual place to regularise a small CNN
     learning_rate: float = 4e-3  # Adam with BN tolerates a larger step than the default 1e-3
+    decay_steps: int = 0  # cosine decay of the step to 0 over this many updates; 0 keeps it constant
 
 
 def parse_blocks(text: str) -> list[dict]:
@@ -167,14 +168,14 @@ def build_cnn(config: CNNConfig | None = None) -> keras.Model:
         x = layers.Dropout(config.dropout, name="head_dropout")(x)
     outputs = layers.Dense(config.n_classes, activation="softmax", name="classifier")(x)
     model = keras.Model(inputs, outputs, name="cnn")
-    compile_cnn(model, config.learning_rate)
+    compile_cnn(model, config.learning_rate, config.decay_steps)
     return model
 
 
-def compile_cnn(model: keras.Model, learning_rate: float) -> None:
-    """Adam + categorical cross-entropy on one-hot targets (MixUp and CutMix mix them)."""
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="categorical_crossentropy",
-                  metrics=["accuracy"])
+def compile_cnn(model: keras.Model, learning_rate: float, decay_steps: int = 0) -> None:
+    """Adam (optionally with a cosine-decaying step) + cross-entropy on one-hot targets (MixUp/CutMix mix them)."""
+    lr = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps) if decay_steps else learning_rate
+    model.compile(optimizer=keras.optimizers.Adam(lr), loss="categorical_crossentropy", metrics=["accuracy"])
 
 
 def embedding_model(model: keras.Model) -> keras.Model:

@@ -18,8 +18,9 @@ def _style(chart: alt.Chart) -> alt.Chart:
     return chart
 
 
-def show(chart, **kwargs) -> None:
-    st.altair_chart(_style(chart), use_container_width=True, **kwargs)
+def show(chart, use_container_width: bool = True, **kwargs) -> None:
+    """st.altair_chart with classroom styling; `use_container_width=False` keeps the chart's own size."""
+    st.altair_chart(_style(chart), width="stretch" if use_container_width else "content", **kwargs)
 
 
 def history_frame(epochs: list[dict]) -> pd.DataFrame:
@@ -48,7 +49,9 @@ def curves(epochs: list[dict], marks: dict[str, int] | None = None, height: int 
     width = 3 if classroom() else 2
     colors = alt.Scale(domain=["train", "validation"], range=["#1f77b4", "#ff7f0e"])
     panels = []
-    for metric in dict.fromkeys(frame.metric):
+    metrics = list(dict.fromkeys(frame.metric))
+    panel_width = max(200, 560 // max(1, len(metrics)))
+    for metric in metrics:
         part = frame[frame.metric == metric]
         line = alt.Chart(part).mark_line(point=len(part) < 60, strokeWidth=width).encode(
             x=alt.X("epoch:Q", title="epoch"), y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
@@ -59,7 +62,7 @@ def curves(epochs: list[dict], marks: dict[str, int] | None = None, height: int 
             layers.append(alt.Chart(rule).mark_rule(color="black", strokeDash=[4, 3]).encode(x="epoch:Q"))
             layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-height / 2 + 10).encode(
                 x="epoch:Q", text="label:N"))
-        panels.append(alt.layer(*layers).properties(height=height, width=280, title=metric))
+        panels.append(alt.layer(*layers).properties(height=height, width=panel_width, title=metric))
     return alt.hconcat(*panels)
 
 

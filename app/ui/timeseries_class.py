@@ -60,7 +60,7 @@ def inspection_chart(acts: ts.Activities) -> alt.Chart:
                  for j, ch in enumerate(acts.channels) for t in range(len(rec))]
     return alt.Chart(pd.DataFrame(rows)).mark_line(strokeWidth=2 if classroom() else 1).encode(
         x=alt.X("step:Q", title="time step"), y=alt.Y("value:Q", title=None), color=alt.Color("channel:N", title=None),
-    ).properties(height=110 if not classroom() else 150, width=900).facet(row=alt.Row("activity:N", title=None))
+    ).properties(height=110 if not classroom() else 150, width=760).facet(row=alt.Row("activity:N", title=None))
 
 
 def knobs(acts: ts.Activities) -> dict:

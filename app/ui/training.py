@@ -47,11 +47,12 @@ def _panel(key: str, job_id: str, live: Callable[[Job], None] | None) -> None:
     cols[1].progress(_progress(job), text=text)
     if job.status == "failed":
         st.error(f"Training failed: {(job.error or '').splitlines()[0]}")
-    chart = curves(job.epochs)
-    if chart is not None:
-        show(chart)
-    if live is not None and job.latest:
-        live(job)
+    if not job.finished:  # once finished, the page shows the result itself
+        chart = curves(job.epochs)
+        if chart is not None:
+            show(chart)
+        if live is not None and job.latest:
+            live(job)
     if job.finished and st.session_state.get(f"{key}__shown") != job_id:
         st.session_state[f"{key}__shown"] = job_id
         st.session_state[f"{key}__result"] = job

@@ -119,7 +119,7 @@ def positional(model) -> None:
     show(chart)
     kind = model.cfg.positional
     st.caption(f"{kind.capitalize()} positional encoding, {p.shape[0]} positions × {p.shape[1]} dimensions"
-               + (": sin on the first half, cos on the second, wavelengths growing geometrically."
+               + (": sin on even dimensions, cos on odd ones, wavelengths growing geometrically along d."
                   if kind == "sinusoidal" else ": one learned vector per position."))
 
 

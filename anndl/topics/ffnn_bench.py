@@ -1,0 +1,93 @@
+"""`python -m anndl.bench perceptron`: iris against the course's plain §5 network, spiral, perceptron, speed."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from anndl import data as catalogue
+from anndl.bench import Baseline, BenchResult, Stopwatch
+from anndl.device import kind
+from anndl.nets.ffnn import FFNNConfig, build_ffnn
+from anndl.nets.perceptron import GATES, train_perceptron
+from anndl.topics.ffnn import DEFAULTS, model_config, train_model
+from anndl.train import FitConfig, TimeToMetric, fit, set_seed
+
+TARGET = 0.95
+
+
+def plain_baseline(sp, n_classes: int, epochs: int):
+    """The course's §5 iris network as keras.io writes it: 16 ReLU, softmax, Adam 1e-3, batch 16, model.fit."""
+    import keras
+
+    set_seed(0)
+    model = keras.Sequential([keras.Input((sp.x_train.shape[1],)), keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(n_classes, activation="softmax")])
+    model.compile(keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    timer = TimeToMetric("val_accuracy", TARGET)
+    with Stopwatch() as sw:
+        hist = model.fit(sp.x_train, sp.y_train, epochs=epochs, batch_size=16, verbose=0,
+                         validation_data=(sp.x_test, sp.y_test), callbacks=[timer])
+    return hist.history["val_accuracy"][-1], sw.seconds, timer
+
+
+def ours(ds, sp, epochs: int):
+    """The page's default network on iris, through anndl's one training loop."""
+    set_seed(0)
+    model = build_ffnn(model_config(ds, sp, FFNNConfig().to_dict(), 0))
+    timer = TimeToMetric("val_accuracy", TARGET)
+    summary = fit(model, sp.x_train, sp.y_train, FitConfig(epochs=epochs, batch_size=16),
+                  validation_data=(sp.x_test, sp.y_test), callbacks=[timer])
+    return summary["history"]["val_accuracy"][-1], summary["train_s"], timer
+
+
+def perceptron_epochs() -> dict[str, int | None]:
+    out = {}
+    for gate in ("AND", "OR", "XOR"):
+        steps, converged = train_perceptron(*GATES[gate], eta=0.25, max_epochs=50)
+        out[gate] = steps[-1].epoch if converged else None
+    return out
+
+
+def playground_run() -> dict:
+    """The page's default 2-D training (spiral, 500 points, 100 epochs) with its event cadence."""
+    events: list[tuple[float, dict]] = []
+    t0 = time.perf_counter()
+    result = train_model(DEFAULTS, report=lambda e: events.append((time.perf_counter(), e)))
+    total = time.perf_counter() - t0
+    stamps = [t0] + [t for t, _ in events]
+    return {"seconds": total, "train_accuracy": result["history"]["accuracy"][-1],
+            "max_gap_s": float(np.max(np.diff(stamps))) if len(stamps) > 1 else total,
+            "test_accuracy": result["test"]["accuracy"]}
+
+
+def bench(quick: bool = False) -> BenchResult:
+    ds = catalogue.load("iris")
+    sp = catalogue.split(ds, test=0.2, val=0.0, seed=0)
+    base_epochs = 150 if quick else 500
+    b_acc, b_s, b_timer = plain_baseline(sp, ds.n_classes, base_epochs)
+    o_acc, o_s, o_timer = ours(ds, sp, 60 if quick else 100)
+    play = playground_run()
+    gates = perceptron_epochs()
+    n_train = len(sp.x_train)
+    ratio = (o_timer.seconds / b_timer.seconds) if o_timer.seconds and b_timer.seconds else None
+    rows = [
+        {"run": "anndl default (16,16) ReLU, Adam 1e-2, standardised", "test_acc": o_acc, "train_s": o_s,
+         "s_to_0.95": o_timer.seconds if o_timer.seconds is not None else "never"},
+        {"run": f"plain §5 net 16 ReLU, Adam 1e-3, batch 16, {base_epochs} ep", "test_acc": b_acc, "train_s": b_s,
+         "s_to_0.95": b_timer.seconds if b_timer.seconds is not None else "never"},
+        {"run": "playground default: spiral 500 pts, 100 epochs", "test_acc": play["test_accuracy"],
+         "train_s": play["seconds"], "s_to_0.95": f"train acc {play['train_accuracy']:.3f}"},
+        {"run": "perceptron epochs to converge (AND / OR / XOR)", "test_acc": "",
+         "train_s": "", "s_to_0.95": " / ".join(str(gates[g] or "never") for g in ("AND", "OR", "XOR"))},
+    ]
+    return BenchResult(
+        topic="perceptron", dataset="iris (150, seeded 80/20 split)", metric="test_accuracy", value=o_acc,
+        train_s=o_s, samples_per_s=n_train * (60 if quick else 100) / o_s,
+        baseline=Baseline("keras.io-style 16-ReLU Sequential, Adam 1e-3, batch 16", b_acc, b_s), device=kind(),
+        rows=rows,
+        extra={"time_to_0.95_s": o_timer.seconds, "baseline_time_to_0.95_s": b_timer.seconds,
+               "time_to_0.95_ratio": ratio, "baseline_samples_per_s": n_train * base_epochs / b_s,
+               "spiral_train_accuracy": play["train_accuracy"], "playground_seconds": play["seconds"],
+               "playground_max_update_gap_s": play["max_gap_s"], "perceptron_epochs": gates})

@@ -1,0 +1,141 @@
+"""CNN trainer page, look inside (§9.11, §9.12, §12.2): metrics, confusion matrix whose cells open the
+images, per-class scores, filters, activation maps, maximally activating patches, retrieval, classify."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from anndl import explain
+from anndl.metrics import classification_report, confusion
+from app.ui.charts import show, to_png_image
+from app.ui.cnn import load_model
+from app.ui.downloads import chart_png, csv_download, image_png, png_download
+
+
+def _img(a: np.ndarray, scale: int = 3) -> np.ndarray:
+    return to_png_image(a.squeeze(-1) if a.ndim == 3 and a.shape[-1] == 1 else a, scale=scale)
+
+
+def scores(ev: dict, class_names: list[str], key: str) -> None:
+    """Accuracy with and without TTA, the clickable confusion matrix and per-class precision/recall/F1."""
+    c = st.columns(3)
+    c[0].metric("Test accuracy", f"{ev['test_accuracy']:.3f}")
+    c[1].metric("With test-time augmentation", f"{ev['tta_accuracy']:.3f}",
+                delta=f"{ev['tta_accuracy'] - ev['test_accuracy']:+.3f}")
+    c[2].metric("Test images", len(ev["y_true"]))
+    st.caption("Test-time augmentation (§7.1.2) averages the softmax over the image and four 1-pixel shifts "
+               "(and its mirror image when flips are used in training).")
+    y_true, y_pred = np.array(ev["y_true"]), np.array(ev["y_pred"])
+    n = len(class_names)
+    m = confusion(y_true, y_pred, n)
+    frame = pd.DataFrame([{"true": class_names[i], "predicted": class_names[j], "count": int(m[i, j])}
+                          for i in range(n) for j in range(n)])
+    cell = alt.selection_point(name="cell", fields=["true", "predicted"], empty=False)
+    base = alt.Chart(frame).encode(x=alt.X("predicted:N", sort=class_names), y=alt.Y("true:N", sort=class_names))
+    rect = base.mark_rect(stroke="black").encode(
+        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues", type="symlog")),
+        strokeWidth=alt.condition(cell, alt.value(3), alt.value(0)), tooltip=["true", "predicted", "count"]
+    ).add_params(cell)
+    text = base.mark_text().encode(text="count:Q", color=alt.condition(alt.datum.count > m.max() / 2,
+                                                                        alt.value("white"), alt.value("black")))
+    chart = (rect + text).properties(width=min(48 * n, 480), height=min(48 * n, 480), title="Confusion matrix")
+    left, right = st.columns([1, 1])
+    with left:
+        event = st.altair_chart(chart, on_select="rerun", key=f"{key}_cm", use_container_width=False)
+        png_download(chart_png(chart), "confusion.png", f"{key}_cm_png", "Confusion matrix (PNG)")
+    wrong = sorted(((int(m[i, j]), i, j) for i in range(n) for j in range(n) if i != j and m[i, j]), reverse=True)
+    picked = (event.selection.get("cell") or [None])[0] if event and event.selection else None
+    with right:
+        options = [(i, j) for _, i, j in wrong] or [(0, 0)]
+        cell_ij = st.selectbox("Open a cell (or click one in the matrix)", options, key=f"{key}_cell",
+                               format_func=lambda c: f"true {class_names[c[0]]} → predicted {class_names[c[1]]} "
+                                                     f"({m[c[0], c[1]]} images)")
+        if picked:
+            cell_ij = (class_names.index(picked["true"]), class_names.index(picked["predicted"]))
+        members = np.flatnonzero((y_true == cell_ij[0]) & (y_pred == cell_ij[1]))
+        st.session_state[f"{key}_members"] = (cell_ij, members)
+    report = pd.DataFrame(classification_report(y_true, y_pred, class_names))
+    with st.expander("Precision, recall and F1 per class", expanded=True):
+        st.dataframe(report.style.format({"precision": "{:.3f}", "recall": "{:.3f}", "f1": "{:.3f}"}),
+                     hide_index=True, use_container_width=True)
+        csv_download(report, "per_class_metrics.csv", f"{key}_csv")
+
+
+def cell_images(x_test: np.ndarray, ev: dict, class_names: list[str], key: str) -> None:
+    """The test images of the chosen confusion cell, with the predicted probability."""
+    (i, j), members = st.session_state.get(f"{key}_members", ((0, 0), []))
+    if not len(members):
+        st.caption("This cell is empty.")
+        return
+    st.markdown(f"**{len(members)} image(s): true {class_names[i]}, predicted {class_names[j]}**")
+    cols = st.columns(10)
+    for k, idx in enumerate(members[:30]):
+        cols[k % 10].image(_img(x_test[idx]), caption=f"p={ev['probs'][idx][j]:.2f}")
+
+
+def filters(model, key: str) -> None:
+    try:
+        f = explain.first_layer_filters(model)
+    except ValueError as err:
+        st.info(str(err))
+        return
+    img = _img(explain.tile(f if f.shape[-1] == 3 else f[..., 0], cols=16), scale=8)
+    st.image(img, caption=f"{len(f)} first-layer filters {f.shape[1]}×{f.shape[2]} (dark = negative weight)")
+    png_download(image_png(img), "filters.png", f"{key}_filters_png", "Filters (PNG)")
+
+
+def activations(model, layers: list[str], image: np.ndarray, key: str) -> None:
+    layer = st.selectbox("Layer", layers, key=f"{key}_layer")
+    maps = explain.activation_maps(model, layer, image)
+    cols = st.columns([1, 5])
+    cols[0].image(_img(image, 6), caption="input")
+    cols[1].image(_img(explain.tile(maps[:64], cols=16), scale=max(1, 96 // maps.shape[1])),
+                  caption=f"{layer}: {min(len(maps), 64)} of {len(maps)} channels, {maps.shape[1]}×{maps.shape[2]}")
+
+
+@st.cache_data(show_spinner="Searching the test set…", max_entries=16)
+def _patches(path: str, mtime: float, layer: str, channel: int, _x, _rows, dataset_key) -> list[dict]:
+    return explain.max_activating_patches(load_model(path), _rows, layer, channel, _x, top=12)
+
+
+def patches(path: str, mtime: float, model, rows, layers: list[str], x: np.ndarray, dataset_key, key: str) -> None:
+    c = st.columns(2)
+    layer = c[0].selectbox("Layer", layers, index=len(layers) - 1, key=f"{key}_player")
+    n_ch = model.get_layer(layer).output.shape[-1]
+    channel = c[1].slider("Channel", 0, n_ch - 1, 0, key=f"{key}_pch")
+    found = _patches(path, mtime, layer, channel, x, rows, dataset_key)
+    rf = next(r.rf for r in rows if r.name == layer)
+    cols = st.columns(12)
+    for k, p in enumerate(found):
+        cols[k].image(_img(p["patch"], scale=max(1, 64 // max(p["patch"].shape[:2]))), caption=f"{p['score']:.2f}")
+    st.caption(f"The 12 test-image patches that excite channel {channel} of {layer} most, cropped to its "
+               f"{rf}×{rf} receptive field (§12.2); the number is the activation.")
+
+
+@st.cache_data(show_spinner="Embedding the dataset…", max_entries=4)
+def _embeddings(path: str, mtime: float, _x, dataset_key) -> np.ndarray:
+    return explain.embed(load_model(path), _x)
+
+
+def retrieval(path: str, mtime: float, model, ds, query: np.ndarray, exclude: int | None, dataset_key) -> None:
+    emb = _embeddings(path, mtime, ds.x, dataset_key)
+    q = explain.embed(model, query[None])[0]
+    idx, dist = explain.nearest(emb, q, k=10, exclude=exclude)
+    cols = st.columns(11)
+    cols[0].image(_img(query, 3), caption="query")
+    for k, (i, d) in enumerate(zip(idx, dist)):
+        cols[k + 1].image(_img(ds.x[i], 3), caption=f"{ds.class_names[ds.y[i]]} · d={d:.1f}")
+    st.caption(f"Embedding = the network without its classifier ({emb.shape[1]} numbers per image); the 10 nearest "
+               f"of all {len(ds.x):,} images by Euclidean distance (§9.12).")
+
+
+def classify(model, image: np.ndarray, class_names: list[str]) -> None:
+    p = model.predict(image[None], verbose=0)[0]
+    top = np.argsort(-p)[:3]
+    frame = pd.DataFrame({"class": [class_names[i] for i in top], "probability": p[top]})
+    show(alt.Chart(frame).mark_bar().encode(x=alt.X("probability:Q", scale=alt.Scale(domain=[0, 1])),
+                                            y=alt.Y("class:N", sort=None), tooltip=["class", "probability"]
+                                            ).properties(height=120, title="Top-3 probabilities"))

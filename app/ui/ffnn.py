@@ -1,0 +1,152 @@
+"""Views of the FFNN playground: decision regions, neurons, weights, metrics with confusion members."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app.ui.charts import confusion_chart, curves, history_events, show, to_png_image
+from app.ui.downloads import chart_png, csv_download, model_download, png_download
+
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+
+
+def _grid_frame(grid: dict) -> pd.DataFrame:
+    xs, ys = np.asarray(grid["xs"]), np.asarray(grid["ys"])
+    dx, dy = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
+    gx, gy = np.meshgrid(xs, ys)
+    frame = pd.DataFrame({"x": gx.ravel() - dx, "x2": gx.ravel() + dx, "y": gy.ravel() - dy, "y2": gy.ravel() + dy,
+                          "p": np.asarray(grid["p"]).ravel()})
+    if "cls" in grid:
+        frame["cls"] = np.asarray(grid["cls"]).ravel().astype(str)
+    return frame
+
+
+def regions_chart(grid: dict, x: np.ndarray, y: np.ndarray, class_names: list[str], test_idx=None,
+                  size: int = 420) -> alt.Chart:
+    """Decision regions over the plane with the data on top (test points drawn as crosses)."""
+    frame = _grid_frame(grid)
+    enc = {"x": alt.X("x:Q", title="x1", scale=alt.Scale(domain=[frame.x.min(), frame.x2.max()], nice=False)),
+           "x2": "x2:Q", "y": alt.Y("y:Q", title="x2", scale=alt.Scale(domain=[frame.y.min(), frame.y2.max()],
+                                                                         nice=False)), "y2": "y2:Q"}
+    if "cls" in frame:
+        colors = alt.Scale(domain=[str(i) for i in range(len(class_names))], range=PALETTE[: len(class_names)])
+        bg = alt.Chart(frame).mark_rect(opacity=0.35, strokeWidth=0).encode(**enc, color=alt.Color("cls:N", scale=colors, legend=None))
+    else:
+        bg = alt.Chart(frame).mark_rect(strokeWidth=0).encode(**enc, color=alt.Color(
+            "p:Q", scale=alt.Scale(scheme="blueorange", domain=[0, 1]), title=f"P({class_names[-1]})"))
+    split = np.full(len(x), "train")
+    if test_idx is not None:
+        split[np.asarray(test_idx, int)] = "test"
+    pts = pd.DataFrame({"x": x[:, 0], "y": x[:, 1], "class": [class_names[int(c)] for c in y], "split": split})
+    dots = alt.Chart(pts).mark_point(filled=True, size=36, stroke="black", strokeWidth=0.6).encode(
+        x="x:Q", y="y:Q", shape=alt.Shape("split:N", scale=alt.Scale(domain=["train", "test"],
+                                                                    range=["circle", "cross"])),
+        color=alt.Color("class:N", scale=alt.Scale(domain=class_names, range=PALETTE[: len(class_names)])),
+        tooltip=["class", "split", "x", "y"])
+    return (bg + dots).properties(width=size, height=size)
+
+
+def curve_chart(curve: dict, x: np.ndarray, y: np.ndarray) -> alt.Chart:
+    pts = alt.Chart(pd.DataFrame({"x": x[:, 0], "y": y})).mark_circle(size=20, opacity=0.5).encode(x="x:Q", y="y:Q")
+    fit = alt.Chart(pd.DataFrame(curve)).mark_line(color="#d62728", strokeWidth=3).encode(x="x:Q", y="y:Q")
+    return (pts + fit).properties(width=520, height=320, title="Fitted curve (red) over the data")
+
+
+def neurons_view(maps: list) -> None:
+    st.caption("Each first-layer neuron's activation over the plane: the network builds its regions from these.")
+    cols = st.columns(8)
+    for i, m in enumerate(maps):
+        cols[i % 8].image(to_png_image(np.asarray(m)[::-1], scale=3), caption=f"neuron {i + 1}")
+
+
+def weights_chart(weights: list[dict]) -> alt.Chart:
+    frame = pd.concat([pd.DataFrame({"layer": w["layer"], "weight": w["values"]}) for w in weights])
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("weight:Q", bin=alt.Bin(maxbins=30)), y=alt.Y("count()", title="count"),
+        facet=alt.Facet("layer:N", columns=4), tooltip=["count()"]).properties(width=200, height=140)
+
+
+def metrics_view(test: dict, class_names: list[str], ds, key: str) -> None:
+    if "mse" in test:
+        st.metric("Test MSE", f"{test['mse']:.4f}")
+        st.metric("Test MAE", f"{test['mae']:.4f}")
+        return
+    report = pd.DataFrame(test["report"])
+    st.dataframe(report.style.format({"precision": "{:.3f}", "recall": "{:.3f}", "f1": "{:.3f}"}), hide_index=True)
+    show(confusion_chart(np.asarray(test["confusion"]), class_names))
+    cells = {k: v for k, v in test["members"].items()}
+    labels = {k: f"true {class_names[int(k.split(',')[0])]} → predicted {class_names[int(k.split(',')[1])]} "
+                 f"({len(v)})" for k, v in cells.items()}
+    wrong = [k for k in cells if k.split(",")[0] != k.split(",")[1]]
+    choice = st.selectbox("Samples in a confusion cell", list(cells), format_func=labels.get, key=f"{key}-cell",
+                          index=list(cells).index(wrong[0]) if wrong else 0)
+    rows = pd.DataFrame(ds.x[cells[choice]], columns=ds.feature_names)
+    rows.insert(0, "sample", cells[choice])
+    st.dataframe(rows, hide_index=True)
+
+
+def result_view(result: dict, ds, key: str, model_path: str | None) -> None:
+    """Everything the page shows about a trained (or shipped) network."""
+    test, view = result["test"], result["view"]
+    cols = st.columns(4)
+    if "accuracy" in test:
+        cols[0].metric("Test accuracy", f"{test['accuracy']:.3f}")
+        cols[1].metric("Macro F1", f"{test['report'][-2]['f1']:.3f}")
+    else:
+        cols[0].metric("Test MSE", f"{test['mse']:.4f}")
+    cols[2].metric("Epochs run", result.get("epochs_run", "–"))
+    cols[3].metric("Training time", f"{result.get('train_s', 0):.1f} s")
+    if result.get("kfold"):
+        scores = result["kfold"]
+        st.info(f"{len(scores)}-fold cross-validation: {np.mean(scores):.3f} ± {np.std(scores):.3f} "
+                f"(folds: {', '.join(f'{s:.3f}' for s in scores)}); the model below is trained on the hold-out split.")
+    tabs = st.tabs(["Decision regions" if "grid" in view else "Fit", "Curves", "Neurons", "Weights", "Metrics"])
+    main_chart = None
+    with tabs[0]:
+        if "grid" in view:
+            main_chart = regions_chart(view["grid"], ds.x, ds.y, ds.class_names, result.get("test_idx"))
+        elif "curve" in view:
+            main_chart = curve_chart(view["curve"], ds.x, ds.y)
+        if main_chart is not None:
+            show(main_chart, use_container_width=False)
+        else:
+            st.info("Decision regions are drawn for 2-D data; this dataset has "
+                    f"{ds.x.shape[1]} features: see Curves and Metrics.")
+    with tabs[1]:
+        marks = {"best (restored)": result["best_epoch"]} if result.get("stopped_early") and result.get(
+            "best_epoch") else None
+        chart = curves(history_events(result["history"]), marks)
+        if chart is not None:
+            show(chart)
+    with tabs[2]:
+        if "neurons" in view:
+            neurons_view(view["neurons"])
+        else:
+            st.info("Neuron maps are drawn for 2-D data.")
+    with tabs[3]:
+        show(weights_chart(view["weights"]), use_container_width=False)
+    with tabs[4]:
+        metrics_view(test, ds.class_names or [], ds, key)
+    cols = st.columns(3)
+    with cols[0]:
+        model_download(model_path, "ffnn.keras", key=f"{key}-dl-model")
+    with cols[1]:
+        png_download(chart_png(main_chart) if main_chart is not None else None, "regions.png", f"{key}-dl-png")
+    with cols[2]:
+        rows = test.get("report") or [{"metric": k, "value": v} for k, v in test.items()]
+        csv_download(pd.DataFrame(rows), "metrics.csv", key=f"{key}-dl-csv")
+
+
+def live_view(job) -> None:
+    """Decision regions or fitted curve from the newest epoch event that carries one."""
+    ds = st.session_state.get("nn__live_ds")
+    extra = next((e["extra"] for e in reversed(job.epochs) if e.get("extra")), None)
+    if ds is None or not extra:
+        return
+    if "grid" in extra:
+        show(regions_chart(extra["grid"], ds.x, ds.y, ds.class_names, size=300), use_container_width=False)
+    elif "curve" in extra:
+        show(curve_chart(extra["curve"], ds.x, ds.y), use_container_width=False)
