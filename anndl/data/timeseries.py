@@ -275,8 +275,8 @@ def user_split(users: np.ndarray, val: float = 0.2, test: float = 0.2, seed: int
     """Split recordings by user (§24.3.1): each user's recordings all go to one part."""
     ids = np.unique(users)
     order = np.random.default_rng(seed).permutation(ids)
-    n_test = max(1, int(round(len(ids) * test)))
-    n_val = max(1, int(round(len(ids) * val))) if len(ids) - n_test > 1 else 0
+    n_test = max(1, int(round(len(ids) * test))) if test > 0 else 0
+    n_val = max(1, int(round(len(ids) * val))) if val > 0 and len(ids) - n_test > 1 else 0
     parts = {"test": order[:n_test], "val": order[n_test:n_test + n_val], "train": order[n_test + n_val:]}
     return {k: np.flatnonzero(np.isin(users, v)) for k, v in parts.items()}
 

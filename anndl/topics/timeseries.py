@@ -129,16 +129,19 @@ def forecast_job(params: dict, ctx) -> dict:
     """Train the direct forecaster (and, with `ar_step` > 0, the autoregressive one); save both."""
     series = series_from_params(params)
     telescope = int(params.get("telescope", 52))
-    model, config, summary = _fit_forecaster(params, series, telescope, ctx.report, ctx.cancelled, ctx.max_epochs)
+    def mae_only(event):  # MAE in the data's units is the curve to read; the MSE loss adds little
+        ctx.report({**event, "logs": {k: v for k, v in event.get("logs", {}).items() if k.endswith("mae")}})
+
+    model, config, summary = _fit_forecaster(params, series, telescope, mae_only, ctx.cancelled, ctx.max_epochs)
     path = os.path.join(ctx.workdir, "model.keras")
     model.save(path)
     result = {"task": "forecast", "model_path": path, "config": config.to_dict(), "fit": summary, "ar_model_path": None,
               "series": series.name}
     step = int(params.get("ar_step", 0))
     if 0 < step < telescope and not ctx.cancelled() and len(series.target_idx) == series.values.shape[1]:
-        def renamed(event):  # the AR run's curves appear as their own panels: ar_loss, ar_mae
+        def renamed(event):  # the AR run's curves get their own panel: ar_mae
             ctx.report({**event, "logs": {(f"val_ar_{k[4:]}" if k.startswith("val_") else f"ar_{k}"): v
-                                          for k, v in event.get("logs", {}).items()}})
+                                          for k, v in event.get("logs", {}).items() if k.endswith("mae")}})
 
         ar_model, ar_config, ar_summary = _fit_forecaster(params, series, step, renamed, ctx.cancelled, ctx.max_epochs)
         result["ar_model_path"] = os.path.join(ctx.workdir, "model_ar.keras")
@@ -165,7 +168,7 @@ def activity_data(acts: ts.Activities, window: int = 100, stride: int = 100, see
     if acts.split is not None:
         train_rec = np.flatnonzero(acts.split == "train")
         inner = ts.user_split(acts.users[train_rec], val=0.2, test=0.0, seed=seed)
-        parts = {"train": train_rec[inner["train"]], "val": train_rec[inner["test"]],
+        parts = {"train": train_rec[inner["train"]], "val": train_rec[inner["val"]],
                  "test": np.flatnonzero(acts.split == "test")}
     else:
         parts = ts.user_split(acts.users, 0.2, 0.2, seed)

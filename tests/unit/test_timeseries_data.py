@@ -74,6 +74,8 @@ def test_user_split_has_no_user_in_two_parts():
     sets = {k: set(users[v]) for k, v in parts.items()}
     assert not (sets["train"] & sets["val"]) and not (sets["train"] & sets["test"]) and not (sets["val"] & sets["test"])
     assert sum(len(v) for v in parts.values()) == len(users)
+    inner = ts.user_split(users, val=0.2, test=0.0)  # a validation part only: nothing is lost
+    assert len(inner["test"]) == 0 and len(set(users[inner["val"]])) == 2 and len(set(users[inner["train"]])) == 8
 
 
 def test_activity_windows_zero_pad_and_stride():
