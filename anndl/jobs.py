@@ -13,6 +13,7 @@ fresh worker takes its place.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import itertools
 import multiprocessing as mp
@@ -146,6 +147,7 @@ class _Worker:
         self.num = -1
         self.cancel_at: float | None = None
         self.broken = False  # its pipe closed: the process is gone or going
+        self.born = time.time()
 
     def alive(self) -> bool:
         return not self.broken and self.proc.is_alive()
@@ -177,9 +179,12 @@ class JobRunner:
         self._workers = [_Worker(self._mp, warm) for _ in range(workers)]
         self._counter = itertools.count()
         self._nums: dict[str, int] = {}
+        self._respawn_at = 0.0  # after workers die at start-up, wait before the next try
+        self._backoff = 0.5
         self._stop = threading.Event()
         self._pump = threading.Thread(target=self._run, name="anndl-jobs", daemon=True)
         self._pump.start()
+        atexit.register(self._at_exit)  # runs before multiprocessing's own exit handler stops the workers
 
     def __enter__(self) -> JobRunner:
         return self
@@ -237,6 +242,7 @@ class JobRunner:
 
     def shutdown(self) -> None:
         self._stop.set()
+        atexit.unregister(self._at_exit)
         self._pump.join(timeout=5)
         for w in self._workers:
             try:
@@ -247,6 +253,14 @@ class JobRunner:
             w.proc.join(timeout=5)
             w.discard()
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def _at_exit(self) -> None:
+        """At interpreter exit: stop the pump first, so that it does not replace workers that are being ended."""
+        self._stop.set()
+        with self._lock:
+            for w in self._workers:
+                if w.proc.is_alive():
+                    w.proc.kill()
 
     def _finish(self, job: Job, status: str, result: Any = None, error: str | None = None) -> None:
         job.status, job.ended = status, time.time()
@@ -307,6 +321,8 @@ class JobRunner:
                 self._finish(job, "done", result=payload)
 
     def _housekeep(self) -> None:
+        if self._stop.is_set():
+            return
         for i, w in enumerate(self._workers):
             if not w.alive():
                 if w.job is not None:
@@ -314,7 +330,14 @@ class JobRunner:
                         self._finish(w.job, "cancelled", error="Stopped by you.")
                     else:
                         self._finish(w.job, "failed", error=CRASHED)
+                    w.job = None
+                if time.time() < self._respawn_at:
+                    continue
                 w.discard()
+                if time.time() - w.born < 5:  # died while starting: a broken environment, do not spin
+                    self._respawn_at, self._backoff = time.time() + self._backoff, min(30.0, self._backoff * 2)
+                else:
+                    self._backoff = 0.5
                 self._workers[i] = w = _Worker(self._mp, self._warm)
             elif w.job is not None:
                 limits = self._job_limits[w.job.id]

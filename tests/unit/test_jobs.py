@@ -119,3 +119,16 @@ def test_cancel_stops_keras_training_through_the_progress_callback():
         assert job.status == "cancelled", job.error
         assert job.result["cancelled"] and job.result["epochs_run"] <= seen + 1
         assert os.path.getsize(job.result["model"]) > 0
+
+
+def test_workers_dying_at_start_are_replaced_with_backoff_not_in_a_tight_loop():
+    with JobRunner(workers=1, warm=()) as r:
+        pids, t0 = set(), time.time()
+        while time.time() - t0 < 3:  # kill every new worker at once, like a broken environment would
+            for w in list(r._workers):
+                if w.proc.pid and w.proc.pid not in pids:
+                    pids.add(w.proc.pid)
+                    w.proc.kill()
+            time.sleep(0.01)
+        assert 2 <= len(pids) <= 8  # replaced, but 0.5 s, 1 s, 2 s … apart (a tight loop makes ~30)
+        assert r.wait(r.submit(f"{FX}:epochs", {"n": 1}), timeout=60).status == "done"
