@@ -119,8 +119,10 @@ def windows_chart(series: ts.Series, window: int, telescope: int, stride: int) -
     v = series.values[:, series.target_idx[0]]
     a, b = ts.time_split(len(v))
     starts = np.arange(0, max(1, a - window - telescope + 1), stride)
-    pos = bound(st.slider, "Window position (training windows)", "ts_pos", 0, min_value=0,
-                max_value=max(1, len(starts) - 1))
+    top = max(1, len(starts) - 1)
+    if st.session_state.get("ts_pos", 0) > top:  # a longer window leaves fewer positions
+        st.session_state["ts_pos"] = top
+    pos = bound(st.slider, "Window position (training windows)", "ts_pos", 0, min_value=0, max_value=top)
     s = int(starts[min(pos, len(starts) - 1)])
     t = _time(series, np.arange(len(v) + 1))
     line = pd.DataFrame({"time": t[:-1], "value": v})

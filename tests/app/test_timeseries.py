@@ -28,6 +28,10 @@ def test_other_series_show_baselines_and_refuse_too_long_windows():
     assert not errors(at), errors(at)
     assert at.slider(key="ts_win").value == 20  # the source's own defaults
     assert "Naive baselines" in _texts(at)
+    at.slider(key="ts_pos").set_value(45).run()
+    at.slider(key="ts_win").set_value(40).run()  # fewer window positions: the position slider follows
+    assert not errors(at), errors(at)
+    assert at.slider(key="ts_pos").value == 25
     at.slider(key="ts_win").set_value(90).run()
     assert any("too short" in e for e in errors(at))
 
@@ -45,3 +49,11 @@ def test_tiny_forecast_training_through_the_job_runner():
     assert not errors(at), errors(at)
     assert "the model you trained" in _texts(at)
     assert "autoregressive" in set(at.dataframe[0].value["method"])
+
+
+def test_classroom_mode_has_fewer_controls():
+    at = open_app("timeseries")
+    before = len(at.slider)
+    at.toggle(key="classroom").set_value(True).run()
+    assert not errors(at), errors(at)
+    assert len(at.slider) < before

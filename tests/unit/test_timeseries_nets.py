@@ -97,3 +97,18 @@ def test_keras_code_is_valid_python(kind):
     compile(forecast_code({"series": "sunspots", "kind": kind, "norm": "global"}), "forecast.py", "exec")
     if kind in CLASSIFIERS:
         compile(classifier_code({"kind": kind}), "classify.py", "exec")
+
+
+def test_classify_job_on_uploaded_activities_splits_by_user(tmp_path):
+    from anndl.topics.timeseries import activities_from_params
+
+    rng = np.random.default_rng(0)
+    recs = [rng.normal(size=(30 + 5 * i, 3)).astype("float32") for i in range(8)]
+    src = {"recordings": recs, "labels": np.array([0, 1] * 4), "users": np.repeat(np.arange(4), 2),
+           "class_names": ["walking", "jogging"], "channels": ["x_axis", "y_axis", "z_axis"]}
+    assert len(activities_from_params({"activities": src}).recordings) == 8
+    params = {"task": "classify", "activities": src, "window": 20, "stride": 10, "units": 8, "epochs": 1}
+    result = run_inline("anndl.topics.timeseries:train_job", params, workdir=str(tmp_path))
+    parts = [set(result["users"][k]) for k in ("train", "val", "test")]
+    assert all(p for p in parts) and not (parts[0] & parts[1] or parts[0] & parts[2] or parts[1] & parts[2])
+    assert result["confusion"].shape == (2, 2)
