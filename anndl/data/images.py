@@ -106,9 +106,9 @@ def to_array(img, size: tuple[int, int], channels: int) -> np.ndarray:
     return a[..., None] if channels == 1 else a
 
 
-def image_from_bytes(data: bytes, size: tuple[int, int], channels: int) -> np.ndarray:
+def image_from_bytes(data: bytes, size: tuple[int, int], channels: int, max_pixels: int = 25_000_000) -> np.ndarray:
     """One uploaded image file, validated, as the model's input array (h, w, channels)."""
-    return to_array(open_image(data), size, channels)
+    return to_array(open_image(data, max_pixels), size, channels)
 
 
 @dataclass
@@ -136,7 +136,8 @@ def _strip_common_root(names: list[str]) -> list[str]:
 
 
 def zip_dataset(data: bytes, size: tuple[int, int] = (28, 28), channels: int = 1, min_per_class: int = 5,
-                max_classes: int = 50, limits: ZipLimits | None = None, name: str = "your images") -> ZipImages:
+                max_classes: int = 50, limits: ZipLimits | None = None, name: str = "your images",
+                max_pixels: int = 4_000_000) -> ZipImages:
     """Read a zip with one folder per class (PNG/JPEG) into a Dataset; bad zips raise one UploadError sentence."""
     entries = safe_zip_entries(data, limits)
     if not entries:
@@ -153,9 +154,11 @@ def zip_dataset(data: bytes, size: tuple[int, int] = (28, 28), channels: int = 1
             skipped.setdefault("they are not PNG or JPEG images", []).append(orig)
             continue
         try:
-            samples.append((folder.split("/")[0], image_from_bytes(blob, size, channels)))
-        except UploadError:
-            skipped.setdefault("they are damaged or not really images", []).append(orig)
+            samples.append((folder.split("/")[0], image_from_bytes(blob, size, channels, max_pixels)))
+        except UploadError as err:
+            reason = (f"they are larger than {max_pixels / 1e6:.0f} megapixels" if "megapixels" in str(err)
+                      else "they are damaged or not really images")
+            skipped.setdefault(reason, []).append(orig)
     if not samples:
         if any("class folder" in r for r in skipped) and len(skipped) == 1:
             raise UploadError("The zip has no class folders: put the images in one folder per class "

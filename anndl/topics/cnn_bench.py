@@ -63,7 +63,7 @@ def run_recipe(name: str, sp, n_classes: int, epochs: int, seed: int, budget_s: 
     """One page recipe through anndl.train.fit; test accuracy every epoch (no early stopping on the test set)."""
     r = RECIPES[name]
     set_seed(seed)
-    model = build_cnn(config_from(r, sp.x_train.shape[1:], n_classes))
+    model = build_cnn(config_from({**r, "epochs": epochs}, sp.x_train.shape[1:], n_classes, len(sp.x_train)))
     aug = AugmentConfig(**r["augment"])
     x, y = train_data(sp.x_train, one_hot(sp.y_train, n_classes), aug, r["batch"], seed)
     t97, t98 = TimeToMetric("val_accuracy", 0.97), TimeToMetric("val_accuracy", 0.98)
@@ -84,7 +84,7 @@ def bench(quick: bool = False, seed: int = 0) -> BenchResult:
     sp = split(mnist, test=0.2, val=0.0, seed=seed)  # 4,000 train / 1,000 test
     base = run_baseline(sp, 6 if quick else 40, seed)
     fast = run_recipe("fast", sp, 10, 4 if quick else 12, seed)
-    best = run_recipe("best", sp, 10, 2 if quick else 60, seed, budget_s=120.0)
+    best = run_recipe("best", sp, 10, 2 if quick else RECIPES["best"]["epochs"], seed, budget_s=120.0)
     runs = [base, fast, best]
     try:
         fashion = load("fashion_mnist", n=3000 if quick else FASHION_N, seed=seed)

@@ -1,0 +1,106 @@
+"""CNN trainer (course §6–§9, §12.1–§12.2)."""
+
+import os
+
+import streamlit as st
+
+from anndl import zoo
+from anndl.data.images import image_from_bytes
+from anndl.data.uploads import UploadError
+from anndl.nets.cnn import conv_layers, layer_table
+from anndl.topics.cnn_code import keras_code
+from app.ui import cnn as ui
+from app.ui import cnn_inside as inside
+from app.ui.code import keras_code as code_expander
+from app.ui.downloads import model_download
+from app.ui.state import classroom, seed
+from app.ui.training import training_panel
+
+st.title("CNN trainer")
+st.markdown("A convolutional network slides small learned filters over the image, so a few shared weights find the "
+            "same pattern anywhere; pooling and strides grow the receptive field until the head can classify. "
+            "Compose the stack from the course's blocks, train it, and look at what its filters respond to. "
+            "_Course §6–§9 (convolution, pooling, Inception, ResNet, SE, MobileNet, augmentation), §12.1–§12.2._")
+
+chosen = ui.choose_data(seed())
+if chosen is None:
+    st.stop()
+ds, sp, params = chosen
+tab_arch, tab_train, tab_inside, tab_find = st.tabs(["Architecture", "Train", "Look inside", "Retrieval & your image"])
+
+with tab_arch:
+    net = ui.architecture()
+    ok = ui.layer_table_view(net, ds.x.shape[1:], ds.n_classes)
+
+with tab_train:
+    st.button("Use the augmented 'best' recipe", key="cnn_best", on_click=ui.apply_recipe, args=("best",),
+              help="Sets the stack and the knobs to the quality preset of the benchmark.")
+    fit = ui.training_knobs()
+    params.update(net, **fit)
+    ui.augmentation_preview(sp, ds.n_classes, fit["augment"], seed())
+    job = training_panel("cnn", "anndl.topics.cnn:train_job", params, disabled=not ok)
+    result = job.result if job is not None and job.result else None
+    if job is not None and job.status == "failed":
+        st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
+
+same_data = result is not None and result["params"].get("dataset") == params["dataset"] \
+    and result["params"].get("data_path") == params.get("data_path")
+info = ui.shipped_info(params["dataset"])
+if same_data and os.path.exists(result.get("model_path", "")):
+    path, split_seed = result["model_path"], int(result["params"].get("seed", 0))
+    st.sidebar.success(f"Showing **your trained network** ({job.status}, {result['epochs_run']} epochs).")
+elif info is not None:
+    path, split_seed = str(zoo.path(ui.SHIPPED[params["dataset"]])), int(info["seed"])
+    st.sidebar.info(f"Showing the **shipped model** models/{ui.SHIPPED[params['dataset']]}.keras "
+                    f"(test accuracy {info['metrics']['test_accuracy']:.3f}). Train to replace it.")
+else:
+    path = None
+if path and split_seed != seed() and params["dataset"] != "upload":
+    ds, sp = ui.dataset(params["dataset"], split_seed)  # evaluate on the split the model was trained for
+mtime = os.path.getmtime(path) if path else 0.0
+dkey = (params["dataset"], params.get("data_path"), split_seed if path else 0)
+model = ui.load_model(path) if path else None
+if model is not None and model.input_shape[1:] != ds.x.shape[1:]:
+    model = None
+
+with tab_train:
+    if model is not None:
+        ev = ui.evaluate(path, mtime, dkey, sp, bool(fit["augment"].get("flip")))
+        inside.scores(ev, ds.class_names, "cnn_scores")
+        inside.cell_images(sp.x_test, ev, ds.class_names, "cnn_scores")
+        model_download(path, "cnn.keras", "cnn_model_dl")
+    else:
+        st.info("No trained model for these images yet: press **Train**.", icon=":material/info:")
+
+with tab_inside:
+    if model is None:
+        st.info("Train a model (or pick MNIST / Fashion-MNIST for the shipped one) to look inside.")
+    else:
+        st.subheader("First-layer filters")
+        inside.filters(model, "cnn_in")
+        layers = conv_layers(model)
+        st.subheader("Activation maps (§9.11)")
+        pick = st.number_input("Test image", 0, len(sp.x_test) - 1, 0, key="cnn_act_idx")
+        inside.activations(model, layers, sp.x_test[pick], "cnn_act")
+        if not classroom():
+            st.subheader("Maximally activating patches (§12.2)")
+            inside.patches(path, mtime, model, layer_table(model), layers, sp.x_test, dkey, "cnn_patch")
+
+with tab_find:
+    if model is not None:
+        file = st.file_uploader("Your image (PNG/JPEG): classify it and find its nearest neighbours",
+                                type=["png", "jpg", "jpeg"], key="cnn_img")
+        query, exclude = None, None
+        if file is not None:
+            try:
+                query = image_from_bytes(file.getvalue(), ds.x.shape[1:3], ds.x.shape[3])
+                inside.classify(model, query, ds.class_names)
+            except UploadError as err:
+                st.error(str(err), icon=":material/error:")
+        if query is None:
+            i = st.number_input("…or a test image", 0, len(sp.x_test) - 1, 0, key="cnn_q_idx")
+            query, exclude = sp.x_test[i], int(sp.idx_test[i])
+        st.subheader("Image retrieval (§9.12)")
+        inside.retrieval(path, mtime, model, ds, query, exclude, dkey)
+
+code_expander(keras_code(params, ds.x.shape[1:], ds.n_classes), "cnn.py")

@@ -1,0 +1,52 @@
+"""AppTest of the CNN trainer page: default from the shipped model, editing the stack, a tiny training job."""
+
+import time
+
+import pytest
+
+from tests.app.conftest import errors, open_app
+
+
+def test_default_page_shows_shipped_model_and_layer_table():
+    at = open_app("cnn")
+    assert not errors(at), errors(at)
+    assert at.title[0].value == "CNN trainer"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Parameters"] == "35,210"  # the default "fast" stack: keras.io convnet + 2 BN layers
+    assert "Test accuracy" in metrics and float(metrics["Test accuracy"]) > 0.95
+    assert "With test-time augmentation" in metrics
+    assert any("shipped model" in s.value for s in at.sidebar.info)
+    table = at.dataframe[0].value
+    assert (table["✓"] == "✓").all() and "receptive field" in table.columns
+
+
+def test_stack_text_drives_table_and_bad_text_gets_one_sentence():
+    at = open_app("cnn")
+    at.text_input(key="cnn_blocks").set_value("conv:f=8,k=5,p=valid|maxpool|mobilenet:f=16").run()
+    assert not errors(at), errors(at)
+    table = at.dataframe[0].value
+    assert list(table["layer"])[:3] == ["conv1", "maxpool1", "mobilenet1"]
+    assert table.loc[0, "course formula"] == "(5·5·1+1)·8" and table.loc[0, "params (Keras)"] == 208
+    assert "1/N + 1/k²" in table.loc[2, "note"]
+    at.text_input(key="cnn_blocks").set_value("conv:f=8|warp:f=3").run()
+    assert any("unknown type 'warp'" in e for e in errors(at)) and not at.exception
+
+
+@pytest.mark.slow
+def test_tiny_training_job_on_digits_shows_scores():
+    at = open_app("cnn")
+    at.selectbox(key="cnn_data").set_value("digits").run()
+    at.text_input(key="cnn_blocks").set_value("conv:f=8|maxpool").run()
+    at.slider(key="cnn_epochs").set_value(2).run()
+    assert not errors(at), errors(at)
+    at.button(key="cnn__train").click().run()
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        time.sleep(2)
+        at.run()
+        if any("your trained network" in s.value for s in at.sidebar.success):
+            break
+    assert any("your trained network" in s.value for s in at.sidebar.success), [e.value for e in at.sidebar]
+    assert not errors(at), errors(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert 0.3 < float(metrics["Test accuracy"]) <= 1.0

@@ -1,0 +1,53 @@
+"""Playwright: upload a zip of class folders on the CNN page, train, see the curve and the confusion matrix."""
+
+import io
+import zipfile
+
+import numpy as np
+from PIL import Image
+
+from tests.e2e.conftest import wait_for_app
+
+
+def bars_zip(path) -> None:
+    """Two classes the CNN can tell apart: horizontal and vertical bars, 12 noisy images each."""
+    rng = np.random.default_rng(0)
+    with zipfile.ZipFile(path, "w") as z:
+        for cls, axis in (("horizontal", 0), ("vertical", 1)):
+            for i in range(12):
+                a = rng.integers(0, 60, (32, 32)).astype("uint8")
+                pos = rng.integers(4, 28)
+                if axis == 0:
+                    a[pos - 2:pos + 2] = 255
+                else:
+                    a[:, pos - 2:pos + 2] = 255
+                buf = io.BytesIO()
+                Image.fromarray(a).save(buf, format="PNG")
+                z.writestr(f"bars/{cls}/{i}.png", buf.getvalue())
+        z.writestr("bars/notes.txt", "not an image")
+
+
+def test_upload_zip_train_and_see_curve_and_confusion(server, page, tmp_path):
+    bars_zip(tmp_path / "bars.zip")
+    page.goto(f"{server}/cnn")
+    wait_for_app(page, timeout=120_000)
+    page.get_by_text("CNN trainer").first.wait_for()
+    page.screenshot(path="/work/shots/cnn-1.png", full_page=True)
+    page.get_by_label("Images").click()
+    page.get_by_role("option", name="Your images (zip of class folders)").click()
+    wait_for_app(page)
+    page.locator('input[type="file"]').first.set_input_files(str(tmp_path / "bars.zip"))
+    page.get_by_text("Your zip: 24 images in 2 classes").wait_for(timeout=60_000)
+    page.get_by_text("left out because they are not inside a class folder").wait_for()
+    page.get_by_role("tab", name="Train").click()
+    page.get_by_role("button", name="Train").first.click()
+    page.get_by_text("Showing your trained network").wait_for(timeout=240_000)
+    wait_for_app(page)
+    page.get_by_text("Test accuracy").first.wait_for()
+    page.get_by_text("Open a cell").first.wait_for()
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    assert charts.count() >= 2  # the training curves and the confusion matrix
+    page.screenshot(path="/work/shots/cnn-2.png", full_page=True)
+    page.get_by_role("tab", name="Look inside").click()
+    page.get_by_text("First-layer filters").wait_for()
+    page.screenshot(path="/work/shots/cnn-3.png", full_page=True)
