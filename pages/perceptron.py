@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from anndl.data import CATALOGUE
+from anndl.data import CATALOGUE, names
 from anndl.data.uploads import UploadError, csv_to_dataset
-from anndl.nets.ffnn import ACTIVATIONS, INITIALIZERS, OPTIMIZERS, FFNNConfig, TrainChoices, keras_code
+from anndl.nets.ffnn import ACTIVATIONS, OPTIMIZERS, FFNNConfig, TrainChoices, keras_code
 from anndl.topics.ffnn import SHIPPED, load_dataset, shipped_result
 from app.ui.code import keras_code as code_expander
-from app.ui.ffnn import live_view, result_view
+from app.ui.ffnn import live_view, regularisation_controls, result_view
 from app.ui.perceptron import activations_section, optimisers_section, perceptron_tab
 from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
@@ -26,11 +26,7 @@ with tab_ao:
     st.divider()
     optimisers_section()
 
-DATASETS = [n for n, e in CATALOGUE.items() if e.kind in ("toy2d", "tabular", "curve")] if CATALOGUE else []
-if not DATASETS:
-    from anndl.data import names
-
-    DATASETS = [n for n in names() if CATALOGUE[n].kind in ("toy2d", "tabular", "curve")]
+DATASETS = [n for n in names() if CATALOGUE[n].kind in ("toy2d", "tabular", "curve")]
 BATCHES = [1, 4, 8, 16, 32, 64, 128, 100_000]
 UNITS = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
 
@@ -45,7 +41,8 @@ with tab_nn:
             if frame is None:
                 st.info("Upload a CSV to train on it (for example iris.csv with a 'species' column).")
                 st.stop()
-            target = st.selectbox("Target column", list(frame.columns), index=len(frame.columns) - 1, key="nn_target")
+            target = st.selectbox("Target column", list(frame.columns), index=len(frame.columns) - 1,
+                                  key="nn_target")
             try:
                 csv_to_dataset(frame, target)
             except UploadError as err:
@@ -55,7 +52,8 @@ with tab_nn:
         elif CATALOGUE[dataset].kind in ("toy2d", "curve"):
             c = st.columns(2)
             params["n"] = bound(c[0].select_slider, "Points", "nn_n", 500, options=[100, 200, 500, 1000, 2000])
-            params["noise"] = bound(c[1].select_slider, "Noise", "nn_noise", 0.1, options=[0.0, 0.05, 0.1, 0.2, 0.3, 0.5])
+            params["noise"] = bound(c[1].select_slider, "Noise", "nn_noise", 0.1,
+                                    options=[0.0, 0.05, 0.1, 0.2, 0.3, 0.5])
         depth = bound(st.slider, "Hidden layers", "nn_depth", 2, min_value=1, max_value=6)
         hidden, acts = [], []
         for i in range(depth):
@@ -64,26 +62,17 @@ with tab_nn:
             acts.append(bound(c[1].selectbox, f"Layer {i + 1} activation", f"nn_a{i}", "relu", options=ACTIVATIONS))
         c = st.columns(2)
         optimizer = bound(c[0].selectbox, "Optimiser", "nn_opt", "adam", options=OPTIMIZERS)
-        lr = bound(c[1].select_slider, "Learning rate", "nn_lr", 0.01, options=[0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0])
+        lr = bound(c[1].select_slider, "Learning rate", "nn_lr", 0.01,
+                   options=[0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0])
         c = st.columns(2)
         epochs = bound(c[0].select_slider, "Epochs", "nn_epochs", 100, options=[10, 20, 50, 100, 200, 300, 500])
         batch = bound(c[1].select_slider, "Batch size", "nn_batch", 32, options=BATCHES,
                       format_func=lambda b: "full batch" if b == 100_000 else ("1 (SGD)" if b == 1 else str(b)))
         model = {"hidden": hidden, "activations": acts, "optimizer": optimizer, "learning_rate": lr}
         fit_cfg = {"epochs": epochs, "batch_size": batch}
-        with st.expander("Regularisation & validation", expanded=False):
-            model["initializer"] = bound(st.selectbox, "Initialiser", "nn_init", "glorot_normal", options=list(INITIALIZERS))
-            model["l2"] = bound(st.select_slider, "L2 weight decay γ", "nn_l2", 0.0, options=[0.0, 1e-4, 1e-3, 1e-2, 1e-1])
-            model["dropout"] = bound(st.select_slider, "Dropout", "nn_drop", 0.0, options=[0.0, 0.1, 0.2, 0.3, 0.5])
-            model["batchnorm"] = bound(st.toggle, "Batch normalisation", "nn_bn", False)
-            fit_cfg["early_stopping"] = bound(st.select_slider, "Early stopping patience (0 = off)", "nn_es", 0,
-                                              options=[0, 5, 10, 20, 50])
-            fit_cfg["reduce_lr"] = bound(st.select_slider, "ReduceLROnPlateau patience (0 = off)", "nn_rlr", 0,
-                                         options=[0, 5, 10, 20])
-            params["validation"] = bound(st.radio, "Validation", "nn_val", "holdout", options=["holdout", "kfold"],
-                                         horizontal=True)
-            if params["validation"] == "kfold":
-                params["k"] = bound(st.slider, "k folds", "nn_k", 5, min_value=3, max_value=10)
+        if not classroom():  # classroom mode keeps the defaults and fewer controls
+            with st.expander("Regularisation & validation", expanded=False):
+                regularisation_controls(model, fit_cfg, params)
         params.update(model=model, fit=fit_cfg)
     with right:
         ds = st.session_state["nn__live_ds"] = load_dataset(params)

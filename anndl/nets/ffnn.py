@@ -92,7 +92,8 @@ def build_ffnn(config: FFNNConfig, compile: bool = True) -> keras.Model:
     inputs = keras.Input((config.inputs,), name="x")
     h = inputs
     if config.norm_mean is not None:
-        h = keras.layers.Normalization(mean=list(config.norm_mean), variance=list(config.norm_var), name="standardise")(h)
+        h = keras.layers.Normalization(mean=list(config.norm_mean), variance=list(config.norm_var),
+                                       name="standardise")(h)
     for i, (units, act) in enumerate(zip(config.hidden, config.activations), start=1):
         h = keras.layers.Dense(units, kernel_initializer=make_initializer(config.initializer, config.seed + i),
                                bias_initializer="zeros", kernel_regularizer=reg, name=f"hidden{i}")(h)
@@ -114,7 +115,6 @@ def build_ffnn(config: FFNNConfig, compile: bool = True) -> keras.Model:
 
 def predict_classes(model: keras.Model, x, task: str):
     """Class ids (or values for regression) from the network's outputs."""
-    import numpy as np
 
     p = model.predict(x, verbose=0, batch_size=4096)
     if task == "regression":
@@ -145,7 +145,8 @@ def keras_code(config: FFNNConfig, train: TrainChoices, dataset: str) -> str:
     lines = ["import keras", "from anndl.data import load, split  # or your own arrays x_train, y_train, ...", "",
              f"ds = load({dataset!r})", "s = split(ds, test=0.2, val=0.2, seed=0)",
              "mu, sd = s.x_train.mean(0), s.x_train.std(0) + 1e-8  # standardise with training statistics",
-             "", f"keras.utils.set_random_seed({config.seed})", f"inputs = keras.Input(({config.inputs},))", "h = inputs"]
+             "", f"keras.utils.set_random_seed({config.seed})", f"inputs = keras.Input(({config.inputs},))",
+             "h = inputs"]
     for i, (n, act) in enumerate(zip(config.hidden, config.activations), start=1):
         lines.append(f"h = keras.layers.Dense({n}, kernel_initializer={init}, kernel_regularizer={reg})(h)")
         if config.batchnorm:

@@ -50,12 +50,13 @@ def curves(epochs: list[dict], marks: dict[str, int] | None = None, height: int 
     colors = alt.Scale(domain=["train", "validation"], range=["#1f77b4", "#ff7f0e"])
     panels = []
     metrics = list(dict.fromkeys(frame.metric))
-    panel_width = max(200, 560 // max(1, len(metrics)))
+    panel_width = max(160, 470 // max(1, len(metrics)))  # fits a 2/3-wide column
     for metric in metrics:
         part = frame[frame.metric == metric]
         line = alt.Chart(part).mark_line(point=len(part) < 60, strokeWidth=width).encode(
             x=alt.X("epoch:Q", title="epoch"), y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
-            color=alt.Color("split:N", scale=colors, title=None), tooltip=["epoch", "split", "value"])
+            color=alt.Color("split:N", scale=colors, title=None, legend=alt.Legend(orient="top")),
+            tooltip=["epoch", "split", "value"])
         layers = [line]
         for label, epoch in (marks or {}).items():
             rule = pd.DataFrame({"epoch": [epoch], "label": [label]})
@@ -89,7 +90,8 @@ def heatmap(values: np.ndarray, x_labels: list[str], y_labels: list[str], x_titl
     return alt.Chart(frame).mark_rect().encode(
         x=alt.X("x:N", sort=xs, title=x_title, axis=alt.Axis(labelExpr="split(datum.value, ':')[1]", labelAngle=-45)),
         y=alt.Y("y:N", sort=ys, title=y_title, axis=alt.Axis(labelExpr="split(datum.value, ':')[1]")),
-        color=alt.Color("value:Q", scale=alt.Scale(scheme=scheme)), tooltip=["x", "y", alt.Tooltip("value:Q", format=".3f")],
+        color=alt.Color("value:Q", scale=alt.Scale(scheme=scheme)),
+        tooltip=["x", "y", alt.Tooltip("value:Q", format=".3f")],
     ).properties(width=size * len(xs), height=size * len(ys))
 
 

@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from anndl.nets.ffnn import INITIALIZERS
 from app.ui.charts import confusion_chart, curves, history_events, show, to_png_image
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
+from app.ui.state import bound
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
@@ -33,7 +35,8 @@ def regions_chart(grid: dict, x: np.ndarray, y: np.ndarray, class_names: list[st
                                                                          nice=False)), "y2": "y2:Q"}
     if "cls" in frame:
         colors = alt.Scale(domain=[str(i) for i in range(len(class_names))], range=PALETTE[: len(class_names)])
-        bg = alt.Chart(frame).mark_rect(opacity=0.35, strokeWidth=0).encode(**enc, color=alt.Color("cls:N", scale=colors, legend=None))
+        bg = alt.Chart(frame).mark_rect(opacity=0.35, strokeWidth=0).encode(
+            **enc, color=alt.Color("cls:N", scale=colors, legend=None))
     else:
         bg = alt.Chart(frame).mark_rect(strokeWidth=0).encode(**enc, color=alt.Color(
             "p:Q", scale=alt.Scale(scheme="blueorange", domain=[0, 1]), title=f"P({class_names[-1]})"))
@@ -150,3 +153,21 @@ def live_view(job) -> None:
         show(regions_chart(extra["grid"], ds.x, ds.y, ds.class_names, size=300), use_container_width=False)
     elif "curve" in extra:
         show(curve_chart(extra["curve"], ds.x, ds.y), use_container_width=False)
+
+
+def regularisation_controls(model: dict, fit_cfg: dict, params: dict) -> None:
+    """Initialiser, L2, dropout, batch norm, early stopping, LR schedule, hold-out or k-fold (§4.4–§4.6)."""
+    model["initializer"] = bound(st.selectbox, "Initialiser", "nn_init", "glorot_normal", options=list(INITIALIZERS),
+                                 help="zeros: every neuron stays identical and nothing is learned.")
+    model["l2"] = bound(st.select_slider, "L2 weight decay γ", "nn_l2", 0.0, options=[0.0, 1e-4, 1e-3, 1e-2, 1e-1])
+    model["dropout"] = bound(st.select_slider, "Dropout", "nn_drop", 0.0, options=[0.0, 0.1, 0.2, 0.3, 0.5])
+    model["batchnorm"] = bound(st.toggle, "Batch normalisation", "nn_bn", False)
+    fit_cfg["early_stopping"] = bound(st.select_slider, "Early stopping patience (0 = off)", "nn_es", 0,
+                                      options=[0, 5, 10, 20, 50], help="Stops when validation loss stops improving "
+                                      "and restores the best weights.")
+    fit_cfg["reduce_lr"] = bound(st.select_slider, "ReduceLROnPlateau patience (0 = off)", "nn_rlr", 0,
+                                 options=[0, 5, 10, 20])
+    params["validation"] = bound(st.radio, "Validation", "nn_val", "holdout", options=["holdout", "kfold"],
+                                 horizontal=True)
+    if params["validation"] == "kfold":
+        params["k"] = bound(st.slider, "k folds", "nn_k", 5, min_value=3, max_value=10)

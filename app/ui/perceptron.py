@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from anndl.nets.ffnn import ACTIVATIONS
 from anndl.nets.landscape import SURFACES, activation_curves, optimizer_paths, surface_grid
 from anndl.nets.perceptron import GATES, hyperplane, perceptron_output, train_perceptron
-from anndl.nets.ffnn import ACTIVATIONS
 from app.ui.charts import show
 from app.ui.state import bound
 
@@ -80,7 +80,8 @@ def perceptron_tab() -> None:
         if converged:
             st.success(f"Converged after {steps[-1].epoch} epoch(s): a whole pass with no mistake.")
         else:
-            st.error(f"{gate} never converges: no straight line separates its +1 from its −1 points (it is not linearly "
+            st.error(f"{gate} never converges: no straight line separates its +1 from its −1 points (it is not "
+                     "linearly "
                      "separable), so some sample is always wrong and the weights cycle for ever. A hidden layer fixes "
                      "it: see the Neural network tab with the XOR dataset.")
 
