@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from anndl.data.uploads import UploadError
 from anndl.topics.timeseries import activity_data, evaluate_classifier
 from anndl.topics.timeseries_code import classifier_code, forecast_code
 from app.ui import timeseries as ui
@@ -40,15 +39,14 @@ with tabs[0]:
         st.markdown("**Windows and telescope** (§24.4): the network sees the blue window and learns the pink "
                     "telescope; sliding the window by the stride gives the training set.")
         show(ui.windows_chart(series, params["window"], params["telescope"], params["stride"]))
-        job = training_panel("ts_fc", JOB, params, label="Train forecaster")
+        issue = ui.problem(series, params)
+        job = training_panel("ts_fc", JOB, params, label="Train forecaster", disabled=issue is not None)
         direct, ar, label, path = ui.pick_models(series, params, job)
-        try:
+        if issue:
+            st.error(issue, icon=":material/error:")
+        else:
             ev = ui.evaluate((*ui.data_key(series), path, label), params["window"], params["telescope"], series,
                              direct, ar)
-        except UploadError as err:
-            st.error(str(err), icon=":material/error:")
-            ev = None
-        if ev is not None:
             st.markdown(f"**Forecasts** — model: {label}" if label else
                         "**Naive baselines** — train a network above to compare it with them (the shipped model "
                         "covers CO₂ with window 104 and telescope 52).")

@@ -142,6 +142,16 @@ def seasonal_naive(x: np.ndarray, telescope: int, target_idx: list[int], season:
     return x[:, rows][:, :, target_idx]
 
 
+def guess_season(time: pd.Series) -> int:
+    """A season for regular timestamps: 52 for weekly, 12 monthly, 4 quarterly, 7 daily, 24 hourly; else 0."""
+    try:
+        freq = pd.infer_freq(pd.DatetimeIndex(pd.to_datetime(time, format="mixed").sort_values().unique()))
+    except (TypeError, ValueError):
+        return 0
+    seasons = {"W": 52, "M": 12, "Q": 4, "D": 7, "H": 24, "h": 24}
+    return next((v for k, v in seasons.items() if freq and freq.lstrip("0123456789").startswith(k)), 0)
+
+
 def forecast_csv(frame: pd.DataFrame, targets: list[str], time_col: str | None = None, min_len: int = 60,
                  name: str = "uploaded CSV") -> Series:
     """Check and repair an uploaded forecasting table; each problem is one clear sentence or a shown fix."""

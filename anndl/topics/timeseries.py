@@ -76,7 +76,7 @@ def evaluate_forecast(series: ts.Series, model=None, ar_model=None, window: int 
     ar_ok = ar_model is not None and ar_model.input_shape[1] == window and idx == list(range(series.values.shape[1]))
     if ar_ok:
         preds["autoregressive"] = autoregressive(ar_model, data.x_test, telescope)
-    if not series.season:
+    if not series.season or series.season > window:  # it needs one whole season inside the window
         preds.pop("seasonal naive")
     rows = [{"method": k, "step": h + 1, "mae": float(m)} for k, p in preds.items()
             for h, m in enumerate(horizon_mae(p, data.y_test))]

@@ -67,7 +67,8 @@ def choose_series() -> ts.Series | None:
     numeric = [c for c in cols if c != time_col and pd.api.types.is_numeric_dtype(frame[c])]
     targets = c2.multiselect("Target column(s) to forecast", [c for c in cols if c != time_col],
                              default=numeric[:1], key="ts_targets")
-    season = c3.number_input("Season (steps, 0 = none)", 0, 366, 0, key="ts_season",
+    guess = ts.guess_season(frame[time_col]) if time_col != "(none)" else 0
+    season = c3.number_input("Season (steps, 0 = none)", 0, 366, guess, key=f"ts_season_{time_col}",
                              help="e.g. 12 for monthly data with a yearly pattern (seasonal-naive baseline).")
     try:
         series = ts.forecast_csv(frame, targets, None if time_col == "(none)" else time_col)
@@ -143,9 +144,9 @@ def windows_chart(series: ts.Series, window: int, telescope: int, stride: int) -
     return (shade + box + curve).properties(height=260)
 
 
-def forecast_charts(series: ts.Series, ev: dict) -> alt.Chart:
-    """Forecasts over the test part (non-overlapping telescopes) and past the end of the data."""
-    v = series.values[:, series.target_idx[0]]
+def forecast_charts(series: ts.Series, ev: dict, j: int = 0) -> alt.Chart:
+    """Forecasts of target `j` over the test part (non-overlapping telescopes) and past the end of the data."""
+    v = series.values[:, series.target_idx[j]]
     a, b = ev["bounds"]
     lo = max(0, b - 2 * ev["telescope"])
     rows = [{"time": t, "value": float(x), "method": "actual"} for t, x in zip(_time(series, np.arange(lo, len(v))),
@@ -154,15 +155,15 @@ def forecast_charts(series: ts.Series, ev: dict) -> alt.Chart:
         for k, f in enumerate(first):
             idx = f + np.arange(pred.shape[1])
             rows += [{"time": t, "value": float(p), "method": method, "tile": k}
-                     for t, p in zip(_time(series, idx), pred[k, :, 0])]
+                     for t, p in zip(_time(series, idx), pred[k, :, j])]
     for method, pred in ev["future"].items():
         idx = len(v) + np.arange(len(pred))
         rows += [{"time": t, "value": float(p), "method": method, "tile": -1}
-                 for t, p in zip(_time(series, idx), pred[:, 0])]
+                 for t, p in zip(_time(series, idx), pred[:, j])]
     frame = pd.DataFrame(rows).fillna({"tile": 0})
     end = pd.DataFrame({"time": [_time(series, np.array([len(v) - 1]))[0]]})
     lines = alt.Chart(frame).mark_line(strokeWidth=3 if classroom() else 1.8).encode(
-        x=alt.X("time", title=None), y=alt.Y("value:Q", title=series.targets[0], scale=alt.Scale(zero=False)),
+        x=alt.X("time", title=None), y=alt.Y("value:Q", title=series.targets[j], scale=alt.Scale(zero=False)),
         color=alt.Color("method:N", scale=COLORS, title=None), detail="tile:N",
         strokeDash=alt.condition(alt.datum.method == "actual", alt.value([1, 0]), alt.value([5, 3])))
     rule = alt.Chart(end).mark_rule(color="gray").encode(x="time")
@@ -172,16 +173,21 @@ def forecast_charts(series: ts.Series, ev: dict) -> alt.Chart:
 
 def horizon_chart(ev: dict) -> alt.Chart:
     """MAE per horizon step (§24.5): how the error grows with the distance ahead."""
+    methods = list(dict.fromkeys(ev["horizon"]["method"]))
+    scale = alt.Scale(domain=methods, range=[COLORS.range[COLORS.domain.index(m)] for m in methods])
     return alt.Chart(ev["horizon"]).mark_line(point=True).encode(
         x=alt.X("step:Q", title="steps ahead"), y=alt.Y("mae:Q", title="test MAE"),
-        color=alt.Color("method:N", scale=COLORS, title=None),
+        color=alt.Color("method:N", scale=scale, title=None),
         tooltip=["method", "step", alt.Tooltip("mae", format=".3f")],
     ).properties(height=260, title="Test MAE per horizon step")
 
 
 def results(series: ts.Series, ev: dict) -> alt.Chart:
     """The forecast picture, the horizon chart and the summary table beside each other."""
-    chart = forecast_charts(series, ev)
+    j = 0
+    if len(series.targets) > 1:
+        j = series.targets.index(st.selectbox("Target to plot", series.targets, key="ts_plot"))
+    chart = forecast_charts(series, ev, j)
     show(chart)
     left, right = st.columns([3, 2])
     with left:
@@ -190,6 +196,8 @@ def results(series: ts.Series, ev: dict) -> alt.Chart:
         st.dataframe(ev["summary"].round(4), hide_index=True, use_container_width=True)
         st.caption("÷ naive: test MAE divided by the seasonal naive's (or the last value's when there is no season); "
                    "below 1 beats the baseline.")
+        if series.season > ev["window"]:
+            st.caption(f"No seasonal naive: it needs a window of at least one season ({series.season} steps).")
     return chart
 
 
@@ -217,6 +225,17 @@ def pick_models(series: ts.Series, params: dict, job) -> tuple:
                             f"{mae['seasonal naive']:.2f} for seasonal naive) + a 13-week autoregressive LSTM"), \
             str(zoo.path("ts_co2"))
     return None, None, None, None
+
+
+def problem(series: ts.Series, params: dict) -> str | None:
+    """Why these settings cannot be trained on this series (one sentence), or None."""
+    from anndl.topics.timeseries import forecast_data
+
+    try:
+        forecast_data(series, params["window"], params["telescope"], params["stride"])
+    except UploadError as err:
+        return str(err)
+    return None
 
 
 def data_key(series: ts.Series) -> tuple:

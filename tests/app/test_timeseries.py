@@ -34,6 +34,7 @@ def test_other_series_show_baselines_and_refuse_too_long_windows():
     assert at.slider(key="ts_pos").value == 25
     at.slider(key="ts_win").set_value(90).run()
     assert any("too short" in e for e in errors(at))
+    assert at.button(key="ts_fc__train").disabled  # nothing to train on: the button says so
 
 
 def test_tiny_forecast_training_through_the_job_runner():

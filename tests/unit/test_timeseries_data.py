@@ -179,3 +179,12 @@ def test_activity_csv_shows_its_repairs():
     frame = pd.concat([frame.iloc[::-1], frame.iloc[[10]]], ignore_index=True)
     fixes = " ".join(ts.activity_csv(frame).fixes)
     assert "missing values were dropped" in fixes and "sorted" in fixes and "repeated timestamp" in fixes
+
+
+def test_guess_season_from_timestamps():
+    weekly = pd.Series(pd.date_range("2020-01-05", periods=30, freq="W").astype(str))
+    assert ts.guess_season(weekly) == 52
+    assert ts.guess_season(pd.Series(pd.date_range("2020-01-01", periods=30, freq="MS"))) == 12
+    assert ts.guess_season(pd.Series(pd.date_range("2020-01-01", periods=30, freq="D"))) == 7
+    assert ts.guess_season(pd.Series(["2020-01-01", "2020-01-03", "2020-01-10"])) == 0
+    assert ts.guess_season(pd.Series(["soon", "later", "never"])) == 0
