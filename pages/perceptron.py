@@ -95,6 +95,6 @@ with tab_nn:
             st.info("No shipped model for this data: press **Train** (a few seconds).")
     cfg = FFNNConfig(inputs=ds.x.shape[1], hidden=tuple(hidden), activations=tuple(acts), task=ds.task,
                      n_classes=max(ds.n_classes, 2), optimizer=optimizer, learning_rate=lr,
-                     **{k: model[k] for k in ("initializer", "l2", "dropout", "batchnorm") if k in model})
+                     **{k: model[k] for k in ("initializer", "l2", "dropout", "batchnorm", "one_hot") if k in model})
     code_expander(keras_code(cfg, TrainChoices(epochs, batch, fit_cfg.get("early_stopping", 0),
                                                fit_cfg.get("reduce_lr", 0)), dataset), "ffnn.py")

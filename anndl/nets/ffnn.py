@@ -162,7 +162,10 @@ def keras_code(config: FFNNConfig, train: TrainChoices, dataset: str) -> str:
                      "restore_best_weights=True))")
     if train.reduce_lr:
         lines.append(f"callbacks.append(keras.callbacks.ReduceLROnPlateau(patience={train.reduce_lr}))")
-    lines += [f"model.fit((s.x_train - mu) / sd, s.y_train, epochs={train.epochs}, batch_size={train.batch_size},",
-              "          validation_data=((s.x_val - mu) / sd, s.y_val), callbacks=callbacks)",
-              "print(model.evaluate((s.x_test - mu) / sd, s.y_test, return_dict=True))"]
+    y = ["s.y_train", "s.y_val", "s.y_test"]
+    if config.task == "multiclass" and config.one_hot:
+        y = [f"keras.utils.to_categorical({v}, {config.n_classes})" for v in y]
+    lines += [f"model.fit((s.x_train - mu) / sd, {y[0]}, epochs={train.epochs}, batch_size={train.batch_size},",
+              f"          validation_data=((s.x_val - mu) / sd, {y[1]}), callbacks=callbacks)",
+              f"print(model.evaluate((s.x_test - mu) / sd, {y[2]}, return_dict=True))"]
     return "\n".join(lines) + "\n"

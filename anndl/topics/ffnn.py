@@ -107,14 +107,20 @@ def _fit_config(params: dict) -> FitConfig:
                      seed=int(params.get("seed", 0)))
 
 
+def targets(cfg: FFNNConfig, y: np.ndarray) -> np.ndarray:
+    """Class ids, or one-hot rows when the categorical (not sparse) cross-entropy is chosen."""
+    return np.eye(cfg.n_classes, dtype="float32")[y] if cfg.task == "multiclass" and cfg.one_hot else y
+
+
 def kfold_scores(ds: Dataset, params: dict, k: int, report=None, cancelled=None, max_epochs=None) -> list[float]:
     """k-fold cross-validation (§4.6): validation score of each fold, trained from scratch each time."""
     scores = []
     for fold, (tr, va) in enumerate(catalogue.kfold(ds, k, params.get("seed", 0)), start=1):
         sp = Split(ds.x[tr], ds.y[tr], ds.x[va], ds.y[va], ds.x[va], ds.y[va], va)
-        model = build_ffnn(model_config(ds, sp, params.get("model", {}), params.get("seed", 0)))
-        fit(model, sp.x_train, sp.y_train, _fit_config(params), validation_data=(sp.x_val, sp.y_val),
-            cancelled=cancelled, max_epochs=max_epochs)
+        cfg = model_config(ds, sp, params.get("model", {}), params.get("seed", 0))
+        model = build_ffnn(cfg)
+        fit(model, sp.x_train, targets(cfg, sp.y_train), _fit_config(params),
+            validation_data=(sp.x_val, targets(cfg, sp.y_val)), cancelled=cancelled, max_epochs=max_epochs)
         metric = evaluate(model, ds, sp)
         scores.append(metric.get("accuracy", metric.get("mse")))
         if report:
@@ -144,7 +150,8 @@ def train_model(params: dict, report=None, cancelled=None, max_epochs=None, work
         last[0] = time.perf_counter()
         return live_view(m, ds, box)
 
-    summary = fit(model, sp.x_train, sp.y_train, _fit_config(params), validation_data=(sp.x_val, sp.y_val),
+    y_train, y_val = targets(cfg, sp.y_train), targets(cfg, sp.y_val)
+    summary = fit(model, sp.x_train, y_train, _fit_config(params), validation_data=(sp.x_val, y_val),
                   report=report, cancelled=cancelled, extra=extra, max_epochs=max_epochs)
     result.update(summary, config=cfg.to_dict(), dataset=ds.name, source=ds.source, task=ds.task,
                   class_names=ds.class_names, feature_names=ds.feature_names, test=evaluate(model, ds, sp),

@@ -162,6 +162,8 @@ def regularisation_controls(model: dict, fit_cfg: dict, params: dict) -> None:
     model["l2"] = bound(st.select_slider, "L2 weight decay γ", "nn_l2", 0.0, options=[0.0, 1e-4, 1e-3, 1e-2, 1e-1])
     model["dropout"] = bound(st.select_slider, "Dropout", "nn_drop", 0.0, options=[0.0, 0.1, 0.2, 0.3, 0.5])
     model["batchnorm"] = bound(st.toggle, "Batch normalisation", "nn_bn", False)
+    model["one_hot"] = bound(st.toggle, "Categorical cross-entropy on one-hot targets", "nn_onehot", False,
+                             help="Multi-class only; off = sparse categorical cross-entropy on class ids (same loss).")
     fit_cfg["early_stopping"] = bound(st.select_slider, "Early stopping patience (0 = off)", "nn_es", 0,
                                       options=[0, 5, 10, 20, 50], help="Stops when validation loss stops improving "
                                       "and restores the best weights.")

@@ -23,5 +23,6 @@ def sidebar() -> None:
               help="One seed for data, initialisation and shuffling: the same link gives the same result.")
         bound(st.toggle, "Classroom mode", "classroom", False,
               help="Larger type, fewer controls and high-contrast charts for projecting in class.")
+        st.caption("Share a demo: the address bar holds this page's settings and seed; a copied link reproduces it.")
     if st.session_state.get("classroom"):
         st.markdown(CLASSROOM_CSS, unsafe_allow_html=True)

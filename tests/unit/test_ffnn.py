@@ -106,7 +106,7 @@ def test_early_stopping_restores_best_epoch():
 
 def test_generated_keras_code_runs():
     code = keras_code(FFNNConfig(hidden=(4,), activations=("tanh",), task="multiclass", n_classes=3, inputs=4,
-                                 dropout=0.1, batchnorm=True), TrainChoices(epochs=2, batch_size=16,
+                                 dropout=0.1, batchnorm=True, one_hot=True), TrainChoices(epochs=2, batch_size=16,
                                                                              early_stopping=2), "iris")
     exec(compile(code, "ffnn.py", "exec"), {})
 
@@ -114,3 +114,10 @@ def test_generated_keras_code_runs():
 def test_shipped_default_loads_and_scores():
     result, ds = topic.shipped_result("ffnn_spiral")
     assert ds.name == "spiral" and result["test"]["accuracy"] >= 0.95
+
+
+def test_one_hot_targets_train_with_categorical_crossentropy():
+    params = {**topic.DEFAULTS, "dataset": "iris", "model": {**topic.DEFAULTS["model"], "one_hot": True},
+              "fit": {"epochs": 30, "batch_size": 16}}
+    result = topic.train_model(params)
+    assert result["test"]["accuracy"] > 0.8
