@@ -46,7 +46,7 @@ def decision_grid(model, box, task: str, n: int = GRID) -> dict:
     """Network output over an n×n grid of the plane: P(class 1), or the winning class and its probability."""
     xs, ys = np.linspace(box[0], box[1], n), np.linspace(box[2], box[3], n)
     gx, gy = np.meshgrid(xs, ys)
-    p = model.predict(np.c_[gx.ravel(), gy.ravel()].astype("float32"), verbose=0, batch_size=4096)
+    p = np.asarray(model.predict_on_batch(np.c_[gx.ravel(), gy.ravel()].astype("float32")))
     out = {"xs": xs.tolist(), "ys": ys.tolist()}
     if task == "binary":
         out["p"] = p[:, 0].reshape(n, n).tolist()
@@ -62,7 +62,7 @@ def neuron_maps(model, box, n: int = 30, layer: str = "act1", limit: int = 16) -
     probe = keras.Model(model.inputs, model.get_layer(layer).output)
     xs, ys = np.linspace(box[0], box[1], n), np.linspace(box[2], box[3], n)
     gx, gy = np.meshgrid(xs, ys)
-    a = probe.predict(np.c_[gx.ravel(), gy.ravel()].astype("float32"), verbose=0, batch_size=4096)
+    a = np.asarray(probe.predict_on_batch(np.c_[gx.ravel(), gy.ravel()].astype("float32")))
     return [a[:, u].reshape(n, n).tolist() for u in range(min(a.shape[1], limit))]
 
 
@@ -75,7 +75,7 @@ def weight_histograms(model) -> list[dict]:
 def fitted_curve(model, x: np.ndarray, n: int = 200) -> dict:
     lo, hi = float(x.min()), float(x.max())
     xs = np.linspace(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo), n).astype("float32")[:, None]
-    return {"x": xs[:, 0].tolist(), "y": model.predict(xs, verbose=0)[:, 0].tolist()}
+    return {"x": xs[:, 0].tolist(), "y": np.asarray(model.predict_on_batch(xs))[:, 0].tolist()}
 
 
 def live_view(model, ds: Dataset, box) -> dict | None:
