@@ -15,7 +15,7 @@ def epochs(params: dict, ctx) -> dict:
         time.sleep(params.get("epoch_s", 0.0))
         done = epoch
         ctx.report({"kind": "epoch", "epoch": epoch, "epochs": params.get("n", 3), "logs": {"loss": 1.0 / epoch},
-                    "pid": os.getpid()})
+                    "pid": os.getpid(), "t": time.time()})
     return {"epochs_run": done, "value": params.get("value")}
 
 
@@ -48,7 +48,8 @@ def keras_fit(params: dict, ctx) -> dict:
     model.compile("sgd", "mse")
     pause = params.get("batch_s", 0.0)  # slows the epochs down so the test can press Stop mid-training
     slow = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs=None: time.sleep(pause))
-    summary = fit(model, x, y, FitConfig(epochs=params.get("epochs", 50), batch_size=32), report=ctx.report,
+    stamped = lambda event: ctx.report({**event, "t": time.time()})  # noqa: E731  (when each epoch ended)
+    summary = fit(model, x, y, FitConfig(epochs=params.get("epochs", 50), batch_size=32), report=stamped,
                   cancelled=ctx.cancelled, max_epochs=ctx.max_epochs, callbacks=[slow])
     path = os.path.join(ctx.workdir, "model.keras")
     model.save(path)
