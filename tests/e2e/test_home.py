@@ -26,7 +26,7 @@ def test_home_lists_topics_and_follows_a_link(server, page):
     body = main.inner_text()
     for topic in TOPICS:
         assert topic.title in body, topic.title
-    assert body.count("coming") == len(TOPICS) - len(built_topics())
+    assert body.count("· coming") == len(TOPICS) - len(built_topics())
     assert "Compute:" in page.locator('[data-testid="stSidebar"]').inner_text()
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, "home.png"), full_page=True)
