@@ -84,9 +84,9 @@ class ProgressCallback(keras.callbacks.Callback):
 class TimeToMetric(keras.callbacks.Callback):
     """Records the training seconds at which `monitor` first reaches `target` (benchmarks)."""
 
-    def __init__(self, monitor: str, target: float, mode: str = "max"):
+    def __init__(self, monitor: str, target: float, mode: str = "max", stop: bool = False):
         super().__init__()
-        self.monitor, self.target, self.mode = monitor, target, mode
+        self.monitor, self.target, self.mode, self.stop = monitor, target, mode, stop
         self.seconds: float | None = None
         self.epoch: int | None = None
         self.train_s = 0.0
@@ -101,6 +101,8 @@ class TimeToMetric(keras.callbacks.Callback):
         hit = value is not None and (value >= self.target if self.mode == "max" else value <= self.target)
         if hit and self.seconds is None:
             self.seconds, self.epoch = self.train_s, epoch + 1
+            if self.stop:  # only the time to the target is wanted
+                self.model.stop_training = True
 
 
 def standard_callbacks(config: FitConfig) -> list[keras.callbacks.Callback]:

@@ -17,29 +17,35 @@ from anndl.train import FitConfig, TimeToMetric, fit, set_seed
 TARGET = 0.95
 
 
-def plain_baseline(sp, n_classes: int, epochs: int):
+def plain_baseline(sp, n_classes: int, epochs: int, stop: bool = False, seed: int = 0):
     """The course's §5 iris network as keras.io writes it: 16 ReLU, softmax, Adam 1e-3, batch 16, model.fit."""
     import keras
 
-    set_seed(0)
+    set_seed(seed)
     model = keras.Sequential([keras.Input((sp.x_train.shape[1],)), keras.layers.Dense(16, activation="relu"),
                               keras.layers.Dense(n_classes, activation="softmax")])
     model.compile(keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    timer = TimeToMetric("val_accuracy", TARGET)
+    timer = TimeToMetric("val_accuracy", TARGET, stop=stop)
     with Stopwatch() as sw:
         hist = model.fit(sp.x_train, sp.y_train, epochs=epochs, batch_size=16, verbose=0,
                          validation_data=(sp.x_test, sp.y_test), callbacks=[timer])
     return hist.history["val_accuracy"][-1], sw.seconds, timer
 
 
-def ours(ds, sp, epochs: int):
+def ours(ds, sp, epochs: int, stop: bool = False, seed: int = 0):
     """The page's default network on iris, through anndl's one training loop."""
-    set_seed(0)
-    model = build_ffnn(model_config(ds, sp, FFNNConfig().to_dict(), 0))
-    timer = TimeToMetric("val_accuracy", TARGET)
+    set_seed(seed)
+    model = build_ffnn(model_config(ds, sp, FFNNConfig().to_dict(), seed))
+    timer = TimeToMetric("val_accuracy", TARGET, stop=stop)
     summary = fit(model, sp.x_train, sp.y_train, FitConfig(epochs=epochs, batch_size=16),
                   validation_data=(sp.x_test, sp.y_test), callbacks=[timer])
     return summary["history"]["val_accuracy"][-1], summary["train_s"], timer
+
+
+def _median(values):
+    """Median of the runs that reached the target; None if fewer than half did."""
+    hit = sorted(v for v in values if v is not None)
+    return float(np.median(hit)) if len(hit) * 2 > len(values) else None
 
 
 def perceptron_epochs() -> dict[str, int | None]:
@@ -71,23 +77,28 @@ def bench(quick: bool = False) -> BenchResult:
     play = playground_run()
     gates = perceptron_epochs()
     n_train = len(sp.x_train)
-    ratio = (o_timer.seconds / b_timer.seconds) if o_timer.seconds and b_timer.seconds else None
+    # Time to 0.95: the median of three seeds each (runs stop at the target), as DESIGN §8 asks for noise.
+    o_times = [o_timer.seconds] + [ours(ds, sp, 100, True, s)[2].seconds for s in (1, 2)]
+    b_times = [b_timer.seconds] + [plain_baseline(sp, ds.n_classes, base_epochs, True, s)[2].seconds for s in (1, 2)]
+    o_med, b_med = _median(o_times), _median(b_times)
+    ratio = o_med / b_med if o_med and b_med else None
     rows = [
         {"run": "anndl default (16,16) ReLU, Adam 1e-2, standardised", "test_acc": o_acc, "train_s": o_s,
-         "s_to_0.95": o_timer.seconds if o_timer.seconds is not None else "never"},
+         "s_to_0.95 (median of 3)": o_med if o_med is not None else "never"},
         {"run": f"plain §5 net 16 ReLU, Adam 1e-3, batch 16, {base_epochs} ep", "test_acc": b_acc, "train_s": b_s,
-         "s_to_0.95": b_timer.seconds if b_timer.seconds is not None else "never"},
+         "s_to_0.95 (median of 3)": b_med if b_med is not None else "never"},
         {"run": "playground default: spiral 500 pts, 100 epochs", "test_acc": play["test_accuracy"],
-         "train_s": play["seconds"], "s_to_0.95": f"train acc {play['train_accuracy']:.3f}"},
+         "train_s": play["seconds"], "s_to_0.95 (median of 3)": f"train acc {play['train_accuracy']:.3f}"},
         {"run": "perceptron epochs to converge (AND / OR / XOR)", "test_acc": "",
-         "train_s": "", "s_to_0.95": " / ".join(str(gates[g] or "never") for g in ("AND", "OR", "XOR"))},
+         "train_s": "", "s_to_0.95 (median of 3)": " / ".join(str(gates[g] or "never") for g in ("AND", "OR", "XOR"))},
     ]
     return BenchResult(
         topic="perceptron", dataset="iris (150, seeded 80/20 split)", metric="test_accuracy", value=o_acc,
         train_s=o_s, samples_per_s=n_train * (60 if quick else 100) / o_s,
         baseline=Baseline("keras.io-style 16-ReLU Sequential, Adam 1e-3, batch 16", b_acc, b_s), device=kind(),
         rows=rows,
-        extra={"time_to_0.95_s": o_timer.seconds, "baseline_time_to_0.95_s": b_timer.seconds,
+        extra={"time_to_0.95_s": o_med, "baseline_time_to_0.95_s": b_med, "runs_s": o_times,
+               "baseline_runs_s": b_times,
                "time_to_0.95_ratio": ratio, "baseline_samples_per_s": n_train * base_epochs / b_s,
                "spiral_train_accuracy": play["train_accuracy"], "playground_seconds": play["seconds"],
                "playground_max_update_gap_s": play["max_gap_s"], "perceptron_epochs": gates})
