@@ -77,7 +77,8 @@ def confusion_chart(matrix: np.ndarray, class_names: list[str]) -> alt.Chart:
                                    tooltip=["true", "predicted", "count"])
     text = base.mark_text(fontSize=16 if classroom() else 12).encode(
         text="count:Q", color=alt.condition(alt.datum.count > matrix.max() / 2, alt.value("white"), alt.value("black")))
-    return (rect + text).properties(width=min(60 * n, 480), height=min(60 * n, 480))
+    side = min(max(60 * n, 200), 480)  # below 200 px the axis labels leave no room for the cells
+    return (rect + text).properties(width=side, height=side)
 
 
 def heatmap(values: np.ndarray, x_labels: list[str], y_labels: list[str], x_title: str = "", y_title: str = "",
