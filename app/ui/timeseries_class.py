@@ -95,7 +95,8 @@ def metrics(ev: dict) -> alt.Chart:
     """Confusion matrix and per-class precision, recall, F1."""
     st.metric("Test accuracy", f"{ev['test_accuracy']:.3f}")
     left, right = st.columns([1, 1])
-    chart = confusion_chart(np.asarray(ev["confusion"]), ev["class_names"])
+    chart = confusion_chart(np.asarray(ev["confusion"]), ev["class_names"]).properties(
+        autosize=alt.AutoSizeParams(type="pad"))  # labels add to the cells' size instead of squeezing them
     with left:
         show(chart)
     with right:

@@ -50,3 +50,30 @@ def test_defaults_then_upload_train_and_forecast(server, page, tmp_path):
         main.locator('[data-testid="stVegaLiteChart"]').count() >= 3
     assert not main.locator('[data-testid="stException"]').count()
     _shot(page, "timeseries-4-upload-trained.png")
+
+
+def test_activity_upload_trains_and_shows_confusion(server, page, tmp_path):
+    rng = np.random.default_rng(0)
+    parts = []
+    for user in range(4):
+        for act, freq in (("walking", 0.5), ("standing", 0.05)):
+            t = np.arange(80)
+            parts.append(pd.DataFrame({"user_id": user, "activity": act, "timestamp": t,
+                                       "x_axis": np.sin(freq * t) + 0.1 * rng.normal(size=80),
+                                       "y_axis": np.cos(freq * t), "z_axis": 9.8 + 0.1 * rng.normal(size=80)}))
+    csv = tmp_path / "activities.csv"
+    pd.concat(parts).to_csv(csv, index=False)
+
+    page.goto(f"{server}/timeseries?ts_csrc=upload&ts_cwin=20&ts_cstride=20&ts_cep=3&classroom=1")
+    wait_for_app(page, timeout=180_000)
+    page.get_by_role("tab", name="Activity classification").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(csv))
+    wait_for_app(page, timeout=60_000)
+    main = page.locator('[data-testid="stMain"]')
+    assert "no user appears in two parts" in main.inner_text()
+    main.get_by_role("button", name="Train classifier").click()
+    page.get_by_text("the model you trained").wait_for(timeout=240_000)
+    wait_for_app(page, timeout=60_000)
+    assert "Test accuracy" in main.inner_text()
+    assert not main.locator('[data-testid="stException"]').count()
+    _shot(page, "timeseries-5-activities-classroom.png")
