@@ -46,9 +46,11 @@ def test_positional_matrix(model):
     p = model.positional_matrix("src")
     assert p.shape == (6, 16)
     if model.cfg.positional == "sinusoidal":
-        np.testing.assert_allclose(p[0, :8], 0, atol=1e-6)  # sin(0) for the first half
-        np.testing.assert_allclose(p[0, 8:], 1, atol=1e-6)  # cos(0) for the second half
-        np.testing.assert_allclose(p[3, 0], np.sin(3.0), atol=1e-5)
+        np.testing.assert_allclose(p[0, 0::2], 0, atol=1e-6)  # sin(0) on the even dimensions
+        np.testing.assert_allclose(p[0, 1::2], 1, atol=1e-6)  # cos(0) on the odd ones
+        pos, i = np.arange(6)[:, None], np.arange(0, 16, 2)[None, :]
+        np.testing.assert_allclose(p[:, 0::2], np.sin(pos / 10000 ** (i / 16)), atol=1e-5)  # §27.9
+        np.testing.assert_allclose(p[:, 1::2], np.cos(pos / 10000 ** (i / 16)), atol=1e-5)
 
 
 def test_keras_round_trip(model, tmp_path):

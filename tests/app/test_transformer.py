@@ -1,0 +1,69 @@
+"""The Transformer translator page through app/main.py: default, a typed sentence, and a tiny training job."""
+
+import time
+
+import pytest
+
+from tests.app.conftest import errors, open_app
+
+
+def texts(at) -> str:
+    parts = [e.value for e in at.success] + [e.value for e in at.info] + [m.value for m in at.markdown]
+    return " ".join(parts + [c.value for c in at.caption])
+
+
+def test_default_translation_renders():
+    at = open_app("transformer")
+    assert not errors(at)
+    assert "gli uomini vecchi non hanno comprato gli zaini nuovi" in [s.value for s in at.success]  # greedy
+    assert "gli uomini vecchi non hanno comprato gli zaini nuovi" in [s.value for s in at.info]  # beam
+    assert "shipped translator" in texts(at)
+    assert len(at.tabs) == 5
+
+
+def test_typed_sentence_and_unknown_words():
+    at = open_app("transformer")
+    at.text_input(key="tr_text").set_value("She did not eat the red apples.").run()
+    assert not errors(at)
+    assert "lei non ha mangiato le mele rosse" in [s.value for s in at.success]
+    at.slider(key="tr_beam").set_value(8).run()
+    assert "lei non ha mangiato le mele rosse" in [s.value for s in at.info]
+    at.text_input(key="tr_text").set_value("The dog eats the spaghetti.").run()
+    assert not errors(at)
+    assert any("spaghetti" in w.value for w in at.warning)
+    at.text_input(key="tr_text").set_value("  !! ").run()
+    assert not errors(at) and any("Type an English sentence" in w.value for w in at.warning)
+
+
+def test_heads_must_divide_the_embedding():
+    at = open_app("transformer")
+    at.select_slider(key="tr_d").set_value(32).run()
+    at.select_slider(key="tr_heads").set_value(8).run()
+    assert not errors(at)
+    at.select_slider(key="tr_heads").set_value(1).run()
+    assert not errors(at)
+    at.select_slider(key="tr_d").set_value(64).run()
+    at.select_slider(key="tr_heads").set_value(8).run()
+    assert not errors(at)
+
+
+@pytest.mark.slow
+def test_tiny_training_job_and_switch_to_it():
+    at = open_app("transformer", timeout=180)
+    at.select_slider(key="tr_n").set_value(2000).run()
+    at.slider(key="tr_epochs").set_value(1).run()
+    at.select_slider(key="tr_d").set_value(32).run()
+    at.select_slider(key="tr_ff").set_value(64).run()
+    at.slider(key="tr_enc").set_value(1).run()
+    at.slider(key="tr_dec").set_value(1).run()
+    at.button(key="tr__train").click().run()
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        time.sleep(2)
+        at.run()
+        if "Trained on" in texts(at) or errors(at):
+            break
+    assert not errors(at), errors(at)
+    assert "Trained on" in texts(at)
+    assert "the one you trained" in texts(at)  # the page now translates with the new model
+    assert any(d.value.shape[0] >= 1 for d in at.dataframe)
