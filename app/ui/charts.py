@@ -12,9 +12,11 @@ from app.ui.state import classroom
 
 def _style(chart: alt.Chart) -> alt.Chart:
     """High contrast and large labels in classroom mode."""
-    if classroom():
-        return chart.configure_axis(labelFontSize=18, titleFontSize=20).configure_legend(
-            labelFontSize=18, titleFontSize=18).configure_title(fontSize=22)
+    if classroom():  # projector: big black labels, dark grid and axes, bold marks
+        return chart.configure_axis(labelFontSize=18, titleFontSize=20, labelColor="black", titleColor="black",
+                                    gridColor="#999999", domainColor="black", tickColor="black").configure_legend(
+            labelFontSize=18, titleFontSize=18, labelColor="black", symbolSize=200).configure_title(
+            fontSize=22, color="black").configure_line(strokeWidth=4).configure_point(size=80)
     return chart
 
 

@@ -9,9 +9,13 @@ from app.ui.state import bound
 
 CLASSROOM_CSS = """
 <style>
-html, body, [class*="st-"], .stMarkdown p, .stMarkdown li { font-size: 1.25rem !important; }
-h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; } h3 { font-size: 1.9rem !important; }
-[data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+.stMarkdown p, .stMarkdown li, [data-testid="stCaptionContainer"] p, [data-testid="stWidgetLabel"] p,
+[data-baseweb="tab"] p, .stButton button p { font-size: 1.3rem !important; }
+[data-testid="stHeading"] h1 { font-size: 3.2rem !important; }
+[data-testid="stHeading"] h2 { font-size: 2.4rem !important; }
+[data-testid="stHeading"] h3 { font-size: 2rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div { font-size: 3rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
 </style>
 """
 
