@@ -60,12 +60,12 @@ class ForecastConfig:
     telescope: int = 52  # one year ahead, predicted at once (direct)
     target_idx: list[int] = field(default_factory=lambda: [0])  # which input channels are forecast
     kind: str = "lstm"  # lstm | gru | bilstm | cnn | convlstm
-    units: int = 64  # recurrent units / filters: enough for a season's shape
+    units: int = 32  # recurrent units / filters: enough for a season's shape, and 2-3× faster than 64 on a CPU
     dropout: float = 0.0  # small series: regularise with early stopping instead
     norm: str = "relative"  # relative to each window's last value: the trend cannot leave the training range
     mean: list[float] = field(default_factory=lambda: [0.0])  # training mean per channel
     std: list[float] = field(default_factory=lambda: [1.0])  # training std per channel
-    learning_rate: float = 1e-3  # Adam's default
+    learning_rate: float = 2e-3  # twice Adam's default: batches of 64 windows
     seed: int = 0
 
     def to_dict(self) -> dict:

@@ -96,9 +96,9 @@ def evaluate_forecast(series: ts.Series, model=None, ar_model=None, window: int 
 def _config(params: dict, series: ts.Series, data: ForecastData, telescope: int) -> ForecastConfig:
     return ForecastConfig(window=int(params.get("window", 104)), channels=series.values.shape[1], telescope=telescope,
                           target_idx=series.target_idx, kind=params.get("kind", "lstm"),
-                          units=int(params.get("units", 64)), norm=params.get("norm", "relative"),
+                          units=int(params.get("units", 32)), norm=params.get("norm", "relative"),
                           mean=data.mean.tolist(), std=data.std.tolist(),
-                          learning_rate=float(params.get("learning_rate", 1e-3)), seed=int(params.get("seed", 0)))
+                          learning_rate=float(params.get("learning_rate", 2e-3)), seed=int(params.get("seed", 0)))
 
 
 def series_from_params(params: dict) -> ts.Series:
@@ -118,7 +118,7 @@ def _fit_forecaster(params, series, telescope, report, cancelled, max_epochs):
                          float(params.get("val", 0.15)), float(params.get("test", 0.15)))
     config = _config(params, series, data, telescope)
     model = build_forecaster(config)
-    fit_cfg = FitConfig(epochs=int(params.get("epochs", 30)), batch_size=int(params.get("batch_size", 32)),
+    fit_cfg = FitConfig(epochs=int(params.get("epochs", 30)), batch_size=int(params.get("batch_size", 64)),
                         early_stopping=int(params.get("patience", 8)))
     summary = fit(model, data.x_train, data.y_train, fit_cfg, validation_data=(data.x_val, data.y_val),
                   report=report, cancelled=cancelled, max_epochs=max_epochs)

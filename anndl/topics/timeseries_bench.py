@@ -12,7 +12,7 @@ from anndl.topics.timeseries import activity_data, evaluate_forecast, forecast_d
 
 JOB = "anndl.topics.timeseries:train_job"
 CO2 = {"task": "forecast", "series": "co2", "window": 104, "telescope": 52, "stride": 1, "kind": "lstm",
-       "units": 64, "norm": "relative", "epochs": 30, "patience": 8, "batch_size": 32}
+       "units": 32, "norm": "relative", "epochs": 30, "patience": 8, "batch_size": 64, "learning_rate": 2e-3}
 CO2_AR = {**CO2, "telescope": 13}  # the autoregressive model predicts a quarter and feeds it back (§24.5)
 MOTIONS = {"task": "classify", "activities": "basic_motions", "window": 100, "stride": 100, "kind": "cnn",
            "units": 64, "epochs": 40, "batch_size": 8, "learning_rate": 3e-3}

@@ -30,7 +30,7 @@ def forecast_code(params: dict) -> str:
     name = params.get("series") if isinstance(params.get("series"), str) else "co2"
     load = LOADERS.get(name, "load_airline().to_numpy('float32')")
     imp = "from sktime.datasets import load_airline" if name == "airline" else "import statsmodels.api as sm"
-    u = int(params.get("units", 64))
+    u = int(params.get("units", 32))
     core = CORES[params.get("kind", "lstm")].format(u=u, h=max(1, u // 2))
     relative = params.get("norm", "relative") == "relative"
     ref = "x[:, -1:, :]" if relative else "mean"
@@ -69,8 +69,8 @@ z = inputs
 {core}
 outputs = keras.layers.Reshape((TELESCOPE, 1))(keras.layers.Dense(TELESCOPE)(z))
 model = keras.Model(inputs, outputs)
-model.compile(keras.optimizers.Adam(1e-3), loss="mse", metrics=["mae"])
-model.fit(*norm(x_tr, y_tr), validation_data=norm(x_va, y_va), epochs={params.get("epochs", 30)}, batch_size=32,
+model.compile(keras.optimizers.Adam(2e-3), loss="mse", metrics=["mae"])
+model.fit(*norm(x_tr, y_tr), validation_data=norm(x_va, y_va), epochs={params.get("epochs", 30)}, batch_size=64,
           callbacks=[keras.callbacks.EarlyStopping(patience=8, restore_best_weights=True)])
 x = x_te
 pred = model.predict(norm(x_te, y_te)[0]) * std + ({ref})

@@ -93,14 +93,14 @@ def knobs(n_rows: int) -> dict:
                  format_func={"relative": "relative to the window's last value",
                               "global": "global (train mean/std)"}.get)
     params = {"task": "forecast", "window": window, "telescope": telescope, "kind": kind, "norm": norm,
-              "stride": 1, "units": 64, "epochs": 30, "ar_step": 0}
+              "stride": 1, "units": 32, "epochs": 30, "ar_step": 0}
     c = st.columns(4)
     params["ar_step"] = bound(c[0].slider, "Autoregressive step (0 = off)", "ts_ar", 13, min_value=0, max_value=52,
                               help="Also train a model that predicts this many steps and feeds them back (§24.5).")
     if not classroom():
         params["stride"] = bound(c[1].slider, "Stride", "ts_stride", 1, min_value=1, max_value=52,
                                  help="Steps between the starts of two training windows.")
-        params["units"] = bound(c[2].select_slider, "Units / filters", "ts_units", 64, options=[8, 16, 32, 64, 128])
+        params["units"] = bound(c[2].select_slider, "Units / filters", "ts_units", 32, options=[8, 16, 32, 64, 128])
         params["epochs"] = bound(c[3].slider, "Epochs (early stopping on)", "ts_ep", 30, min_value=1, max_value=200)
     return params
 
