@@ -164,20 +164,24 @@ def forecast_charts(series: ts.Series, ev: dict, j: int = 0) -> alt.Chart:
     end = pd.DataFrame({"time": [_time(series, np.array([len(v) - 1]))[0]]})
     lines = alt.Chart(frame).mark_line(strokeWidth=3 if classroom() else 1.8).encode(
         x=alt.X("time", title=None), y=alt.Y("value:Q", title=series.targets[j], scale=alt.Scale(zero=False)),
-        color=alt.Color("method:N", scale=COLORS, title=None), detail="tile:N",
+        color=alt.Color("method:N", scale=_colors(frame["method"]), title=None), detail="tile:N",
         strokeDash=alt.condition(alt.datum.method == "actual", alt.value([1, 0]), alt.value([5, 3])))
     rule = alt.Chart(end).mark_rule(color="gray").encode(x="time")
     return (lines + rule).properties(height=320, title="Test part and the forecast past the end of the data (right "
                                                        "of the grey line)")
 
 
+def _colors(methods) -> alt.Scale:
+    """The fixed colour of each method, listing only the methods present."""
+    present = [m for m in COLORS.domain if m in set(methods)]
+    return alt.Scale(domain=present, range=[COLORS.range[COLORS.domain.index(m)] for m in present])
+
+
 def horizon_chart(ev: dict) -> alt.Chart:
     """MAE per horizon step (§24.5): how the error grows with the distance ahead."""
-    methods = list(dict.fromkeys(ev["horizon"]["method"]))
-    scale = alt.Scale(domain=methods, range=[COLORS.range[COLORS.domain.index(m)] for m in methods])
     return alt.Chart(ev["horizon"]).mark_line(point=True).encode(
         x=alt.X("step:Q", title="steps ahead"), y=alt.Y("mae:Q", title="test MAE"),
-        color=alt.Color("method:N", scale=scale, title=None),
+        color=alt.Color("method:N", scale=_colors(ev["horizon"]["method"]), title=None),
         tooltip=["method", "step", alt.Tooltip("mae", format=".3f")],
     ).properties(height=260, title="Test MAE per horizon step")
 

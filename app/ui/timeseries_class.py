@@ -98,7 +98,7 @@ def metrics(ev: dict) -> alt.Chart:
     chart = confusion_chart(np.asarray(ev["confusion"]), ev["class_names"]).properties(
         autosize=alt.AutoSizeParams(type="pad"))  # labels add to the cells' size instead of squeezing them
     with left:
-        show(chart)
+        show(chart, use_container_width=False)
     with right:
         st.dataframe(pd.DataFrame(ev["report"]).round(3), hide_index=True, use_container_width=True)
     return chart
