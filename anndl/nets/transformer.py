@@ -66,9 +66,12 @@ class Seq2SeqTransformer(keras.Model):
         self.built = True
 
     def embed(self, ids, side: str):
-        """Token embedding + positional encoding: (B, L) ids -> (B, L, d)."""
+        """Token embedding × √d + positional encoding: (B, L) ids -> (B, L, d).
+
+        The √d scale (Vaswani et al. §3.4) keeps the words from drowning in the ±1 sinusoids.
+        """
         tok, pos = (self.src_embed, self.src_pos) if side == "src" else (self.tgt_embed, self.tgt_pos)
-        x = tok(ids)
+        x = tok(ids) * (self.cfg.embed_dim ** 0.5)
         return x + pos(x)
 
     def encode(self, src, training=None):
@@ -121,9 +124,10 @@ class Seq2SeqTransformer(keras.Model):
         out["logits"] = ops.convert_to_numpy(self.head(y))
         return out
 
-    def positional_matrix(self, side: str = "src") -> np.ndarray:
-        """(L, d) positional vectors added to the token embeddings: sinusoidal (§27.9) or learned."""
-        length = self.cfg.src_len if side == "src" else self.cfg.tgt_len
+    def positional_matrix(self, side: str = "src", length: int | None = None) -> np.ndarray:
+        """(L, d) positional vectors added to the token embeddings: sinusoidal (§27.9, any L) or learned."""
+        length = (self.cfg.src_len if side == "src" else self.cfg.tgt_len) if length is None or \
+            self.cfg.positional == "learned" else length
         pos = self.src_pos if side == "src" else self.tgt_pos
         return ops.convert_to_numpy(pos(ops.zeros((1, length, self.cfg.embed_dim))))[0]
 

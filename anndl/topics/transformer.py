@@ -8,8 +8,7 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from anndl.data.translation import Corpus, Vocabulary, grammar_corpus, pairs_corpus, sequence_lengths, tokens, \
-    vectorize
+from anndl.data.translation import Corpus, Vocabulary, grammar_corpus, pairs_corpus, sequence_lengths, tokens, vectorize
 from anndl.nets.transformer import TransformerConfig
 
 ARTIFACT = "transformer_en_it"
@@ -72,6 +71,20 @@ def evaluate(decoder, corpus: Corpus, idx, beam: int = 0, limit: int | None = No
     hyps = decoder.translate(src) if beam == 0 else [decoder.beam(s, beam).text for s in src]
     return {"n": len(idx), "exact_match": exact_match(hyps, refs), "bleu": bleu(hyps, refs),
             "s_per_sentence": (time.perf_counter() - t0) / max(1, len(idx)), "hyps": hyps}
+
+
+def by_combination(corpus_n: int, seed: int, idx, hyps: list[str], pairs) -> dict[str, float]:
+    """Exact match of systematic-split translations per held-out combination ("red car", "we + sell", ...)."""
+    from anndl.data.translation import HELD_OUT_ADJ_NOUN, VERBS, grammar_clauses
+
+    clauses = grammar_clauses(corpus_n, seed)
+    hits: dict[str, list[bool]] = {}
+    for i, hyp in zip(idx, hyps):
+        c = clauses[i]
+        held = [f"{a} {n}" for a, n in c.adj_nouns() if (a, n) in HELD_OUT_ADJ_NOUN]
+        key = held[0] if held else f"{c.subject_head()} + {VERBS[c.verb][0]}"
+        hits.setdefault(key, []).append(tokens(hyp) == tokens(pairs[i][1]))
+    return {k: float(np.mean(v)) for k, v in sorted(hits.items())}
 
 
 def train_translator(params: dict, report=None, cancelled=None, max_epochs=None):
@@ -162,7 +175,7 @@ def decoder_from_result(result: dict):
     return model, Decoder(model, Vocabulary(result["src_words"][4:]), Vocabulary(result["tgt_words"][4:]))
 
 
-CODE = '''"""English->Italian Transformer translator (course §28), configuration from the anndl page; Keras 3 + KerasHub."""
+CODE = '''"""English->Italian Transformer translator (course §28) in Keras 3 + KerasHub, from the anndl page."""
 import keras
 import keras_hub
 import numpy as np
@@ -179,12 +192,12 @@ tgt_vocab = Vocabulary.build([i for _, i in train])
 
 enc_in = keras.Input((None,), dtype="int32")
 dec_inp = keras.Input((None,), dtype="int32")
-h = keras.layers.Embedding(len(src_vocab), {embed_dim})(enc_in)
+h = keras.layers.Embedding(len(src_vocab), {embed_dim})(enc_in) * {embed_dim} ** 0.5  # x √d as in the paper
 h = h + {src_pos}
 for _ in range({enc_layers}):
     h = keras_hub.layers.TransformerEncoder({ff_dim}, {heads}, {dropout})(
         h, padding_mask=keras.ops.not_equal(enc_in, 0))
-g = keras.layers.Embedding(len(tgt_vocab), {embed_dim})(dec_inp)
+g = keras.layers.Embedding(len(tgt_vocab), {embed_dim})(dec_inp) * {embed_dim} ** 0.5
 g = g + {tgt_pos}
 for _ in range({dec_layers}):  # masked (causal) self-attention, then cross-attention to the encoder
     g = keras_hub.layers.TransformerDecoder({ff_dim}, {heads}, {dropout})(

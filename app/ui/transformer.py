@@ -109,16 +109,18 @@ def attention_maps(model, decoder, sentence: str) -> alt.Chart | None:
 
 def positional(model) -> None:
     """The positional-encoding matrix (position × dimension) added to the token embeddings (§27.9)."""
-    p = model.positional_matrix("src")
+    p = model.positional_matrix("src", length=48)  # sinusoids extend to any length; learned ones stop at L
     frame = pd.DataFrame([{"position": i, "dimension": j, "value": float(p[i, j])}
                           for i in range(p.shape[0]) for j in range(p.shape[1])])
     chart = alt.Chart(frame).mark_rect().encode(
-        x=alt.X("dimension:O", axis=alt.Axis(labels=False, ticks=False)), y="position:O",
+        x=alt.X("dimension:O", axis=alt.Axis(labels=False, ticks=False)),
+        y=alt.Y("position:O", axis=alt.Axis(values=list(range(0, p.shape[0], 8)))),
         color=alt.Color("value:Q", scale=alt.Scale(scheme="redblue", domainMid=0)),
-        tooltip=["position", "dimension", alt.Tooltip("value:Q", format=".3f")]).properties(height=220)
+        tooltip=["position", "dimension", alt.Tooltip("value:Q", format=".3f")]).properties(height=260)
     show(chart)
     kind = model.cfg.positional
-    st.caption(f"{kind.capitalize()} positional encoding, {p.shape[0]} positions × {p.shape[1]} dimensions"
+    st.caption(f"{kind.capitalize()} positional encoding, {p.shape[0]} positions × {p.shape[1]} dimensions "
+               f"(this model reads {model.cfg.src_len} source positions)"
                + (": sin on even dimensions, cos on odd ones, wavelengths growing geometrically along d."
                   if kind == "sinusoidal" else ": one learned vector per position."))
 

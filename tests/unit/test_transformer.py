@@ -5,8 +5,14 @@ import numpy as np
 import pytest
 
 from anndl.attention import SCORES, attention_weights
-from anndl.nets.transformer import (TransformerConfig, build_kerasio_baseline, build_transformer, compile_transformer,
-                                    masked_accuracy, nearest_words)
+from anndl.nets.transformer import (
+    TransformerConfig,
+    build_kerasio_baseline,
+    build_transformer,
+    compile_transformer,
+    masked_accuracy,
+    nearest_words,
+)
 
 CFG = TransformerConfig(src_vocab=20, tgt_vocab=25, src_len=6, tgt_len=7, embed_dim=16, ff_dim=32, heads=2,
                         enc_layers=2, dec_layers=2, dropout=0.0)
@@ -108,3 +114,13 @@ def test_attention_sandbox_scores():
         assert weights.shape == (3,) and np.isclose(weights.sum(), 1)
     eye = attention_weights(q, keys, "bilinear", w=np.eye(2))
     np.testing.assert_allclose(eye, w)
+
+
+def test_keras_code_of_the_configuration_runs(capsys):
+    from anndl.topics.transformer import keras_code
+
+    for positional in ("sinusoidal", "learned"):
+        code = keras_code({"n": 300, "epochs": 1, "embed_dim": 16, "ff_dim": 16, "heads": 2, "enc_layers": 1,
+                           "dec_layers": 1, "positional": positional})
+        exec(compile(code, "transformer_translator.py", "exec"), {"__name__": "__main__"})
+        assert capsys.readouterr().out.strip()  # it printed a translation

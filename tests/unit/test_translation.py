@@ -3,9 +3,25 @@
 import numpy as np
 import pytest
 
-from anndl.data.translation import (ADJECTIVES, HELD_OUT_ADJ_NOUN, HELD_OUT_SUBJ_VERB, OBJECT_NOUNS, SUBJECT_NOUNS,
-                                    VERBS, Clause, TsvLimits, Vocabulary, article, grammar_clauses, grammar_corpus,
-                                    read_tsv_pairs, realise, sequence_lengths, standardize, vectorize)
+from anndl.data.translation import (
+    ADJECTIVES,
+    HELD_OUT_ADJ_NOUN,
+    HELD_OUT_SUBJ_VERB,
+    OBJECT_NOUNS,
+    SUBJECT_NOUNS,
+    VERBS,
+    Clause,
+    TsvLimits,
+    Vocabulary,
+    article,
+    grammar_clauses,
+    grammar_corpus,
+    read_tsv_pairs,
+    realise,
+    sequence_lengths,
+    standardize,
+    vectorize,
+)
 from anndl.data.uploads import UploadError
 
 

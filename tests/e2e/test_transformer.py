@@ -1,0 +1,38 @@
+"""Playwright: type a sentence on the Transformer page, see its translation and a cross-attention heatmap."""
+
+from tests.e2e.conftest import wait_for_app
+
+
+def test_translate_and_see_attention_heatmap(server, page, tmp_path):
+    page.goto(f"{server}/transformer")
+    wait_for_app(page, timeout=120_000)
+    page.get_by_text("gli uomini vecchi non hanno comprato gli zaini nuovi").first.wait_for(timeout=60_000)
+    page.screenshot(path="/work/shots/transformer-1.png", full_page=True)
+
+    box = page.get_by_label("English sentence")
+    box.fill("They did not wash the yellow umbrellas.")
+    box.press("Enter")
+    page.get_by_text("loro non hanno lavato gli ombrelli gialli").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert page.get_by_text("Beam search step by step").count() == 1
+
+    page.get_by_role("tab", name="Look inside").click()
+    panel = page.locator('[role="tabpanel"]:visible')
+    panel.get_by_text("Attention weights").wait_for()
+    heatmaps = panel.locator('[data-testid="stVegaLiteChart"]')
+    heatmaps.first.wait_for(timeout=60_000)
+    assert heatmaps.count() >= 2  # the attention heatmap and the positional-encoding matrix
+    page.wait_for_timeout(1500)  # let vega draw before the screenshot
+    page.screenshot(path="/work/shots/transformer-2.png", full_page=True)
+
+    page.get_by_role("tab", name="Attention sandbox").click()
+    page.get_by_text("Attention from scratch").wait_for()
+    page.wait_for_timeout(1500)
+    page.screenshot(path="/work/shots/transformer-3.png", full_page=True)
+
+    bad = tmp_path / "pairs.tsv"
+    bad.write_text("Hello\tCiao\nthis line has no tab\n")
+    page.get_by_role("tab", name="Your data").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(bad))
+    page.get_by_text("Line 2 has no tab").wait_for(timeout=60_000)
+    page.screenshot(path="/work/shots/transformer-4.png", full_page=True)
