@@ -27,9 +27,14 @@ LOADERS = {
 
 def forecast_code(params: dict) -> str:
     """A runnable script: load, split in time, build_sequences, window-relative normalisation, train, compare."""
-    name = params.get("series") if isinstance(params.get("series"), str) else "co2"
-    load = LOADERS.get(name, "load_airline().to_numpy('float32')")
-    imp = "from sktime.datasets import load_airline" if name == "airline" else "import statsmodels.api as sm"
+    src = params.get("series", "co2")
+    if isinstance(src, dict):  # an upload: the script reads the user's file, first target column
+        name, imp = "your series", "import pandas as pd"
+        load = f"pd.read_csv('my_series.csv')[{src['targets'][0]!r}].interpolate().to_numpy('float32')"
+    else:
+        name = src
+        load = LOADERS.get(name, "load_airline().to_numpy('float32')")
+        imp = "from sktime.datasets import load_airline" if name == "airline" else "import statsmodels.api as sm"
     u = int(params.get("units", 32))
     core = CORES[params.get("kind", "lstm")].format(u=u, h=max(1, u // 2))
     relative = params.get("norm", "relative") == "relative"

@@ -95,6 +95,9 @@ def test_keras_code_is_valid_python(kind):
     from anndl.topics.timeseries_code import classifier_code, forecast_code
 
     compile(forecast_code({"series": "sunspots", "kind": kind, "norm": "global"}), "forecast.py", "exec")
+    upload = forecast_code({"series": {"targets": ["sales"], "values": None}, "kind": kind})
+    compile(upload, "forecast.py", "exec")
+    assert "pd.read_csv('my_series.csv')['sales']" in upload
     if kind in CLASSIFIERS:
         compile(classifier_code({"kind": kind}), "classify.py", "exec")
 
