@@ -22,31 +22,33 @@ st.markdown("A convolutional network slides small learned filters over the image
             "Compose the stack from the course's blocks, train it, and look at what its filters respond to. "
             "_Course §6–§9 (convolution, pooling, Inception, ResNet, SE, MobileNet, augmentation), §12.1–§12.2._")
 
-chosen = ui.choose_data(seed())
-if chosen is None:
-    st.stop()
-ds, sp, params = chosen
+ds, sp, params, shape, n_classes = ui.choose_data(seed())
 tab_arch, tab_train, tab_inside, tab_find = st.tabs(["Architecture", "Train", "Look inside", "Retrieval & your image"])
 
 with tab_arch:
     net = ui.architecture()
-    ok = ui.layer_table_view(net, ds.x.shape[1:], ds.n_classes)
+    ok = ui.layer_table_view(net, shape, n_classes)
 
 with tab_train:
     st.button("Use the augmented 'best' recipe", key="cnn_best", on_click=ui.apply_recipe, args=("best",),
               help="Sets the stack and the knobs to the quality preset of the benchmark.")
     fit = ui.training_knobs()
     params.update(net, **fit)
-    ui.augmentation_preview(sp, ds.n_classes, fit["augment"], seed())
-    job = training_panel("cnn", "anndl.topics.cnn:train_job", params, disabled=not ok)
+    if ds is not None:
+        ui.augmentation_preview(sp, n_classes, fit["augment"], seed())
+    job = training_panel("cnn", "anndl.topics.cnn:train_job", params, disabled=not ok or ds is None)
     result = job.result if job is not None and job.result else None
+    if result is not None:
+        ui.final_curves(result)
     if job is not None and job.status == "failed":
         st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
 
 same_data = result is not None and result["params"].get("dataset") == params["dataset"] \
     and result["params"].get("data_path") == params.get("data_path")
 info = ui.shipped_info(params["dataset"])
-if same_data and os.path.exists(result.get("model_path", "")):
+if ds is None:
+    path = None
+elif same_data and os.path.exists(result.get("model_path", "")):
     path, split_seed = result["model_path"], int(result["params"].get("seed", 0))
     st.sidebar.success(f"Showing **your trained network** ({job.status}, {result['epochs_run']} epochs).")
 elif info is not None:
@@ -60,7 +62,7 @@ if path and split_seed != seed() and params["dataset"] != "upload":
 mtime = os.path.getmtime(path) if path else 0.0
 dkey = (params["dataset"], params.get("data_path"), split_seed if path else 0)
 model = ui.load_model(path) if path else None
-if model is not None and model.input_shape[1:] != ds.x.shape[1:]:
+if model is not None and model.input_shape[1:] != tuple(shape):
     model = None
 
 with tab_train:
@@ -69,7 +71,7 @@ with tab_train:
         inside.scores(ev, ds.class_names, "cnn_scores")
         inside.cell_images(sp.x_test, ev, ds.class_names, "cnn_scores")
         model_download(path, "cnn.keras", "cnn_model_dl")
-    else:
+    elif ds is not None:
         st.info("No trained model for these images yet: press **Train**.", icon=":material/info:")
 
 with tab_inside:
@@ -87,7 +89,9 @@ with tab_inside:
             inside.patches(path, mtime, model, layer_table(model), layers, sp.x_test, dkey, "cnn_patch")
 
 with tab_find:
-    if model is not None:
+    if model is None:
+        st.info("Train a model (or pick MNIST / Fashion-MNIST for the shipped one) to search and classify images.")
+    else:
         file = st.file_uploader("Your image (PNG/JPEG): classify it and find its nearest neighbours",
                                 type=["png", "jpg", "jpeg"], key="cnn_img")
         query, exclude = None, None
@@ -103,4 +107,5 @@ with tab_find:
         st.subheader("Image retrieval (§9.12)")
         inside.retrieval(path, mtime, model, ds, query, exclude, dkey)
 
-code_expander(keras_code(params, ds.x.shape[1:], ds.n_classes), "cnn.py")
+if ok:
+    code_expander(keras_code(params, shape, n_classes), "cnn.py")

@@ -128,9 +128,10 @@ class ZipImages:
 
 
 def _strip_common_root(names: list[str]) -> list[str]:
-    """'photos/cat/1.png' -> 'cat/1.png' when every file sits under one top folder."""
+    """'photos/cat/1.png' -> 'cat/1.png' when every file sits under one top folder that holds subfolders."""
     parts = [n.split("/") for n in names]
-    while parts and all(len(p) > 2 for p in parts) and len({p[0] for p in parts}) == 1:
+    while parts and all(len(p) > 1 for p in parts) and any(len(p) > 2 for p in parts) \
+            and len({p[0] for p in parts}) == 1:
         parts = [p[1:] for p in parts]
     return ["/".join(p) for p in parts]
 

@@ -23,7 +23,7 @@ def _layer(b: dict) -> str:
     if t == "inception":
         f = b["filters"]
         args = [max(1, f // 4), max(1, 3 * f // 8), max(1, f // 2), max(1, f // 16), max(1, f // 8), max(1, f // 8)]
-        return f"InceptionBlock({', '.join(map(str, args))})  # 1×1, 3×3 reduce, 3×3, 5×5 reduce, 5×5, pool proj"
+        return f"InceptionBlock({', '.join(map(str, args))})"
     if t == "residual":
         return f"ResidualBlock({b['filters']}, stride={b['stride']})"
     if t == "se":
@@ -48,6 +48,9 @@ def keras_code(params: dict, input_shape: tuple, n_classes: int) -> str:
               f"onehot = np.eye({n_classes}, dtype='float32')", "",
               "model = keras.Sequential([", f"    keras.Input({tuple(input_shape)}),"]
     lines += [f"    {_layer(b)}," for b in blocks]
+    if custom:
+        lines.insert(-len(blocks), "    # InceptionBlock(1×1, 3×3 reduce, 3×3, 5×5 reduce, 5×5, pool projection filters)"
+                     if "InceptionBlock" in custom else "    # the course's blocks come from anndl.nets.cnn_blocks")
     lines.append("    layers.Flatten()," if params.get("head", "flatten") == "flatten" else
                  "    layers.GlobalAveragePooling2D(),")
     if params.get("hidden"):

@@ -37,8 +37,9 @@ def upload_dataset(data: bytes, size: int, channels: int):
     return read, topic.save_upload(read.dataset, path)
 
 
-def choose_data(seed: int) -> tuple | None:
-    """Dataset selector (+ zip uploader); returns (Dataset, Split, params) or None with the reason on the page."""
+def choose_data(seed: int) -> tuple:
+    """Dataset selector (+ zip uploader): (Dataset, Split, params, input shape, classes); Dataset and Split are
+    None, with the reason on the page, while there is no usable data (the knobs stay drawn, so none is lost)."""
     name = bound(st.selectbox, "Images", "cnn_data", "mnist", options=list(topic.DATASETS),
                  format_func=topic.DATASETS.get)
     params = {"dataset": name, "seed": seed}
@@ -47,10 +48,10 @@ def choose_data(seed: int) -> tuple | None:
             ds, sp = dataset(name, seed)
         except DataMissing as err:
             st.error(str(err), icon=":material/error:")
-            return None
+            return None, None, params, (28, 28, 1), 10
         st.caption(f"{len(ds.x):,} images {ds.x.shape[1]}×{ds.x.shape[2]}, {ds.n_classes} classes — {ds.source}. "
                    f"Split 72/8/20 % train/validation/test, stratified, seed {seed}.")
-        return ds, sp, params
+        return ds, sp, params, ds.x.shape[1:], ds.n_classes
     c = st.columns(2)
     size = bound(c[0].select_slider, "Resize to", "cnn_size", 32, options=[16, 28, 32, 48, 64])
     channels = 3 if bound(c[1].radio, "Colour", "cnn_rgb", "grayscale", options=["grayscale", "RGB"],
@@ -59,19 +60,19 @@ def choose_data(seed: int) -> tuple | None:
                             key="cnn_zip", help="e.g. cats/1.png, cats/2.jpg, dogs/1.png … (one top folder is fine)")
     if file is None:
         st.info("Upload a zip of class folders to train on your own images.", icon=":material/upload:")
-        return None
+        return None, None, params, (size, size, channels), 2
     try:
         read, path = upload_dataset(file.getvalue(), size, channels)
     except UploadError as err:
         st.error(str(err), icon=":material/error:")
-        return None
+        return None, None, params, (size, size, channels), 2
     for line in read.warnings():
         st.warning(line, icon=":material/warning:")
     ds = read.dataset
     st.caption(f"Your zip: {len(ds.x)} images in {ds.n_classes} classes ({', '.join(ds.class_names)}), resized to "
                f"{size}×{size}, {'RGB' if channels == 3 else 'grayscale'}.")
     params["data_path"] = path
-    return ds, topic.split_images(ds, seed), params
+    return ds, topic.split_images(ds, seed), params, ds.x.shape[1:], ds.n_classes
 
 
 def _set_preset():
@@ -103,7 +104,7 @@ def architecture() -> dict:
         blocks = None
     if blocks is not None and not classroom():
         edited = st.data_editor(
-            _frame(blocks), num_rows="dynamic", hide_index=True, use_container_width=True,
+            _frame(blocks), num_rows="dynamic", hide_index=True, width="stretch",
             key=f"cnn_editor_{hashlib.md5(current.encode()).hexdigest()[:8]}",
             column_config={"type": st.column_config.SelectboxColumn(options=BLOCK_TYPES, required=True),
                            "padding": st.column_config.SelectboxColumn(options=["same", "valid"]),
@@ -152,7 +153,7 @@ def layer_table_view(params: dict, input_shape: tuple, n_classes: int) -> bool:
     c[0].metric("Parameters", f"{totals['params']:,}")
     c[1].metric("Multiply-adds per image", f"{totals['macs'] / 1e6:.2f} M")
     c[2].metric("Receptive field", f"{totals['rf']}×{totals['rf']} px")
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.dataframe(frame, hide_index=True, width="stretch")
     st.caption("Course formula for a convolution: (h·w·C + 1)·n_f; BN keeps 4 numbers per channel; ✓ = equal to "
                "Keras' count. Receptive field: r_l = r_(l−1) + (k_l − 1)·jump_(l−1), jump_l = jump_(l−1)·s_l.")
     return True
@@ -202,6 +203,18 @@ def augmentation_preview(sp, n_classes: int, augment: dict, seed: int) -> None:
         label = ", ".join(f"{j}:{p:.2f}" for j, p in enumerate(y[i]) if p > 0.01)
         cols[i].image(to_png_image(x[i].squeeze(), scale=3), caption=label)
     st.caption("Augmented training samples (label weights below each: MixUp/CutMix mix two classes).")
+
+
+def final_curves(result: dict) -> None:
+    """The finished job's training and validation curves, with its best epoch marked."""
+    from app.ui.charts import curves, history_events, show
+
+    marks = {"best": result["best_epoch"]} if result.get("best_epoch") else None
+    chart = curves(history_events(result["history"]), marks=marks)
+    if chart is not None:
+        show(chart)
+    stop = "stopped early, best weights restored" if result.get("stopped_early") else f"{result['epochs_run']} epochs"
+    st.caption(f"Trained {result.get('train_s', 0):.1f} s, {stop}; the scores below are on the held-out test set.")
 
 
 def shipped_info(name: str) -> dict | None:

@@ -41,10 +41,11 @@ def scores(ev: dict, class_names: list[str], key: str) -> None:
     ).add_params(cell)
     text = base.mark_text().encode(text="count:Q", color=alt.condition(alt.datum.count > m.max() / 2,
                                                                         alt.value("white"), alt.value("black")))
-    chart = (rect + text).properties(width=min(48 * n, 480), height=min(48 * n, 480), title="Confusion matrix")
+    chart = (rect + text).properties(width=max(220, min(48 * n, 480)), height=max(220, min(48 * n, 480)),
+                                    title="Confusion matrix")
     left, right = st.columns([1, 1])
     with left:
-        event = st.altair_chart(chart, on_select="rerun", key=f"{key}_cm", use_container_width=False)
+        event = st.altair_chart(chart, on_select="rerun", key=f"{key}_cm", width="content")
         png_download(chart_png(chart), "confusion.png", f"{key}_cm_png", "Confusion matrix (PNG)")
     wrong = sorted(((int(m[i, j]), i, j) for i in range(n) for j in range(n) if i != j and m[i, j]), reverse=True)
     picked = (event.selection.get("cell") or [None])[0] if event and event.selection else None
@@ -60,7 +61,7 @@ def scores(ev: dict, class_names: list[str], key: str) -> None:
     report = pd.DataFrame(classification_report(y_true, y_pred, class_names))
     with st.expander("Precision, recall and F1 per class", expanded=True):
         st.dataframe(report.style.format({"precision": "{:.3f}", "recall": "{:.3f}", "f1": "{:.3f}"}),
-                     hide_index=True, use_container_width=True)
+                     hide_index=True, width="stretch")
         csv_download(report, "per_class_metrics.csv", f"{key}_csv")
 
 

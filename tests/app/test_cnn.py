@@ -7,6 +7,10 @@ import pytest
 from tests.app.conftest import errors, open_app
 
 
+def layer_table(at):
+    return next(d.value for d in at.dataframe if "receptive field" in d.value.columns)
+
+
 def test_default_page_shows_shipped_model_and_layer_table():
     at = open_app("cnn")
     assert not errors(at), errors(at)
@@ -16,15 +20,15 @@ def test_default_page_shows_shipped_model_and_layer_table():
     assert "Test accuracy" in metrics and float(metrics["Test accuracy"]) > 0.95
     assert "With test-time augmentation" in metrics
     assert any("shipped model" in s.value for s in at.sidebar.info)
-    table = at.dataframe[0].value
-    assert (table["✓"] == "✓").all() and "receptive field" in table.columns
+    table = layer_table(at)
+    assert (table["✓"] == "✓").all() and list(table["receptive field"])[:4] == ["3×3", "3×3", "4×4", "8×8"]
 
 
 def test_stack_text_drives_table_and_bad_text_gets_one_sentence():
     at = open_app("cnn")
     at.text_input(key="cnn_blocks").set_value("conv:f=8,k=5,p=valid|maxpool|mobilenet:f=16").run()
     assert not errors(at), errors(at)
-    table = at.dataframe[0].value
+    table = layer_table(at)
     assert list(table["layer"])[:3] == ["conv1", "maxpool1", "mobilenet1"]
     assert table.loc[0, "course formula"] == "(5·5·1+1)·8" and table.loc[0, "params (Keras)"] == 208
     assert "1/N + 1/k²" in table.loc[2, "note"]
@@ -50,3 +54,4 @@ def test_tiny_training_job_on_digits_shows_scores():
     assert not errors(at), errors(at)
     metrics = {m.label: m.value for m in at.metric}
     assert 0.3 < float(metrics["Test accuracy"]) <= 1.0
+    assert len(at.get("vega_lite_chart")) >= 2  # the finished job's curves and the confusion matrix

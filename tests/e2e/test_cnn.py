@@ -1,6 +1,7 @@
 """Playwright: upload a zip of class folders on the CNN page, train, see the curve and the confusion matrix."""
 
 import io
+import os
 import zipfile
 
 import numpy as np
@@ -28,26 +29,32 @@ def bars_zip(path) -> None:
 
 
 def test_upload_zip_train_and_see_curve_and_confusion(server, page, tmp_path):
+    shots = os.environ.get("ANNDL_SHOTS", str(tmp_path))  # screenshots to look at (e.g. /work/shots)
     bars_zip(tmp_path / "bars.zip")
     page.goto(f"{server}/cnn")
     wait_for_app(page, timeout=120_000)
     page.get_by_text("CNN trainer").first.wait_for()
-    page.screenshot(path="/work/shots/cnn-1.png", full_page=True)
-    page.get_by_label("Images").click()
+    page.screenshot(path=f"{shots}/cnn-1.png", full_page=True)
+    page.get_by_role("combobox", name="Images").click()
     page.get_by_role("option", name="Your images (zip of class folders)").click()
+    page.get_by_text("Upload a zip of class folders to train").wait_for(timeout=60_000)
     wait_for_app(page)
-    page.locator('input[type="file"]').first.set_input_files(str(tmp_path / "bars.zip"))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(tmp_path / "bars.zip"))
     page.get_by_text("Your zip: 24 images in 2 classes").wait_for(timeout=60_000)
     page.get_by_text("left out because they are not inside a class folder").wait_for()
     page.get_by_role("tab", name="Train").click()
     page.get_by_role("button", name="Train").first.click()
-    page.get_by_text("Showing your trained network").wait_for(timeout=240_000)
+    try:
+        page.get_by_text("Showing your trained network").wait_for(timeout=240_000)
+    finally:
+        page.screenshot(path=f"{shots}/cnn-train.png", full_page=True)
     wait_for_app(page)
     page.get_by_text("Test accuracy").first.wait_for()
     page.get_by_text("Open a cell").first.wait_for()
-    charts = page.locator('[data-testid="stVegaLiteChart"]')
-    assert charts.count() >= 2  # the training curves and the confusion matrix
-    page.screenshot(path="/work/shots/cnn-2.png", full_page=True)
+    page.screenshot(path=f"{shots}/cnn-2.png", full_page=True)
+    page.wait_for_function(  # the training curves and the confusion matrix
+        "() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length >= 2", timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
     page.get_by_role("tab", name="Look inside").click()
     page.get_by_text("First-layer filters").wait_for()
-    page.screenshot(path="/work/shots/cnn-3.png", full_page=True)
+    page.screenshot(path=f"{shots}/cnn-3.png", full_page=True)

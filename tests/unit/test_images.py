@@ -83,6 +83,12 @@ def test_good_zip_gives_resized_dataset_in_class_order():
     assert np.bincount(out.dataset.y).tolist() == [5, 6] and out.warnings() == []
 
 
+def test_common_top_folder_with_a_stray_file_is_unwrapped():
+    files = {**good_files(root="bars/"), "bars/notes.txt": b"not an image"}
+    out = images.zip_dataset(make_zip(files))
+    assert out.dataset.class_names == ["cats", "dogs"] and "not inside a class folder" in out.warnings()[0]
+
+
 def test_partly_bad_zip_keeps_good_files_and_says_how_many_were_left_out():
     files = good_files()
     files["dogs/notes.txt"] = b"hello"
