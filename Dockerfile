@@ -24,7 +24,7 @@ COPY app/__init__.py app/__init__.py
 RUN python3 -m pip install .
 COPY . .
 RUN python3 -m pip install --no-deps . \
-    && useradd --create-home --uid 1000 anndl \
+    && useradd --create-home anndl \
     && chown -R anndl /app
 USER anndl
 
