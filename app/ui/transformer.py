@@ -100,7 +100,8 @@ def attention_maps(model, decoder, sentence: str) -> alt.Chart | None:
         values, xs, ys, xt, yt = a[:n_src, :n_src], src_words, src_words, "attended source token", "source token"
     else:
         values, xs, ys, xt, yt = a[:n_t, :n_t], in_words[:n_t], in_words[:n_t], "attended target input", "target input"
-    chart = heatmap(values, xs, ys, xt, yt, scheme="blues" if classroom() else "viridis", size=34)
+    big = classroom()  # larger cells keep every label readable at the classroom font size
+    chart = heatmap(values, xs, ys, xt, yt, scheme="blues" if big else "viridis", size=48 if big else 34)
     show(chart)
     st.caption("Each row sums to 1: how much that position reads from each column. Masked self-attention is "
                "lower-triangular, because a word may not look at the words after it.")

@@ -124,3 +124,23 @@ def test_keras_code_of_the_configuration_runs(capsys):
                            "dec_layers": 1, "positional": positional})
         exec(compile(code, "transformer_translator.py", "exec"), {"__name__": "__main__"})
         assert capsys.readouterr().out.strip()  # it printed a translation
+
+
+def test_train_job_on_uploaded_pairs(tmp_path):
+    from anndl.jobs import run_inline
+    from anndl.topics.transformer import decoder_from_result
+
+    words = ["cat", "dog", "apple", "book", "car", "tree"]
+    italian = ["gatto", "cane", "mela", "libro", "macchina", "albero"]
+    pairs = [(f"the {a} and the {b}", f"il {x} e il {y}") for a, x in zip(words, italian)
+             for b, y in zip(words, italian)] * 3
+    events = []
+    result = run_inline("anndl.topics.transformer:train_job",
+                        {"pairs": pairs, "epochs": 2, "embed_dim": 16, "ff_dim": 16, "heads": 2, "enc_layers": 1,
+                         "dec_layers": 1, "batch_size": 16}, workdir=str(tmp_path), report=events.append)
+    assert [e["epoch"] for e in events if e["kind"] == "epoch"] == [1, 2]
+    assert set(result["metrics"]) == {"random"}  # uploads have no systematic split
+    assert result["source"] == "your upload" and result["src_len"] == 5 and result["tgt_len"] == 6
+    assert 0.0 <= result["metrics"]["random"]["exact_match"] <= 1.0
+    model, dec = decoder_from_result(result)
+    assert isinstance(dec.greedy("the cat and the dog").text, str)
