@@ -36,3 +36,10 @@ def test_translate_and_see_attention_heatmap(server, page, tmp_path):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(bad))
     page.get_by_text("Line 2 has no tab").wait_for(timeout=60_000)
     page.screenshot(path="/work/shots/transformer-4.png", full_page=True)
+
+    good = tmp_path / "ita.txt"
+    good.write_text("\n".join(f"I see {i} cats.\tVedo {i} gatti.\tCC-BY 2.0 (France)" for i in range(60)) + "\n")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(good))
+    page.get_by_text("60 sentence pairs read").wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Train").click()
+    page.get_by_text("Train on your 60 uploaded pairs").wait_for(timeout=30_000)
