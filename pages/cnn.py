@@ -82,8 +82,10 @@ with tab_inside:
         inside.filters(model, "cnn_in")
         layers = conv_layers(model)
         st.subheader("Activation maps (§9.11)")
-        pick = st.number_input("Test image", 0, len(sp.x_test) - 1, 0, key="cnn_act_idx")
-        inside.activations(model, layers, sp.x_test[pick], "cnn_act")
+        mine = ui.uploaded_image(shape)  # the image uploaded under "Retrieval & your image", if any
+        pick = st.number_input("Test image", 0, len(sp.x_test) - 1, 0, key="cnn_act_idx", disabled=mine is not None,
+                               help="Upload your own image in the last tab to see its activation maps instead.")
+        inside.activations(model, layers, sp.x_test[pick] if mine is None else mine, "cnn_act")
         if not classroom():
             st.subheader("Maximally activating patches (§12.2)")
             inside.patches(path, mtime, model, layer_table(model), layers, sp.x_test, dkey, "cnn_patch")
@@ -97,7 +99,7 @@ with tab_find:
         query, exclude = None, None
         if file is not None:
             try:
-                query = image_from_bytes(file.getvalue(), ds.x.shape[1:3], ds.x.shape[3])
+                query = image_from_bytes(file.getvalue(), shape[:2], shape[2])
                 inside.classify(model, query, ds.class_names)
             except UploadError as err:
                 st.error(str(err), icon=":material/error:")

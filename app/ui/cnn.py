@@ -205,6 +205,19 @@ def augmentation_preview(sp, n_classes: int, augment: dict, seed: int) -> None:
     st.caption("Augmented training samples (label weights below each: MixUp/CutMix mix two classes).")
 
 
+def uploaded_image(shape: tuple):
+    """The image in the 'your image' uploader as model input, or None (errors are shown where it was uploaded)."""
+    from anndl.data.images import image_from_bytes
+
+    file = st.session_state.get("cnn_img")
+    if file is None:
+        return None
+    try:
+        return image_from_bytes(file.getvalue(), shape[:2], shape[2])
+    except UploadError:
+        return None
+
+
 def final_curves(result: dict) -> None:
     """The finished job's training and validation curves, with its best epoch marked."""
     from app.ui.charts import curves, history_events, show
