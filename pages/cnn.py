@@ -68,8 +68,7 @@ if model is not None and model.input_shape[1:] != tuple(shape):
 with tab_train:
     if model is not None:
         ev = ui.evaluate(path, mtime, dkey, sp, bool(fit["augment"].get("flip")))
-        inside.scores(ev, ds.class_names, "cnn_scores")
-        inside.cell_images(sp.x_test, ev, ds.class_names, "cnn_scores")
+        inside.scores(ev, ds.class_names, sp.x_test, "cnn_scores")
         model_download(path, "cnn.keras", "cnn_model_dl")
     elif ds is not None:
         st.info("No trained model for these images yet: press **Train**.", icon=":material/info:")

@@ -49,8 +49,9 @@ def keras_code(params: dict, input_shape: tuple, n_classes: int) -> str:
               "model = keras.Sequential([", f"    keras.Input({tuple(input_shape)}),"]
     lines += [f"    {_layer(b)}," for b in blocks]
     if custom:
-        lines.insert(-len(blocks), "    # InceptionBlock(1×1, 3×3 reduce, 3×3, 5×5 reduce, 5×5, pool projection filters)"
-                     if "InceptionBlock" in custom else "    # the course's blocks come from anndl.nets.cnn_blocks")
+        note = ("InceptionBlock(1×1, 3×3 reduce, 3×3, 5×5 reduce, 5×5, pool projection filters)"
+                if "InceptionBlock" in custom else "the course's blocks come from anndl.nets.cnn_blocks")
+        lines.insert(-len(blocks), f"    # {note}")
     lines.append("    layers.Flatten()," if params.get("head", "flatten") == "flatten" else
                  "    layers.GlobalAveragePooling2D(),")
     if params.get("hidden"):

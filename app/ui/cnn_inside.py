@@ -19,7 +19,7 @@ def _img(a: np.ndarray, scale: int = 3) -> np.ndarray:
     return to_png_image(a.squeeze(-1) if a.ndim == 3 and a.shape[-1] == 1 else a, scale=scale)
 
 
-def scores(ev: dict, class_names: list[str], key: str) -> None:
+def scores(ev: dict, class_names: list[str], x_test: np.ndarray, key: str) -> None:
     """Accuracy with and without TTA, the clickable confusion matrix and per-class precision/recall/F1."""
     c = st.columns(3)
     c[0].metric("Test accuracy", f"{ev['test_accuracy']:.3f}")
@@ -57,7 +57,7 @@ def scores(ev: dict, class_names: list[str], key: str) -> None:
         if picked:
             cell_ij = (class_names.index(picked["true"]), class_names.index(picked["predicted"]))
         members = np.flatnonzero((y_true == cell_ij[0]) & (y_pred == cell_ij[1]))
-        st.session_state[f"{key}_members"] = (cell_ij, members)
+        cell_images(x_test, ev, class_names, cell_ij, members)
     report = pd.DataFrame(classification_report(y_true, y_pred, class_names))
     with st.expander("Precision, recall and F1 per class", expanded=True):
         st.dataframe(report.style.format({"precision": "{:.3f}", "recall": "{:.3f}", "f1": "{:.3f}"}),
@@ -65,16 +65,16 @@ def scores(ev: dict, class_names: list[str], key: str) -> None:
         csv_download(report, "per_class_metrics.csv", f"{key}_csv")
 
 
-def cell_images(x_test: np.ndarray, ev: dict, class_names: list[str], key: str) -> None:
-    """The test images of the chosen confusion cell, with the predicted probability."""
-    (i, j), members = st.session_state.get(f"{key}_members", ((0, 0), []))
+def cell_images(x_test: np.ndarray, ev: dict, class_names: list[str], cell: tuple[int, int], members) -> None:
+    """The test images of the chosen confusion cell, with the probability given to the predicted class."""
+    i, j = cell
     if not len(members):
         st.caption("This cell is empty.")
         return
     st.markdown(f"**{len(members)} image(s): true {class_names[i]}, predicted {class_names[j]}**")
-    cols = st.columns(10)
-    for k, idx in enumerate(members[:30]):
-        cols[k % 10].image(_img(x_test[idx]), caption=f"p={ev['probs'][idx][j]:.2f}")
+    cols = st.columns(6)
+    for k, idx in enumerate(members[:24]):
+        cols[k % 6].image(_img(x_test[idx]), caption=f"p={ev['probs'][idx][j]:.2f}")
 
 
 def filters(model, key: str) -> None:

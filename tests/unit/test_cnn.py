@@ -7,19 +7,18 @@ import pytest
 
 from anndl import explain
 from anndl.data.uploads import UploadError
-from anndl.nets import augment
-from anndl.nets.cnn import (PRESETS, CNNConfig, blocks_text, build_cnn, conv_layers, embedding_model, layer_table,
-                            parse_blocks, receptive_box)
+from anndl.nets import augment, cnn
+from anndl.nets.cnn import PRESETS, CNNConfig, build_cnn, layer_table
 
 ALL_BLOCKS = "conv:f=8|batchnorm|inception:f=16|residual:f=16|se:q=4|mobilenet:f=12,s=2|avgpool|dropout:r=0.1"
 
 
 def test_blocks_text_round_trip_and_defaults():
-    blocks = parse_blocks("conv:f=16,k=5,p=valid | maxpool | dropout:r=0.5")
+    blocks = cnn.parse_blocks("conv:f=16,k=5,p=valid | maxpool | dropout:r=0.5")
     assert blocks[0] == {"type": "conv", "filters": 16, "kernel": 5, "stride": 1, "padding": "valid",
                          "activation": "relu"}
     assert blocks[1] == {"type": "maxpool", "kernel": 2, "stride": 2, "padding": "valid"}
-    assert parse_blocks(blocks_text(blocks)) == blocks
+    assert cnn.parse_blocks(cnn.blocks_text(blocks)) == blocks
 
 
 @pytest.mark.parametrize("text, message", [
@@ -28,7 +27,7 @@ def test_blocks_text_round_trip_and_defaults():
 ])
 def test_nonsense_stacks_get_one_sentence(text, message):
     with pytest.raises(UploadError, match=message):
-        parse_blocks(text)
+        cnn.parse_blocks(text)
 
 
 def test_too_small_input_names_the_block():
@@ -54,9 +53,9 @@ def test_strided_receptive_field_and_box():
     rows = layer_table(model)
     assert rows[0].output[:2] == (13, 13) and rows[1].rf == 3 + (3 - 1) * 2
     keras_io = layer_table(build_cnn(CNNConfig(blocks=PRESETS["keras.io simple convnet"])))
-    assert receptive_box(keras_io, "conv2", 0, 0, (28, 28)) == (0, 0, 8, 8)
-    assert receptive_box(keras_io, "conv2", 1, 2, (28, 28)) == (2, 4, 10, 12)
-    assert receptive_box(keras_io, "conv2", 10, 10, (28, 28)) == (20, 20, 28, 28)
+    assert cnn.receptive_box(keras_io, "conv2", 0, 0, (28, 28)) == (0, 0, 8, 8)
+    assert cnn.receptive_box(keras_io, "conv2", 1, 2, (28, 28)) == (2, 4, 10, 12)
+    assert cnn.receptive_box(keras_io, "conv2", 10, 10, (28, 28)) == (20, 20, 28, 28)
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
@@ -79,8 +78,8 @@ def test_course_blocks_shapes_and_mobilenet_saving():
     c = 16  # channels into the MobileNet block
     assert rows["mobilenet1"].macs == 8 * 8 * (k * k * c + c * n)
     assert rows["mobilenet1"].macs / (8 * 8 * k * k * c * n) == pytest.approx(1 / n + 1 / k ** 2)
-    assert conv_layers(model)[:3] == ["conv1", "batchnorm1", "inception1"]
-    assert embedding_model(model).output.shape[1:] == (8,)
+    assert cnn.conv_layers(model)[:3] == ["conv1", "batchnorm1", "inception1"]
+    assert cnn.embedding_model(model).output.shape[1:] == (8,)
 
 
 def test_residual_identity_shortcut_when_shapes_agree():
