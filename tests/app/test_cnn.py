@@ -55,3 +55,21 @@ def test_tiny_training_job_on_digits_shows_scores():
     metrics = {m.label: m.value for m in at.metric}
     assert 0.3 < float(metrics["Test accuracy"]) <= 1.0
     assert len(at.get("vega_lite_chart")) >= 2  # the finished job's curves and the confusion matrix
+
+
+def test_fashion_shipped_model_and_classroom_mode():
+    at = open_app("cnn")
+    at.selectbox(key="cnn_data").set_value("fashion_mnist").run()
+    assert not errors(at), errors(at)
+    assert any("cnn_fashion" in s.value for s in at.sidebar.info)
+    assert float({m.label: m.value for m in at.metric}["Test accuracy"]) > 0.85
+    at.toggle(key="classroom").set_value(True).run()
+    assert not errors(at), errors(at)
+    assert "Maximally activating patches (§12.2)" not in [s.value for s in at.subheader]
+
+
+def test_digits_with_default_stack_explains_the_shrinking_image():
+    at = open_app("cnn")
+    at.selectbox(key="cnn_data").set_value("digits").run()
+    assert any("gets a 1×1 input" in e for e in errors(at)) and not at.exception
+    assert at.button(key="cnn__train").disabled
