@@ -56,5 +56,7 @@ def test_upload_zip_train_and_see_curve_and_confusion(server, page, tmp_path):
         "() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length >= 2", timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     page.get_by_role("tab", name="Look inside").click()
-    page.get_by_text("First-layer filters").wait_for()
+    page.get_by_text("First-layer filters", exact=True).wait_for()
+    page.get_by_text("Maximally activating patches").wait_for()
+    wait_for_app(page)
     page.screenshot(path=f"{shots}/cnn-3.png", full_page=True)
