@@ -128,7 +128,7 @@ def train_job(params: dict, ctx) -> dict:
             "source": prep.corpus.source, **vocab_info(prep)}
 
 
-SHIPPED = {"n": 24_000, "epochs": 6, "batch_size": 64, "embed_dim": 128, "ff_dim": 256, "heads": 4,
+SHIPPED = {"n": 24_000, "epochs": 4, "batch_size": 64, "embed_dim": 128, "ff_dim": 256, "heads": 4,
            "enc_layers": 2, "dec_layers": 2, "dropout": 0.1, "positional": "sinusoidal", "lr": 1e-3}
 
 
