@@ -3,15 +3,13 @@
 import streamlit as st
 
 from anndl.data import CATALOGUE, names
-from anndl.data.uploads import UploadError, csv_to_dataset
 from anndl.nets.ffnn import ACTIVATIONS, OPTIMIZERS, FFNNConfig, TrainChoices, keras_code
 from anndl.topics.ffnn import SHIPPED, load_dataset, shipped_result
 from app.ui.code import keras_code as code_expander
-from app.ui.ffnn import live_view, regularisation_controls, result_view
+from app.ui.ffnn import csv_source, live_view, regularisation_controls, result_view
 from app.ui.perceptron import activations_section, optimisers_section, perceptron_tab
 from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
-from app.ui.uploads import csv_uploader
 
 st.title("Perceptron & feed-forward networks")
 st.markdown("From Rosenblatt's perceptron and Hebbian learning to multi-layer networks trained by backpropagation: "
@@ -36,20 +34,8 @@ with tab_nn:
         dataset = bound(st.selectbox, "Data", "nn_data", "spiral", options=DATASETS + ["csv"],
                         format_func=lambda n: "Upload a CSV…" if n == "csv" else CATALOGUE[n].title)
         params = {"dataset": dataset, "seed": seed()}
-        if dataset == "csv":
-            frame = csv_uploader("Your CSV: numeric feature columns and one target column", "nn_csv")
-            if frame is None:
-                st.info("Upload a CSV to train on it (for example iris.csv with a 'species' column).")
-                st.stop()
-            target = st.selectbox("Target column", list(frame.columns), index=len(frame.columns) - 1,
-                                  key="nn_target")
-            try:
-                csv_to_dataset(frame, target)
-            except UploadError as err:
-                st.error(str(err), icon=":material/error:")
-                st.stop()
-            params.update(csv=st.session_state["nn_csv"].getvalue(), target=target)
-        elif CATALOGUE[dataset].kind in ("toy2d", "curve"):
+        ready = dataset != "csv" or csv_source(params)
+        if dataset != "csv" and CATALOGUE[dataset].kind in ("toy2d", "curve"):
             c = st.columns(2)
             params["n"] = bound(c[0].select_slider, "Points", "nn_n", 500, options=[100, 200, 500, 1000, 2000])
             params["noise"] = bound(c[1].select_slider, "Noise", "nn_noise", 0.1,
@@ -75,26 +61,31 @@ with tab_nn:
                 regularisation_controls(model, fit_cfg, params)
         params.update(model=model, fit=fit_cfg)
     with right:
-        ds = st.session_state["nn__live_ds"] = load_dataset(params)
-        st.caption(f"Data: **{ds.name}** — {len(ds.x)} samples, {ds.x.shape[1]} features, task {ds.task}; "
-                   f"source: {ds.source}. Split: 64% train, 16% validation, 20% test (seeded).")
-        job = training_panel("nn", "anndl.topics.ffnn:train_job", params, live=live_view)
-        if job is not None and job.result:
-            result = job.result
-            ds = load_dataset(result["params"])
-            st.caption(f"Showing **your network** ({job.status}), trained on {result['dataset']}.")
-            result_view(result, ds, "nn-job", result.get("model_path"))
-        elif dataset in SHIPPED:
-            result, ds = st.cache_resource(shipped_result)(SHIPPED[dataset])
-            st.caption(f"Showing the **shipped model** for {dataset} (models/{SHIPPED[dataset]}.keras, default "
-                       "network). Change the knobs and press Train to train your own.")
-            from anndl import zoo
-
-            result_view(result, ds, "nn-shipped", str(zoo.path(SHIPPED[dataset])))
+        if not ready:
+            st.info("Upload a CSV on the left (numeric features and a target column) to train on your own data.")
         else:
-            st.info("No shipped model for this data: press **Train** (a few seconds).")
-    cfg = FFNNConfig(inputs=ds.x.shape[1], hidden=tuple(hidden), activations=tuple(acts), task=ds.task,
-                     n_classes=max(ds.n_classes, 2), optimizer=optimizer, learning_rate=lr,
-                     **{k: model[k] for k in ("initializer", "l2", "dropout", "batchnorm", "one_hot") if k in model})
-    code_expander(keras_code(cfg, TrainChoices(epochs, batch, fit_cfg.get("early_stopping", 0),
-                                               fit_cfg.get("reduce_lr", 0)), dataset), "ffnn.py")
+            ds = st.session_state["nn__live_ds"] = load_dataset(params)
+            st.caption(f"Data: **{ds.name}** — {len(ds.x)} samples, {ds.x.shape[1]} features, task {ds.task}; "
+                       f"source: {ds.source}. Split: 64% train, 16% validation, 20% test (seeded).")
+            job = training_panel("nn", "anndl.topics.ffnn:train_job", params, live=live_view)
+            if job is not None and job.result:
+                result = job.result
+                ds = load_dataset(result["params"])
+                st.caption(f"Showing **your network** ({job.status}), trained on {result['dataset']}.")
+                result_view(result, ds, "nn-job", result.get("model_path"))
+            elif dataset in SHIPPED:
+                result, ds = st.cache_resource(shipped_result)(SHIPPED[dataset])
+                st.caption(f"Showing the **shipped model** for {dataset} (models/{SHIPPED[dataset]}.keras, default "
+                           "network). Change the knobs and press Train to train your own.")
+                from anndl import zoo
+
+                result_view(result, ds, "nn-shipped", str(zoo.path(SHIPPED[dataset])))
+            else:
+                st.info("No shipped model for this data: press **Train** (a few seconds).")
+    if ready:
+        cfg = FFNNConfig(inputs=ds.x.shape[1], hidden=tuple(hidden), activations=tuple(acts), task=ds.task,
+                         n_classes=max(ds.n_classes, 2), optimizer=optimizer, learning_rate=lr,
+                         **{k: v for k, v in model.items() if k in ("initializer", "l2", "dropout", "batchnorm",
+                                                                    "one_hot")})
+        code_expander(keras_code(cfg, TrainChoices(epochs, batch, fit_cfg.get("early_stopping", 0),
+                                                   fit_cfg.get("reduce_lr", 0)), dataset), "ffnn.py")

@@ -7,10 +7,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from anndl.data.uploads import UploadError, csv_to_dataset
 from anndl.nets.ffnn import INITIALIZERS
 from app.ui.charts import confusion_chart, curves, history_events, show, to_png_image
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
 from app.ui.state import bound
+from app.ui.uploads import csv_uploader
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
@@ -173,3 +175,18 @@ def regularisation_controls(model: dict, fit_cfg: dict, params: dict) -> None:
                                  horizontal=True)
     if params["validation"] == "kfold":
         params["k"] = bound(st.slider, "k folds", "nn_k", 5, min_value=3, max_value=10)
+
+
+def csv_source(params: dict) -> bool:
+    """The uploaded CSV and its target column into `params`; False (with the reason shown) until usable."""
+    frame = csv_uploader("Your CSV: numeric feature columns and one target column", "nn_csv")
+    if frame is None:
+        return False
+    target = st.selectbox("Target column", list(frame.columns), index=len(frame.columns) - 1, key="nn_target")
+    try:
+        csv_to_dataset(frame, target)
+    except UploadError as err:
+        st.error(str(err), icon=":material/error:")
+        return False
+    params.update(csv=st.session_state["nn_csv"].getvalue(), target=target)
+    return True

@@ -47,3 +47,4 @@ def test_bad_csv_gets_one_clear_sentence():
     at = open_app("perceptron")
     at.selectbox(key="nn_data").set_value("csv").run()
     assert any("Upload a CSV" in i.value for i in at.info)
+    assert any(s.label == "Hidden layers" for s in at.slider)  # the knobs stay drawn (no st.stop)
