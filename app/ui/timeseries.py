@@ -197,7 +197,7 @@ def results(series: ts.Series, ev: dict) -> alt.Chart:
     with left:
         show(horizon_chart(ev))
     with right:
-        st.dataframe(ev["summary"].round(4), hide_index=True, use_container_width=True)
+        st.dataframe(ev["summary"].round(4), hide_index=True, width="stretch")
         st.caption("÷ naive: test MAE divided by the seasonal naive's (or the last value's when there is no season); "
                    "below 1 beats the baseline.")
         if series.season > ev["window"]:

@@ -100,7 +100,7 @@ def metrics(ev: dict) -> alt.Chart:
     with left:
         show(chart, use_container_width=False)
     with right:
-        st.dataframe(pd.DataFrame(ev["report"]).round(3), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame(ev["report"]).round(3), hide_index=True, width="stretch")
     return chart
 
 

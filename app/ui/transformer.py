@@ -54,7 +54,7 @@ def translations(decoder, sentence: str, width: int) -> None:
         st.caption(f"log-probability {beam.logp:.3f} · probability {np.exp(beam.logp):.3f}")
     frame = beam_frame(beam, decoder.tgt_vocab)
     with st.expander(f"Beam search step by step ({len(beam.steps)} steps)", expanded=not classroom()):
-        st.dataframe(frame, hide_index=True, use_container_width=True, height=260)
+        st.dataframe(frame, hide_index=True, width="stretch", height=260)
         csv_download(frame, "beam_steps.csv", "tr_beam_csv", label="Beam steps (CSV)")
 
 
@@ -67,7 +67,7 @@ def preparation(decoder, sentence: str) -> None:
     st.markdown(f"Standardised: `{standardize(sentence)}` → {int((src != 0).sum())} tokens, padded to "
                 f"{decoder.src_len} (source) / {decoder.tgt_len} (target) with `[pad]` = 0; unknown words become "
                 f"`[unk]` = 1; the decoder starts from `[start]` = 2 and stops at `[end]` = 3.")
-    st.dataframe(pd.DataFrame({"token": words, "id": src}).T, use_container_width=True)
+    st.dataframe(pd.DataFrame({"token": words, "id": src}).T, width="stretch")
 
 
 def attention_maps(model, decoder, sentence: str) -> alt.Chart | None:
