@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import keras
+
+from anndl.config import DictConfig
 
 ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "silu", "softplus"]
 OPTIMIZERS = ["sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta", "adam", "adamw"]
@@ -13,7 +15,7 @@ TASKS = ["binary", "multiclass", "regression"]
 
 
 @dataclass
-class FFNNConfig:
+class FFNNConfig(DictConfig):
     """A dense network and its training choices, as the lecture's knobs."""
 
     inputs: int = 2  # two features: the playground's plane
@@ -32,18 +34,6 @@ class FFNNConfig:
     seed: int = 0  # initialisation seed
     norm_mean: tuple[float, ...] | None = None  # feature standardisation from the training split (§4.7),
     norm_var: tuple[float, ...] | None = None  # kept inside the model so the download works on raw inputs
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "FFNNConfig":
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        for key in ("hidden", "activations", "norm_mean", "norm_var"):
-            if known.get(key) is not None:
-                known[key] = tuple(known[key])
-        return cls(**known)
 
 
 def make_initializer(name: str, seed: int):

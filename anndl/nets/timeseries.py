@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import keras
 from keras import layers, ops
+
+from anndl.config import DictConfig
 
 FORECASTERS = ["lstm", "gru", "bilstm", "cnn", "convlstm"]
 CLASSIFIERS = ["cnn", "lstm", "bilstm"]
@@ -52,7 +54,7 @@ class WindowDenorm(layers.Layer):
 
 
 @dataclass
-class ForecastConfig:
+class ForecastConfig(DictConfig):
     """A forecaster of the next `telescope` steps from a `window` of past steps (§24.4)."""
 
     window: int = 104  # two years of weekly co2: two full seasons to compare
@@ -68,12 +70,6 @@ class ForecastConfig:
     learning_rate: float = 2e-3  # twice Adam's default: batches of 64 windows
     seed: int = 0
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "ForecastConfig":
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
 def _core(config: ForecastConfig, z):
@@ -120,7 +116,7 @@ def build_forecaster(config: ForecastConfig) -> keras.Model:
 
 
 @dataclass
-class ClassifierConfig:
+class ClassifierConfig(DictConfig):
     """An activity classifier over fixed windows (§24.3.3–4)."""
 
     window: int = 100  # one BasicMotions recording: 10 s at 10 Hz
@@ -134,12 +130,6 @@ class ClassifierConfig:
     learning_rate: float = 3e-3  # a little above Adam's default: small data, batch norm
     seed: int = 0
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "ClassifierConfig":
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
 def build_classifier(config: ClassifierConfig) -> keras.Model:

@@ -10,6 +10,7 @@ from PIL import Image
 
 from anndl.data import images, load
 from anndl.data.uploads import UploadError, ZipLimits
+from tests.files import make_zip
 
 
 def png(color=128, size=(12, 10), fmt="PNG") -> bytes:
@@ -17,13 +18,6 @@ def png(color=128, size=(12, 10), fmt="PNG") -> bytes:
     Image.new("RGB", size, (color, 255 - color, 0)).save(buf, format=fmt)
     return buf.getvalue()
 
-
-def make_zip(files: dict[str, bytes], compression=zipfile.ZIP_STORED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression) as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    return buf.getvalue()
 
 
 def good_files(classes=("cats", "dogs"), n=5, root=""):
@@ -78,14 +72,14 @@ def test_real_fashion_mnist_when_installed():
 def test_good_zip_gives_resized_dataset_in_class_order():
     files = good_files(root="photos/")
     files["photos/dogs/extra.jpg"] = png(10, fmt="JPEG")
-    out = images.zip_dataset(make_zip(files), size=(16, 16), channels=3)
+    out = images.zip_dataset(make_zip(files, zipfile.ZIP_STORED), size=(16, 16), channels=3)
     assert out.dataset.x.shape == (11, 16, 16, 3) and out.dataset.class_names == ["cats", "dogs"]
     assert np.bincount(out.dataset.y).tolist() == [5, 6] and out.warnings() == []
 
 
 def test_common_top_folder_with_a_stray_file_is_unwrapped():
     files = {**good_files(root="bars/"), "bars/notes.txt": b"not an image"}
-    out = images.zip_dataset(make_zip(files))
+    out = images.zip_dataset(make_zip(files, zipfile.ZIP_STORED))
     assert out.dataset.class_names == ["cats", "dogs"] and "not inside a class folder" in out.warnings()[0]
 
 
@@ -94,7 +88,7 @@ def test_partly_bad_zip_keeps_good_files_and_says_how_many_were_left_out():
     files["dogs/notes.txt"] = b"hello"
     files["dogs/broken.png"] = b"\x89PNG not really"
     files["README.md"] = b"# my data"
-    out = images.zip_dataset(make_zip(files))
+    out = images.zip_dataset(make_zip(files, zipfile.ZIP_STORED))
     assert len(out.dataset.x) == 10
     text = " ".join(out.warnings())
     assert "1 file(s) were left out because they are not PNG or JPEG images" in text
@@ -112,20 +106,20 @@ def test_partly_bad_zip_keeps_good_files_and_says_how_many_were_left_out():
 ])
 def test_each_bad_zip_gets_one_clear_sentence(files, message):
     with pytest.raises(UploadError, match=message):
-        images.zip_dataset(make_zip(files))
+        images.zip_dataset(make_zip(files, zipfile.ZIP_STORED))
 
 
 def test_not_a_zip_and_hostile_zips_are_refused():
     with pytest.raises(UploadError, match="not a readable zip"):
         images.zip_dataset(b"PK but not a zip at all")
     with pytest.raises(UploadError, match="unsafe path"):
-        images.zip_dataset(make_zip({**good_files(), "../evil/1.png": png()}))
+        images.zip_dataset(make_zip({**good_files(), "../evil/1.png": png()}, zipfile.ZIP_STORED))
     with pytest.raises(UploadError, match="unsafe path"):
-        images.zip_dataset(make_zip({**good_files(), "/etc/x.png": png()}))
+        images.zip_dataset(make_zip({**good_files(), "/etc/x.png": png()}, zipfile.ZIP_STORED))
     with pytest.raises(UploadError, match="at most 12"):
-        images.zip_dataset(make_zip(good_files(n=7)), limits=ZipLimits(max_members=12))
+        images.zip_dataset(make_zip(good_files(n=7), zipfile.ZIP_STORED), limits=ZipLimits(max_members=12))
     with pytest.raises(UploadError, match="each file may be at most"):
-        images.zip_dataset(make_zip(good_files()), limits=ZipLimits(max_member=20))
+        images.zip_dataset(make_zip(good_files(), zipfile.ZIP_STORED), limits=ZipLimits(max_member=20))
     bomb = make_zip({**good_files(), "cats/zeros.png": b"\0" * 5_000_000}, zipfile.ZIP_DEFLATED)
     with pytest.raises(UploadError, match="decompression bomb"):
         images.zip_dataset(bomb)
@@ -134,7 +128,7 @@ def test_not_a_zip_and_hostile_zips_are_refused():
 def test_too_many_pixels_in_one_member_is_left_out_not_decoded():
     files = good_files()
     files["cats/huge.png"] = png(size=(3000, 3000))
-    out = images.zip_dataset(make_zip(files), max_pixels=1_000_000)
+    out = images.zip_dataset(make_zip(files, zipfile.ZIP_STORED), max_pixels=1_000_000)
     assert len(out.dataset.x) == 10 and "larger than 1 megapixels" in out.warnings()[0]
 
 

@@ -16,6 +16,7 @@ from anndl.data.uploads import (
     read_csv_frame,
     safe_zip_entries,
 )
+from tests.files import make_zip
 
 
 def csv(rows: list[str]) -> bytes:
@@ -86,12 +87,6 @@ def test_unusable_features_or_targets(rows, kwargs, expected):
     assert expected in one_sentence(err)
 
 
-def make_zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return buf.getvalue()
 
 
 def test_good_zip_skips_hidden_and_macos_files():
