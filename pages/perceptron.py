@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from anndl import zoo
 from anndl.data import CATALOGUE, names
 from anndl.nets.ffnn import ACTIVATIONS, OPTIMIZERS, FFNNConfig, TrainChoices, keras_code
 from anndl.topics.ffnn import SHIPPED, load_dataset, shipped_result
@@ -77,8 +78,6 @@ with tab_nn:
                 result, ds = st.cache_resource(shipped_result)(SHIPPED[dataset])
                 st.caption(f"Showing the **shipped model** for {dataset} (models/{SHIPPED[dataset]}.keras, default "
                            "network). Change the knobs and press Train to train your own.")
-                from anndl import zoo
-
                 result_view(result, ds, "nn-shipped", str(zoo.path(SHIPPED[dataset])))
             else:
                 st.info("No shipped model for this data: press **Train** (a few seconds).")
