@@ -61,6 +61,7 @@ class Job:
     result: dict | None = None
     error: str | None = None
     cancel_requested: bool = False
+    seen: float = field(default_factory=time.time)  # last time a session asked for it (runner.get)
 
     @property
     def finished(self) -> bool:
@@ -165,12 +166,15 @@ class JobRunner:
     """Local backend: `workers` processes, at most `max_pending` jobs waiting."""
 
     def __init__(self, workers: int = 1, max_pending: int = 4, limits: Limits | None = None,
-                 warm: tuple[str, ...] = ("keras",), root: str | None = None, keep_finished: int = 200):
+                 warm: tuple[str, ...] = ("keras",), root: str | None = None, keep_finished: int = 200,
+                 keep_seen_s: float = 3600.0):
         self._mp = mp.get_context("spawn")  # TensorFlow is not fork-safe
         self._warm = warm
         self.limits = limits or Limits()
         self.max_pending = max_pending
         self.keep_finished = keep_finished
+        # a finished job a session looked at within this time keeps its folder (the page loads its model from it)
+        self.keep_seen_s = keep_seen_s
         self.root = root or tempfile.mkdtemp(prefix="anndl-jobs-")
         self._lock = threading.RLock()
         self._jobs: dict[str, Job] = {}
@@ -208,7 +212,10 @@ class JobRunner:
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
-            return self._jobs.get(job_id)
+            job = self._jobs.get(job_id)
+            if job is not None:
+                job.seen = time.time()
+            return job
 
     def wait(self, job_id: str, timeout: float | None = None, poll_s: float = 0.05) -> Job:
         """Block until the job has finished (or `timeout` seconds passed); return it (command line, tests)."""
@@ -267,8 +274,10 @@ class JobRunner:
         job.result, job.error = result, error
 
     def _prune(self) -> None:
+        """Beyond `keep_finished` finished jobs, forget the oldest ones no session has asked for lately."""
         done = [j for j in self._jobs.values() if j.finished]
-        for job in sorted(done, key=lambda j: j.ended or 0)[: max(0, len(done) - self.keep_finished)]:
+        stale = [j for j in done if time.time() - j.seen > self.keep_seen_s]
+        for job in sorted(stale, key=lambda j: j.ended or 0)[: max(0, len(done) - self.keep_finished)]:
             del self._jobs[job.id]
             shutil.rmtree(os.path.join(self.root, job.id), ignore_errors=True)
 
@@ -364,7 +373,11 @@ class JobRunner:
 
 def run_inline(target: str, params: dict, limits: Limits | None = None, workdir: str | None = None,
                report=None) -> dict:
-    """Run a job function in this process (command line, tests, benchmarks)."""
+    """Run a job function in this process (command line, tests, benchmarks).
+
+    Without `workdir` the job writes into a temporary folder that is removed when it returns: pass a folder
+    (e.g. `tempfile.TemporaryDirectory()`) to keep the files the result points to while you use them.
+    """
 
     class _Flag:
         value = -2
@@ -374,6 +387,8 @@ def run_inline(target: str, params: dict, limits: Limits | None = None, workdir:
             if report and item[0] == "progress":
                 report(item[2])
 
-    workdir = workdir or tempfile.mkdtemp(prefix="anndl-job-")
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="anndl-job-") as tmp:
+            return run_inline(target, params, limits, tmp, report)
     ctx = JobContext("inline", -1, _Sink(), _Flag(), limits or Limits(), workdir)
     return resolve(target)(params, ctx)

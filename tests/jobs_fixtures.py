@@ -54,3 +54,11 @@ def keras_fit(params: dict, ctx) -> dict:
     path = os.path.join(ctx.workdir, "model.keras")
     model.save(path)
     return {"epochs_run": summary["epochs_run"], "cancelled": summary["cancelled"], "model": path}
+
+
+def workdir_file(params: dict, ctx) -> dict:
+    """Writes one file into its workdir and returns where it was."""
+    path = os.path.join(ctx.workdir, "model.keras")
+    with open(path, "wb") as f:
+        f.write(b"x")
+    return {"path": path, "existed": os.path.exists(path)}

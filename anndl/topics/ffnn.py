@@ -205,8 +205,9 @@ def _zoo(params: dict):
 
     import keras
 
-    result = train_model(params, workdir=tempfile.mkdtemp())
-    model = keras.saving.load_model(result["model_path"])
+    with tempfile.TemporaryDirectory(prefix="anndl-ffnn-") as tmp:
+        result = train_model(params, workdir=tmp)
+        model = keras.saving.load_model(result["model_path"])
     test = {k: v for k, v in result["test"].items() if k in ("accuracy", "mse", "mae")}
     return model, {"config": result["config"], "data": params, "metrics": {**test,
                    "train_accuracy": result["history"].get("accuracy", [None])[-1]},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 
 import numpy as np
@@ -25,9 +26,15 @@ def _load(path: str):
     return keras.saving.load_model(path, compile=False)
 
 
+def _trained(params: dict):
+    """(job result, its model) of the page's training job run in this process; its folder is removed after."""
+    with tempfile.TemporaryDirectory(prefix="anndl-ts-") as tmp:
+        result = run_inline(JOB, params, workdir=tmp)
+        return result, _load(result["model_path"])
+
+
 def _forecast_artifact(params: dict, seed: int):
-    result = run_inline(JOB, {**params, "seed": seed})
-    model = _load(result["model_path"])
+    result, model = _trained({**params, "seed": seed})
     ev = evaluate_forecast(ts.co2(), model)
     metrics = {row["method"]: round(row["test MAE"], 4) for row in ev["summary"].to_dict("records")}
     return model, {"params": params, "config": result["config"], "data": "statsmodels co2, weekly, split 70/15/15",
@@ -46,8 +53,8 @@ def zoo_co2_ar(seed: int = 0):
 
 def zoo_basicmotions(seed: int = 0):
     """1-D CNN with global average pooling on BasicMotions recordings (§24.3.4)."""
-    result = run_inline(JOB, {**MOTIONS, "seed": seed})
-    return _load(result["model_path"]), {
+    result, model = _trained({**MOTIONS, "seed": seed})
+    return model, {
         "params": MOTIONS, "config": result["config"], "class_names": result["class_names"],
         "data": "sktime BasicMotions, shipped train/test split, 20% of train recordings for validation",
         "metrics": {"test_accuracy": result["test_accuracy"]}, "history": result["fit"]["history"]}
@@ -118,8 +125,8 @@ def bench(quick: bool = False):
 
     epochs = 3 if quick else CO2["epochs"]
     set_seed(0)
-    result = run_inline(JOB, {**CO2, "epochs": epochs, "seed": 0})
-    ev = evaluate_forecast(ts.co2(), _load(result["model_path"]))
+    result, model = _trained({**CO2, "epochs": epochs, "seed": 0})
+    ev = evaluate_forecast(ts.co2(), model)
     mae = {r["method"]: r["test MAE"] for r in ev["summary"].to_dict("records")}
     data = forecast_data(ts.co2(), CO2["window"], CO2["telescope"])
     set_seed(0)

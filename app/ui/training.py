@@ -80,4 +80,15 @@ def training_panel(key: str, target: str, params: dict, *, label: str = "Train",
             st.warning(str(busy), icon=":material/hourglass:")
     if job is not None:
         st.fragment(_panel, run_every=0.5 if running else None)(key, job_id, live)
-    return st.session_state.get(f"{key}__result")
+    return kept_result(key)
+
+
+def kept_result(key: str) -> Job | None:
+    """The session's last finished job, or None (with a sentence) once the runner has removed its files."""
+    job = st.session_state.get(f"{key}__result")
+    if job is None or os.path.isdir(os.path.join(runner().root, job.id)):
+        return job
+    del st.session_state[f"{key}__result"]
+    st.info("Your trained model was removed from the server after a long time unused: press Train to train it "
+            "again.", icon=":material/history:")
+    return None

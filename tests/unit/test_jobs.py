@@ -135,3 +135,25 @@ def test_workers_dying_at_start_are_replaced_with_backoff_not_in_a_tight_loop():
             time.sleep(0.01)
         assert 2 <= len(pids) <= 8  # replaced, but 0.5 s, 1 s, 2 s … apart (a tight loop makes ~30)
         assert r.wait(r.submit(f"{FX}:epochs", {"n": 1}), timeout=60).status == "done"
+
+
+def test_pruning_keeps_jobs_that_sessions_still_look_at():
+    """Beyond keep_finished, only jobs no session asked for within keep_seen_s lose their folder."""
+    with JobRunner(workers=1, warm=(), keep_finished=1, keep_seen_s=0.5) as r:
+        watched = r.wait(r.submit(f"{FX}:epochs", {"n": 1}), timeout=60)
+        forgotten = r.wait(r.submit(f"{FX}:epochs", {"n": 1}), timeout=60)
+        time.sleep(0.6)
+        assert r.get(watched.id) is watched  # a session reran its page: the job is seen again
+        r.wait(r.submit(f"{FX}:epochs", {"n": 1}), timeout=60)  # a submit prunes
+        assert os.path.isdir(os.path.join(r.root, watched.id)) and r.get(watched.id) is watched
+        assert r._jobs.get(forgotten.id) is None
+        assert not os.path.exists(os.path.join(r.root, forgotten.id))
+
+
+def test_run_inline_removes_its_own_temporary_folder(monkeypatch, tmp_path):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    out = run_inline(f"{FX}:workdir_file", {})
+    assert out["existed"] and not os.path.exists(out["path"])
+    assert list(tmp_path.iterdir()) == []
