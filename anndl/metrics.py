@@ -37,3 +37,42 @@ def classification_report(y_true, y_pred, class_names: list[str]) -> list[dict]:
 
 def accuracy(y_true, y_pred) -> float:
     return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
+
+
+# --- Boxes and masks (course §13.2, §14.3, §17.3): IoU = |A ∩ B| / |A ∪ B| ---------------------------------
+
+
+def box_iou(a, b) -> np.ndarray:
+    """Pairwise IoU of xyxy boxes: a (n, 4), b (m, 4) -> (n, m); empty boxes have IoU 0 with everything."""
+    a = np.asarray(a, "float64").reshape(-1, 4)[:, None]
+    b = np.asarray(b, "float64").reshape(-1, 4)[None]
+    w = (np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0])).clip(0)
+    h = (np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1])).clip(0)
+    inter = w * h
+    area_a = (a[..., 2] - a[..., 0]).clip(0) * (a[..., 3] - a[..., 1]).clip(0)
+    area_b = (b[..., 2] - b[..., 0]).clip(0) * (b[..., 3] - b[..., 1]).clip(0)
+    union = area_a + area_b - inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+
+
+def mask_iou(a, b) -> np.ndarray | float:
+    """IoU of boolean masks over their last two axes: (..., h, w) pairs -> (...); two empty masks give 1."""
+    a, b = np.asarray(a, bool), np.asarray(b, bool)
+    inter = (a & b).sum((-2, -1))
+    union = (a | b).sum((-2, -1))
+    out = np.where(union > 0, inter / np.maximum(union, 1), 1.0)
+    return float(out) if out.ndim == 0 else out
+
+
+def class_iou(y_true, y_pred, n_classes: int) -> np.ndarray:
+    """Per-class IoU of two label maps (any shape, integer ids); NaN for a class absent from both."""
+    m = confusion(np.ravel(y_true), np.ravel(y_pred), n_classes).astype("float64")
+    inter = np.diag(m)
+    union = m.sum(0) + m.sum(1) - inter
+    return np.divide(inter, union, out=np.full(n_classes, np.nan), where=union > 0)
+
+
+def mean_iou(y_true, y_pred, n_classes: int, ignore_background: bool = True) -> float:
+    """Mean IoU over the classes present (class 0, the background, left out by default as in §17.3)."""
+    iou = class_iou(y_true, y_pred, n_classes)[1 if ignore_background else 0:]
+    return float(np.nanmean(iou)) if np.isfinite(iou).any() else float("nan")
