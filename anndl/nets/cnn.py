@@ -12,6 +12,7 @@ import keras
 from keras import layers
 
 from ..data.uploads import UploadError
+from .budget import check_budget, cnn_cost
 from .cnn_blocks import DepthwiseSeparable, InceptionBlock, ResidualBlock, SqueezeExcite, same_pad
 
 BLOCK_TYPES = ["conv", "maxpool", "avgpool", "batchnorm", "dropout", "inception", "residual", "se", "mobilenet"]
@@ -28,6 +29,7 @@ DEFAULTS = {
 }
 SHORT = {"f": "filters", "k": "kernel", "s": "stride", "p": "padding", "a": "activation", "r": "rate", "q": "ratio"}
 ACTIVATIONS = ["relu", "elu", "gelu", "tanh", "sigmoid", "linear"]
+MAX_BLOCKS = 40  # deeper than any network of the course (ResNet-34 has 16 residual blocks)
 LIMITS = {"filters": (1, 512), "kernel": (1, 11), "stride": (1, 4), "rate": (0.0, 0.9), "ratio": (1, 64)}
 
 PRESETS: dict[str, str] = {
@@ -67,6 +69,8 @@ def parse_blocks(text: str) -> list[dict]:
         blocks.append(block({"type": kind.strip(), **dict(_kv(a, i) for a in args.split(",") if a.strip())}, i))
     if not blocks:
         raise UploadError("The stack is empty: add at least one convolution block.")
+    if len(blocks) > MAX_BLOCKS:
+        raise UploadError(f"The stack has {len(blocks)} blocks; the server builds at most {MAX_BLOCKS}.")
     return blocks
 
 
@@ -155,6 +159,7 @@ def build_cnn(config: CNNConfig | None = None) -> keras.Model:
     config = config or CNNConfig()
     blocks = parse_blocks(config.blocks)
     check_shapes(blocks, config.input_shape)
+    check_budget("network", *cnn_cost(blocks, config.input_shape, config.head, config.hidden, config.n_classes))
     inputs = keras.Input(config.input_shape, name="image")
     x = inputs
     counts: dict[str, int] = {}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import keras
 
 from anndl.config import DictConfig
+from anndl.nets.budget import check_budget, dense_cost
 
 ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "silu", "softplus"]
 OPTIMIZERS = ["sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta", "adam", "adamw"]
@@ -78,6 +79,8 @@ def build_ffnn(config: FFNNConfig, compile: bool = True) -> keras.Model:
         raise ValueError("Give one activation per hidden layer.")
     if not 0 <= config.dropout < 1:
         raise ValueError("Dropout must be in [0, 1).")
+    outputs = config.n_classes if config.task == "multiclass" else config.outputs
+    check_budget("network", *dense_cost([config.inputs, *config.hidden, outputs]))
     reg = keras.regularizers.L2(config.l2) if config.l2 > 0 else None
     inputs = keras.Input((config.inputs,), name="x")
     h = inputs

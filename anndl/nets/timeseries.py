@@ -8,6 +8,7 @@ import keras
 from keras import layers, ops
 
 from anndl.config import DictConfig
+from anndl.nets.budget import check_budget, recurrent_cost
 
 FORECASTERS = ["lstm", "gru", "bilstm", "cnn", "convlstm"]
 CLASSIFIERS = ["cnn", "lstm", "bilstm"]
@@ -98,8 +99,9 @@ def _core(config: ForecastConfig, z):
 
 def build_forecaster(config: ForecastConfig) -> keras.Model:
     """Window (data units) -> telescope (data units); normalisation lives inside, so the .keras file is whole."""
-    keras.utils.set_random_seed(config.seed)
     k = len(config.target_idx)
+    check_budget("forecaster", *recurrent_cost(config.window, config.channels, config.units, 2, config.telescope * k))
+    keras.utils.set_random_seed(config.seed)
     x = keras.Input((config.window, config.channels), name="window")
     z = WindowNorm(config.norm, config.mean, config.std, name="norm")(x)
     h = _core(config, z)
@@ -134,6 +136,7 @@ class ClassifierConfig(DictConfig):
 
 def build_classifier(config: ClassifierConfig) -> keras.Model:
     """Window of sensor readings (raw units) -> activity probabilities."""
+    check_budget("classifier", *recurrent_cost(config.window, config.channels, config.units, 2, config.n_classes))
     keras.utils.set_random_seed(config.seed)
     u = config.units
     x = keras.Input((config.window, config.channels), name="window")

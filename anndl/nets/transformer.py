@@ -10,6 +10,8 @@ import numpy as np
 from keras import ops
 from keras_hub.src.layers.modeling.transformer_layer_utils import merge_padding_and_attention_mask
 
+from anndl.nets.budget import check_budget, transformer_cost
+
 
 @dataclass
 class TransformerConfig:
@@ -147,6 +149,9 @@ def masked_accuracy(y_true, y_pred):
 
 def build_transformer(config: TransformerConfig) -> Seq2SeqTransformer:
     """The translator of the configuration, built (weights created) and not yet compiled."""
+    c = config
+    check_budget("translator", *transformer_cost(c.src_vocab, c.tgt_vocab, c.src_len, c.tgt_len, c.embed_dim,
+                                                 c.ff_dim, c.enc_layers, c.dec_layers))
     model = Seq2SeqTransformer(**asdict(config), name="transformer_translator")
     model.build()
     return model

@@ -4,15 +4,15 @@ the current model (shipped or trained) and its evaluation."""
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 
 import pandas as pd
 import streamlit as st
 
 from anndl.data.images import DataMissing, zip_dataset
 from anndl.data.uploads import UploadError
+from anndl.errors import SettingsError
 from anndl.nets.cnn import ACTIVATIONS, BLOCK_TYPES, PRESETS, block, blocks_text, parse_blocks
+from anndl.scratch import content_key, scratch_path
 from anndl.topics import cnn as topic
 from app.ui.state import bound, classroom
 
@@ -22,7 +22,8 @@ AUG_KEYS = {"tr": "translate", "rot": "rotate", "zoom": "zoom", "bri": "brightne
 COLUMNS = ["type", "filters", "kernel", "stride", "padding", "activation", "rate", "ratio"]
 
 
-@st.cache_resource(show_spinner="Loading the images…")
+# keyed by the seed of the URL: bounded, or links with a thousand seeds would hold a thousand copies (≈ 30 MB each)
+@st.cache_resource(show_spinner="Loading the images…", max_entries=4, ttl=3600)
 def dataset(name: str, seed: int = 0):
     """(Dataset, Split) of a catalogue image set; cached for every session."""
     ds = topic.load_images(name, seed)
@@ -33,8 +34,7 @@ def dataset(name: str, seed: int = 0):
 def upload_dataset(data: bytes, size: int, channels: int):
     """(ZipImages, npz path for the worker) of an uploaded zip; raises UploadError."""
     read = zip_dataset(data, size=(size, size), channels=channels)
-    path = os.path.join(tempfile.mkdtemp(prefix="anndl-cnn-upload-"), "images.npz")
-    return read, topic.save_upload(read.dataset, path)
+    return read, topic.save_upload(read.dataset, scratch_path(content_key(data, size, channels), ".npz"))
 
 
 def choose_data(seed: int) -> tuple:
@@ -118,7 +118,7 @@ def architecture() -> dict:
                 st.session_state["cnn_blocks"] = new
         except UploadError as err:
             st.error(str(err), icon=":material/error:")
-    text = bound(st.text_input, "Stack as text (shared in the link)", "cnn_blocks", PRESETS["fast"],
+    text = bound(st.text_input, "Stack as text (shared in the link)", "cnn_blocks", PRESETS["fast"], max_chars=800,
                  help="conv:f=32,k=3,s=1,p=same,a=relu | maxpool:k=2,s=2 | batchnorm | dropout:r=0.25 | "
                       "inception:f=64 | residual:f=32,s=1 | se:q=4 | mobilenet:f=64,k=3,s=1")
     c = st.columns(3)
@@ -146,7 +146,7 @@ def table(params: dict, input_shape: tuple, n_classes: int) -> tuple[pd.DataFram
 def layer_table_view(params: dict, input_shape: tuple, n_classes: int) -> bool:
     try:
         frame, totals = table(params, tuple(input_shape), n_classes)
-    except UploadError as err:
+    except (UploadError, SettingsError) as err:
         st.error(str(err), icon=":material/error:")
         return False
     c = st.columns(3)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import streamlit as st
+
+MAX_RAW = 2_000  # characters of one URL value read at all: longer is a hand-made link, not a shared demo
 
 
 def _dump(value: Any) -> str:
@@ -15,8 +18,15 @@ def _dump(value: Any) -> str:
     return str(value)
 
 
+def _finite(value: Any) -> bool:
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return all(not isinstance(v, float) or math.isfinite(v) for v in items)
+
+
 def _parse(raw: str | None, default: Any, options=None) -> Any:
-    if raw is None:
+    """The URL's text as a value of the default's type; the default when it is unreadable, not finite or
+    not among `options` (a link cannot hand a widget what its user could not pick)."""
+    if raw is None or len(raw) > MAX_RAW:
         return default
     try:
         if isinstance(default, bool):
@@ -31,7 +41,9 @@ def _parse(raw: str | None, default: Any, options=None) -> Any:
             value = [v for v in raw.split(",") if v]
         else:
             value = raw
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
+        return default
+    if not _finite(value):
         return default
     if options is not None:
         opts = list(options)
@@ -48,13 +60,21 @@ def bound(widget: Callable, label: str, key: str, default: Any, **kwargs) -> Any
     Example: `lr = bound(st.select_slider, "Learning rate", "lr", 0.01, options=[0.001, 0.01, 0.1])`.
     """
     if key not in st.session_state:
-        value = _parse(st.query_params.get(key), default, kwargs.get("options"))
-        lo, hi = kwargs.get("min_value"), kwargs.get("max_value")
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = min(max(value, lo if lo is not None else value), hi if hi is not None else value)
+        value = clamp(_parse(st.query_params.get(key), default, kwargs.get("options")),
+                      kwargs.get("min_value"), kwargs.get("max_value"))
+        if isinstance(value, str) and kwargs.get("max_chars"):
+            value = value[: kwargs["max_chars"]]
         st.session_state[key] = value
     value = widget(label, key=key, **kwargs)
     st.query_params[key] = _dump(value)
+    return value
+
+
+def clamp(value: Any, lo: Any = None, hi: Any = None) -> Any:
+    """A number moved into [lo, hi] (either may be None); anything else unchanged."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = max(value, lo) if lo is not None else value
+        value = min(value, hi) if hi is not None else value
     return value
 
 
