@@ -21,6 +21,7 @@ TOPICS: dict[str, str] = {
     "cnn": "anndl.topics.cnn_bench:bench",
     "timeseries": "anndl.topics.timeseries_bench:bench",
     "transformer": "anndl.topics.transformer_bench:bench",
+    "canvas": "anndl.topics.canvas_bench:bench",
 }
 
 

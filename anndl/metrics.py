@@ -42,10 +42,14 @@ def accuracy(y_true, y_pred) -> float:
 # --- Boxes and masks (course §13.2, §14.3, §17.3): IoU = |A ∩ B| / |A ∪ B| ---------------------------------
 
 
-def box_iou(a, b) -> np.ndarray:
-    """Pairwise IoU of xyxy boxes: a (n, 4), b (m, 4) -> (n, m); empty boxes have IoU 0 with everything."""
-    a = np.asarray(a, "float64").reshape(-1, 4)[:, None]
-    b = np.asarray(b, "float64").reshape(-1, 4)[None]
+def box_iou(a, b, pairwise: bool = True) -> np.ndarray:
+    """IoU of xyxy boxes: pairwise a (n, 4), b (m, 4) -> (n, m); else a and b broadcast (..., 4) -> (...).
+
+    Empty boxes have IoU 0 with everything.
+    """
+    a, b = np.asarray(a, "float64"), np.asarray(b, "float64")
+    if pairwise:
+        a, b = a.reshape(-1, 4)[:, None], b.reshape(-1, 4)[None]
     w = (np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0])).clip(0)
     h = (np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1])).clip(0)
     inter = w * h

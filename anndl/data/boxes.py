@@ -3,8 +3,8 @@
 The project's convention is `(x_min, y_min, x_max, y_max)` in pixel units with edges between pixels: pixel
 column `i` spans `[i, i + 1)`, so an object covering columns 3..7 has `x_min = 3`, `x_max = 8` and width 5.
 Format names are those of `keras.utils.bounding_boxes` (also used by keras-cv and keras-hub):
-"xyxy", "yxyx", "xywh" (COCO: top-left corner, width, height), "center_xywh" (YOLO), "center_yxhw", and four of them with a "rel_" prefix for coordinates
-divided by the image width and height.
+"xyxy", "yxyx", "xywh" (COCO: top-left corner, width, height), "center_xywh" (YOLO), "center_yxhw", and
+four of them with a "rel_" prefix for coordinates divided by the image width and height.
 """
 
 from __future__ import annotations

@@ -65,3 +65,9 @@ def test_mask_iou_and_mean_iou_hand_values():
     np.testing.assert_allclose(class_iou(t, p, 3), [1 / 2, 1 / 2, 1 / 3])
     assert mean_iou(t, p, 3) == pytest.approx((1 / 2 + 1 / 3) / 2)
     assert mean_iou(t, p, 3, ignore_background=False) == pytest.approx(4 / 9)
+
+
+def test_box_iou_aligned_broadcasts():
+    a = np.array([[0, 0, 2, 2], [0, 0, 1, 1]])
+    b = np.array([[[1, 1, 3, 3]], [[0, 0, 1, 1]]])  # (2, 1, 4)
+    np.testing.assert_allclose(box_iou(a[:, None], b, pairwise=False), [[1 / 7], [1]])
