@@ -28,13 +28,20 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_ready
 from typing import Any, Protocol
 
-FINISHED = ("done", "failed", "cancelled", "timeout")
+from anndl.results import ResultStore
+
+FINISHED = ("done", "failed", "cancelled", "timeout", "interrupted")
+INTERRUPTED = "The server restarted while this job was training, so its result is lost: press Train again."
 CRASHED = ("The training worker stopped unexpectedly (killed or out of memory). Try again, perhaps with a smaller "
            "model or batch.")
 
 
 class QueueFull(RuntimeError):
     """The runner is busy; the message is meant for the user."""
+
+
+class OwnerBusy(QueueFull):
+    """This browser session already has its share (one job training, one waiting)."""
 
 
 @dataclass
@@ -52,7 +59,8 @@ class Job:
 
     id: str
     target: str
-    status: str = "queued"  # queued | running | done | failed | cancelled | timeout
+    status: str = "queued"  # queued | running | done | failed | cancelled | timeout | interrupted
+    owner: str = ""  # the browser session that submitted it (fair share)
     submitted: float = field(default_factory=time.time)
     started: float | None = None
     ended: float | None = None
@@ -71,7 +79,7 @@ class Job:
 class Backend(Protocol):
     """The seam for another engine (e.g. Ray): pages only use these four methods."""
 
-    def submit(self, target: str, params: dict, limits: Limits | None = None) -> str: ...
+    def submit(self, target: str, params: dict, limits: Limits | None = None, owner: str = "") -> str: ...
     def get(self, job_id: str) -> Job | None: ...
     def cancel(self, job_id: str) -> None: ...
     def shutdown(self) -> None: ...
@@ -163,11 +171,17 @@ class _Worker:
 
 
 class JobRunner:
-    """Local backend: `workers` processes, at most `max_pending` jobs waiting."""
+    """Local backend: `workers` processes, at most `max_pending` jobs waiting, `per_owner` jobs per session.
+
+    With `root` the jobs' folders and records persist there (a ResultStore bounded by `ttl_s` and
+    `max_bytes`); without it they live in a temporary folder removed at shutdown. With `orphan_grace_s`, a
+    job no session has asked about (`get`) for that long is cancelled (its browser closed); None lets it finish.
+    """
 
     def __init__(self, workers: int = 1, max_pending: int = 4, limits: Limits | None = None,
                  warm: tuple[str, ...] = ("keras",), root: str | None = None, keep_finished: int = 200,
-                 keep_seen_s: float = 3600.0):
+                 keep_seen_s: float = 3600.0, per_owner: int = 2, ttl_s: float = 24 * 3600.0,
+                 max_bytes: int = 2 * 1024**3, orphan_grace_s: float | None = None):
         self._mp = mp.get_context("spawn")  # TensorFlow is not fork-safe
         self._warm = warm
         self.limits = limits or Limits()
@@ -175,7 +189,10 @@ class JobRunner:
         self.keep_finished = keep_finished
         # a finished job a session looked at within this time keeps its folder (the page loads its model from it)
         self.keep_seen_s = keep_seen_s
+        self._own_root = root is None
         self.root = root or tempfile.mkdtemp(prefix="anndl-jobs-")
+        self.store = ResultStore(self.root, ttl_s, max_bytes)
+        self.per_owner, self.orphan_grace_s = per_owner, orphan_grace_s
         self._lock = threading.RLock()
         self._jobs: dict[str, Job] = {}
         self._job_limits: dict[str, Limits] = {}
@@ -196,26 +213,45 @@ class JobRunner:
     def __exit__(self, *exc) -> None:
         self.shutdown()
 
-    def submit(self, target: str, params: dict, limits: Limits | None = None) -> str:
+    def submit(self, target: str, params: dict, limits: Limits | None = None, owner: str = "") -> str:
+        """Queue a job; raises QueueFull (server busy) or OwnerBusy (this session has its share)."""
         with self._lock:
+            mine = [j for j in self._jobs.values() if owner and j.owner == owner and not j.finished]
+            if len(mine) >= self.per_owner:
+                raise OwnerBusy("You already have a job training and one waiting: wait for one to finish or "
+                                "press Stop, then train again.")
             if len(self._pending) >= self.max_pending:
                 raise QueueFull(f"The server is busy: {len(self._pending)} training jobs are already waiting. "
                                 "Please try again in a minute.")
             num = next(self._counter)
-            job = Job(id=f"job-{num}-{os.urandom(3).hex()}", target=target)
+            # the id carries its submission time (expiry after a restart) and randomness (not guessable)
+            job = Job(id=f"job-{int(time.time())}-{num}-{os.urandom(4).hex()}", target=target, owner=owner)
             self._jobs[job.id] = job
             self._nums[job.id] = num
             self._job_limits[job.id] = limits or self.limits
             self._pending.append((job, params))
             self._prune()
+            self.store.save(job)
         return job.id
 
     def get(self, job_id: str) -> Job | None:
+        """The job, from memory or from the results folder (after a restart); None if unknown or removed."""
         with self._lock:
             job = self._jobs.get(job_id)
-            if job is not None:
-                job.seen = time.time()
+            if job is None:
+                job = self.store.load(job_id)
+                if job is None:
+                    return None
+                if not job.finished:  # recorded by a server that stopped before the job ended
+                    self._finish(job, "interrupted", error=INTERRUPTED)
+                self._jobs[job.id] = job
+            job.seen = time.time()
             return job
+
+    def expired(self, job_id: str) -> bool:
+        """True when a job id from a link belongs to a result removed by age or size."""
+        with self._lock:
+            return job_id not in self._jobs and self.store.expired(job_id)
 
     def wait(self, job_id: str, timeout: float | None = None, poll_s: float = 0.05) -> Job:
         """Block until the job has finished (or `timeout` seconds passed); return it (command line, tests)."""
@@ -259,7 +295,8 @@ class JobRunner:
         for w in self._workers:
             w.proc.join(timeout=5)
             w.discard()
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self._own_root:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def _at_exit(self) -> None:
         """At interpreter exit: stop the pump first, so that it does not replace workers that are being ended."""
@@ -272,14 +309,22 @@ class JobRunner:
     def _finish(self, job: Job, status: str, result: Any = None, error: str | None = None) -> None:
         job.status, job.ended = status, time.time()
         job.result, job.error = result, error
+        try:
+            self.store.save(job)
+        except Exception:  # a full disk must not stop the pump: the result still shows in this process
+            traceback.print_exc()
 
     def _prune(self) -> None:
-        """Beyond `keep_finished` finished jobs, forget the oldest ones no session has asked for lately."""
+        """Beyond `keep_finished` finished jobs, forget the oldest ones no session has asked for lately; then
+        bound the results folder by age and size (live jobs stay)."""
         done = [j for j in self._jobs.values() if j.finished]
         stale = [j for j in done if time.time() - j.seen > self.keep_seen_s]
         for job in sorted(stale, key=lambda j: j.ended or 0)[: max(0, len(done) - self.keep_finished)]:
             del self._jobs[job.id]
             shutil.rmtree(os.path.join(self.root, job.id), ignore_errors=True)
+        live = {j.id for j in self._jobs.values() if not j.finished}
+        for name in self.store.prune(keep=live):
+            self._jobs.pop(name, None)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -332,6 +377,10 @@ class JobRunner:
     def _housekeep(self) -> None:
         if self._stop.is_set():
             return
+        if self.orphan_grace_s is not None:  # browsers that closed mid-job: nobody polls their jobs any more
+            for job in [j for j in self._jobs.values() if not j.finished and not j.cancel_requested]:
+                if time.time() - job.seen > self.orphan_grace_s:
+                    self.cancel(job.id)
         for i, w in enumerate(self._workers):
             if not w.alive():
                 if w.job is not None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+import uuid
 from typing import Callable
 
 import streamlit as st
@@ -11,18 +13,31 @@ from anndl.jobs import Job, JobRunner, Limits, QueueFull
 from app.ui.charts import curves, show
 
 
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
 @st.cache_resource(show_spinner=False)
 def runner() -> JobRunner:
-    """One job runner per server process, shared by all sessions (workers from ANNDL_WORKERS)."""
-    return JobRunner(workers=int(os.environ.get("ANNDL_WORKERS", "1")),
-                     max_pending=int(os.environ.get("ANNDL_MAX_PENDING", "8")),
-                     limits=Limits(time_limit_s=float(os.environ.get("ANNDL_TIME_LIMIT_S", "600"))))
+    """One job runner per server process, shared by all sessions (README "Configuration" lists the variables)."""
+    grace = _env("ANNDL_ORPHAN_GRACE_S", "")
+    return JobRunner(workers=int(_env("ANNDL_WORKERS", "1")), max_pending=int(_env("ANNDL_MAX_PENDING", "8")),
+                     limits=Limits(time_limit_s=float(_env("ANNDL_TIME_LIMIT_S", "600"))),
+                     root=_env("ANNDL_RESULTS", os.path.join(tempfile.gettempdir(), "anndl-results")),
+                     ttl_s=float(_env("ANNDL_RESULTS_TTL_H", "24")) * 3600,
+                     max_bytes=int(float(_env("ANNDL_RESULTS_MB", "2000")) * 1024**2),
+                     orphan_grace_s=float(grace) if grace else None)
+
+
+def owner() -> str:
+    """This browser session's id for the fair share of the job queue."""
+    return st.session_state.setdefault("anndl_owner", uuid.uuid4().hex)
 
 
 STATUS = {"queued": "Waiting for a free worker…", "running": "Training…", "done": "Finished.",
           "cancelled": "Stopped by you; the model trained so far is kept below.",
           "timeout": "Stopped at the time limit; the model trained so far is kept below (if any).",
-          "failed": "Training failed."}
+          "failed": "Training failed.", "interrupted": "Interrupted by a server restart."}
 
 
 def _progress(job: Job) -> float:
@@ -33,7 +48,8 @@ def _progress(job: Job) -> float:
     return 1.0 if job.status == "done" else min(1.0, max(0.0, (done + frac) / epochs))
 
 
-def _panel(key: str, job_id: str, live: Callable[[Job], None] | None) -> None:
+def _panel(key: str, job_id: str, live: Callable[[Job], None] | None, watching: bool) -> None:
+    """The live part, polled while the job runs. `watching`: the last full run saw the job unfinished."""
     job = runner().get(job_id)
     if job is None:
         return
@@ -45,17 +61,18 @@ def _panel(key: str, job_id: str, live: Callable[[Job], None] | None) -> None:
     if ev.get("epoch"):
         text += f" epoch {ev['epoch']}/{ev.get('epochs', '?')}, {ev.get('elapsed', 0):.1f} s"
     cols[1].progress(_progress(job), text=text)
-    if job.status == "failed":
-        st.error(f"Training failed: {(job.error or '').splitlines()[0]}")
+    if job.status in ("failed", "interrupted"):
+        st.error(f"{STATUS[job.status]} {(job.error or '').splitlines()[0]}")
     if not job.finished:  # once finished, the page shows the result itself
         chart = curves(job.epochs)
         if chart is not None:
             show(chart)
         if live is not None and job.latest:
             live(job)
-    if job.finished and st.session_state.get(f"{key}__shown") != job_id:
-        st.session_state[f"{key}__shown"] = job_id
-        st.session_state[f"{key}__result"] = job
+    if job.finished and watching:
+        # The full script draws the result. No "already asked" flag here: a rerun that gets lost (coalesced
+        # with other requests under load) is simply asked again at the next tick, until a full run has seen
+        # the job finished and stops the polling.
         st.rerun()
 
 
@@ -66,21 +83,35 @@ def training_panel(key: str, target: str, params: dict, *, label: str = "Train",
     `target` is the job function "module:function", `params` its picklable parameters; `live(job)` draws
     extra views from the latest progress event (for example decision regions) while training.
     """
-    job_key = f"{key}__job"
-    job_id = st.session_state.get(job_key)
+    job_key, url_key = f"{key}__job", f"{key}_job"
+    job_id = st.session_state.get(job_key) or st.query_params.get(url_key)  # a reload or a link: from the URL
     job = runner().get(job_id) if job_id else None
+    if job_id and job is None:
+        _forget(key, job_id)
+        job_id = None
     running = job is not None and not job.finished
     if st.button(label, key=f"{key}__train", type="primary", icon=":material/play_arrow:",
                  disabled=running or disabled):
         try:
-            job_id = st.session_state[job_key] = runner().submit(target, params, limits)
-            job = runner().get(job_id)
-            running = True
-        except QueueFull as busy:
+            job_id = runner().submit(target, params, limits, owner=owner())
+            job, running = runner().get(job_id), True
+        except QueueFull as busy:  # the server's queue is full, or this session already has its share
             st.warning(str(busy), icon=":material/hourglass:")
     if job is not None:
-        st.fragment(_panel, run_every=0.5 if running else None)(key, job_id, live)
+        st.session_state[job_key] = st.query_params[url_key] = job_id
+        if job.finished:
+            st.session_state[f"{key}__result"] = job
+        st.fragment(_panel, run_every=0.5 if running else None)(key, job_id, live, running)
     return kept_result(key)
+
+
+def _forget(key: str, job_id: str) -> None:
+    """A job id (from the session or a link) the server no longer has: say why, and drop it."""
+    st.session_state.pop(f"{key}__job", None)
+    st.query_params.pop(f"{key}_job", None)
+    if runner().expired(job_id):
+        st.info("That training result has expired and was removed from the server: press Train to train again.",
+                icon=":material/history:")
 
 
 def kept_result(key: str) -> Job | None:
