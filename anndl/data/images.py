@@ -117,7 +117,7 @@ def to_array(img, size: tuple[int, int], channels: int) -> np.ndarray:
 
 def image_from_bytes(data: bytes, size: tuple[int, int], channels: int, max_pixels: int = 25_000_000) -> np.ndarray:
     """One uploaded image file, validated, as the model's input array (h, w, channels)."""
-    return to_array(open_image(data, max_pixels), size, channels)
+    return to_array(open_image(data, max_pixels, min_size=size), size, channels)
 
 
 @dataclass

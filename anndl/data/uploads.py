@@ -169,9 +169,17 @@ def safe_zip_entries(data: bytes, limits: ZipLimits | None = None) -> list[tuple
     return out
 
 
-def open_image(data: bytes, max_pixels: int = 25_000_000, formats=("PNG", "JPEG", "BMP", "GIF", "WEBP")):
-    """Open an uploaded image safely (format allow-list, pixel limit checked before decoding) as RGB PIL."""
+def open_image(data: bytes, max_pixels: int = 25_000_000, formats=("PNG", "JPEG", "BMP", "GIF", "WEBP"),
+               min_size: tuple[int, int] | None = None, background=(255, 255, 255)):
+    """Open an uploaded image safely (format allow-list, pixel limit checked before decoding) as RGB PIL.
+
+    Read as phones and instruments write them: see anndl.data.photo.normalise (EXIF orientation, 16-bit range,
+    transparency on `background`, CMYK). With `min_size` (height, width) a large photo is decoded reduced (JPEG
+    draft mode, else an integer `reduce`), never below that size.
+    """
     from PIL import Image, UnidentifiedImageError
+
+    from .photo import draft, normalise
 
     if not data:
         raise UploadError("The image file is empty.")
@@ -180,11 +188,12 @@ def open_image(data: bytes, max_pixels: int = 25_000_000, formats=("PNG", "JPEG"
         w, h = img.size
         if w * h > max_pixels:
             raise UploadError(f"The image is {w}×{h} pixels; at most {max_pixels / 1e6:.0f} megapixels are accepted.")
+        draft(img, min_size)
         img.load()
+        return normalise(img, min_size, background)
     except UploadError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError):
         raise UploadError(f"This is not a supported image ({', '.join(formats)}) or it is too large.") from None
     except (OSError, ValueError, SyntaxError):
         raise UploadError("The image file is damaged (truncated or corrupt); export it again.") from None
-    return img.convert("RGB")
