@@ -120,6 +120,15 @@ def image_from_bytes(data: bytes, size: tuple[int, int], channels: int, max_pixe
     return to_array(open_image(data, max_pixels, min_size=size), size, channels)
 
 
+def skipped_sentences(skipped: dict[str, list[str]]) -> list[str]:
+    """One sentence per reason files were left out of an upload, so nothing is dropped silently."""
+    out = []
+    for reason, files in skipped.items():
+        shown = ", ".join(files[:3]) + (" …" if len(files) > 3 else "")
+        out.append(f"{len(files)} file(s) were left out because {reason}: {shown}.")
+    return out
+
+
 @dataclass
 class ZipImages:
     """A dataset read from a zip of class folders, with what was skipped and why."""
@@ -128,12 +137,7 @@ class ZipImages:
     skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> file names
 
     def warnings(self) -> list[str]:
-        """One sentence per reason files were left out, so nothing is dropped silently."""
-        out = []
-        for reason, files in self.skipped.items():
-            shown = ", ".join(files[:3]) + (" …" if len(files) > 3 else "")
-            out.append(f"{len(files)} file(s) were left out because {reason}: {shown}.")
-        return out
+        return skipped_sentences(self.skipped)
 
 
 def _strip_common_root(names: list[str]) -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .images import IMAGE_EXT, image_from_bytes
+from .images import IMAGE_EXT, image_from_bytes, skipped_sentences
 from .uploads import UploadError, ZipLimits, safe_zip_entries
 
 MASK_FOLDERS = {"masks", "mask", "labels", "label", "annotations", "trimaps", "segmentations", "gt"}
@@ -44,12 +44,7 @@ class MaskPairs:
     skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> file names
 
     def warnings(self) -> list[str]:
-        """One sentence per reason pairs were left out, so nothing is dropped silently."""
-        out = []
-        for reason, files in self.skipped.items():
-            shown = ", ".join(files[:3]) + (" …" if len(files) > 3 else "")
-            out.append(f"{len(files)} file(s) were left out because {reason}: {shown}.")
-        return out
+        return skipped_sentences(self.skipped)
 
 
 def _role(path: str) -> tuple[str, str]:
