@@ -10,11 +10,8 @@ import urllib.request
 
 import pytest
 
+from anndl.loadtest.browser import CHROMIUM, FLAGS, IDLE_JS
 from tests.conftest import ROOT
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = pytest.mark.e2e
 
@@ -63,16 +60,6 @@ def server():
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-
-
-IDLE_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const busy = !app || app.getAttribute('data-test-script-state') !== 'notRunning'
-    || document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"]')
-    || !document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]');
-  window.__anndlIdle = busy ? 0 : (window.__anndlIdle || 0) + 1;
-  return window.__anndlIdle >= 6;
-}"""
 
 
 def wait_for_app(page, timeout: float = 60_000) -> None:

@@ -1,0 +1,191 @@
+"""`python -m anndl.loadtest --sessions N --seconds S`: a class of browsers against one server (issue 10).
+
+The harness starts the dashboard on a free loopback port, drives N Chromium sessions through the classroom
+script of each registered page (anndl.loadtest.scripts) for S seconds, samples the server's memory and CPU
+(with its workers) every second, stops everything by itself, and reports a table and one JSON line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from anndl.loadtest.browser import CHROMIUM, FLAGS, Session, Tally
+from anndl.loadtest.scripts import SCRIPTS
+
+ROOT = Path(__file__).resolve().parents[2]
+MAX_SESSIONS, MAX_SECONDS = 60, 3600  # the harness refuses bigger runs: it shares the machine
+KEYS = ("sessions", "seconds", "interactions", "exceptions", "jobs_accepted", "jobs_busy", "jobs_finished",
+        "jobs_failed", "jobs_lost", "p50_s", "p95_s", "rss_start_mb", "rss_peak_mb", "rss_end_mb")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(env: dict | None = None, timeout: float = 90.0) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app/main.py` on a free loopback port, in its own process group; returns (process, url)."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+    url, deadline = f"http://127.0.0.1:{port}", time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                return proc, url
+        except OSError:
+            time.sleep(0.5)
+    stop_server(proc)
+    raise RuntimeError(f"the server did not start within {timeout:.0f} s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+class Sampler(threading.Thread):
+    """RSS (MB) and CPU (%) of the server and its worker processes, once a second."""
+
+    def __init__(self, pid: int, every_s: float = 1.0):
+        super().__init__(daemon=True)
+        import psutil
+
+        self.proc, self.every_s, self.rows, self._halt = psutil.Process(pid), every_s, [], threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        t0 = time.time()
+        while not self._halt.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                rss = cpu = 0.0
+                for p in procs:
+                    try:
+                        rss += p.memory_info().rss / 2**20
+                        cpu += p.cpu_percent(None)
+                    except psutil.NoSuchProcess:
+                        pass
+                self.rows.append({"t": round(time.time() - t0, 1), "rss_mb": round(rss, 1), "cpu_pct": round(cpu)})
+            except psutil.NoSuchProcess:
+                return
+            self._halt.wait(self.every_s)
+
+    def stop(self) -> list[dict]:
+        self._halt.set()
+        self.join(timeout=5)
+        return self.rows
+
+
+async def _student(browser, url: str, index: int, pages: list[str], end: float, tally: Tally, watch_s: float):
+    """Home → a page → its classroom script → back home, round the registered pages, until `end`."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    s = Session(page, url, tally, watch_s=watch_s)
+    turn = index
+    try:
+        while time.time() < end:
+            script = SCRIPTS[pages[turn % len(pages)]]
+            turn += 1
+            try:
+                await s.act(lambda: page.goto(url))
+                await s.act(lambda: page.goto(f"{url}/{script.path}?{script.query}"))
+                await script.run(s)
+                await s.act(lambda: page.get_by_role("link", name="Home").first.click())
+            except Exception as err:  # noqa: BLE001 — a step that failed is counted; the student carries on
+                if os.environ.get("ANNDL_LOADTEST_DEBUG"):
+                    import traceback
+                    traceback.print_exc()
+                tally.errors.append(f"{type(err).__name__}: {err}"[:300])
+    finally:
+        await context.close()
+
+
+async def _class(url: str, sessions: int, seconds: float, pages: list[str], watch_s: float) -> list[Tally]:
+    from playwright.async_api import async_playwright
+
+    tallies = [Tally() for _ in range(sessions)]
+    end = time.time() + seconds
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            await asyncio.gather(*(_student(browser, url, i, pages, end, tallies[i], watch_s)
+                                   for i in range(sessions)))
+        finally:
+            await browser.close()
+    return tallies
+
+
+def _quantile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def summarise(sessions: int, seconds: float, tallies: list[Tally], samples: list[dict]) -> dict:
+    """The JSON line's figures from what the sessions saw and the memory samples."""
+    times = [t for tally in tallies for t in tally.times]
+    jobs = {k: sum(t.jobs[k] for t in tallies) for k in tallies[0].jobs} if tallies else {}
+    rss = [r["rss_mb"] for r in samples] or [0.0]
+    return {"sessions": sessions, "seconds": seconds, "interactions": len(times),
+            "exceptions": sum(len(t.exceptions) for t in tallies),
+            **{f"jobs_{k}": jobs.get(k, 0) for k in ("accepted", "busy", "finished", "failed", "lost")},
+            "p50_s": round(_quantile(times, 0.5), 3), "p95_s": round(_quantile(times, 0.95), 3),
+            "rss_start_mb": rss[0], "rss_peak_mb": max(rss), "rss_end_mb": rss[-1]}
+
+
+def plot(samples: list[dict], path: str) -> None:
+    """RSS (and CPU) of the server over time, as a PNG (Altair + vl-convert)."""
+    import altair as alt
+    import pandas as pd
+
+    frame = pd.DataFrame(samples)
+    rss = alt.Chart(frame).mark_line(color="#2f6fde").encode(x=alt.X("t:Q", title="seconds"),
+                                                             y=alt.Y("rss_mb:Q", title="server + workers RSS (MB)"))
+    cpu = alt.Chart(frame).mark_line(color="#d62728", opacity=0.5).encode(x="t:Q", y=alt.Y("cpu_pct:Q",
+                                                                                         title="CPU (%)"))
+    chart = alt.layer(rss, cpu).resolve_scale(y="independent").properties(width=640, height=300,
+                                                                         title="anndl load test")
+    chart.save(path, format="png", scale_factor=1.5)
+
+
+def run(sessions: int, seconds: float, pages: list[str] | None = None, plot_path: str | None = None,
+        watch_s: float = 300.0, env: dict | None = None) -> tuple[dict, list[Tally], list[dict]]:
+    """Start the server, run the class, stop the server; returns (summary, tallies, samples)."""
+    if not 1 <= sessions <= MAX_SESSIONS or not 1 <= seconds <= MAX_SECONDS:
+        raise ValueError(f"sessions must be 1–{MAX_SESSIONS} and seconds 1–{MAX_SECONDS}")
+    pages = pages or list(SCRIPTS)
+    with tempfile.TemporaryDirectory(prefix="anndl-load-") as results:
+        proc, url = start_server({"ANNDL_RESULTS": results, **(env or {})})
+        sampler = Sampler(proc.pid)
+        sampler.start()
+        try:
+            tallies = asyncio.run(_class(url, sessions, seconds, pages, watch_s))
+        finally:
+            samples = sampler.stop()
+            stop_server(proc)
+    summary = summarise(sessions, seconds, tallies, samples)
+    if plot_path and samples:
+        plot(samples, plot_path)
+    return summary, tallies, samples

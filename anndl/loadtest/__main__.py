@@ -1,0 +1,36 @@
+"""Command line of the load test: a table, then one JSON line (the last line)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from anndl.loadtest import KEYS, run
+from anndl.loadtest.scripts import SCRIPTS
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(prog="python -m anndl.loadtest", description=__doc__)
+    ap.add_argument("--sessions", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--pages", default=",".join(SCRIPTS), help="registered pages to visit, comma-separated")
+    ap.add_argument("--plot", default=None, help="write the RSS-over-time PNG here")
+    ap.add_argument("--watch", type=float, default=300, help="longest wait for one training job to end (s)")
+    args = ap.parse_args(argv)
+    summary, tallies, samples = run(args.sessions, args.seconds, args.pages.split(","), args.plot, args.watch)
+    print(f"{'figure':<16}{'value':>12}")
+    for key in KEYS:
+        print(f"{key:<16}{summary[key]:>12}")
+    print(f"{'timeouts':<16}{sum(t.timeouts for t in tallies):>12}")
+    print(f"{'step errors':<16}{sum(len(t.errors) for t in tallies):>12}")
+    for kind in ("exceptions", "errors"):
+        for text in sorted({e for t in tallies for e in getattr(t, kind)})[:8]:
+            print(f"{kind[:-1]}:", text.replace("\n", " ")[:200])
+    for row in samples[:: max(1, len(samples) // 10)]:
+        print(f"t={row['t']:>7.1f} s  RSS {row['rss_mb']:>8.1f} MB  CPU {row['cpu_pct']:>4} %")
+    print(json.dumps({k: summary[k] for k in KEYS}))
+    return summary
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Driving one Streamlit page in Chromium: wait until it settles, time interactions, count what went wrong."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlparse
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# Settled = the script is not running, no spinner shows, the main area has content, and it stayed so for
+# about 0.6 s. `__anndlBusyAt` keeps the last moment it was busy: interaction→settled ends there.
+IDLE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const busy = !app || app.getAttribute('data-test-script-state') !== 'notRunning'
+    || document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"]')
+    || !document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]');
+  if (busy) { window.__anndlBusyAt = performance.now(); }
+  window.__anndlIdle = busy ? 0 : (window.__anndlIdle || 0) + 1;
+  return window.__anndlIdle >= 6;
+}"""
+RESET_JS = "() => { window.__anndlIdle = 0; window.__anndlBusyAt = performance.now(); }"
+
+BUSY_TEXT = ("server is busy", "already have a job")
+END_TEXT = {"Finished.": "finished", "Stopped at the time limit": "finished", "Stopped by you": "finished",
+            "Training failed": "failed", "Interrupted by a server restart": "failed"}
+
+
+@dataclass
+class Tally:
+    """What one session saw."""
+
+    times: list[float] = field(default_factory=list)  # interaction → settled, seconds
+    exceptions: list[str] = field(default_factory=list)
+    jobs: dict[str, int] = field(default_factory=lambda: dict(accepted=0, busy=0, finished=0, failed=0, lost=0))
+    timeouts: int = 0  # interactions that did not settle in time (counted, not timed)
+    errors: list[str] = field(default_factory=list)  # script steps that failed (a missing element, ...)
+
+
+class Session:
+    """One student's browser tab; page scripts call `act`, `train` and `page` (the Playwright page)."""
+
+    def __init__(self, page, url: str, tally: Tally, settle_s: float = 60.0, watch_s: float = 300.0):
+        self.page, self.url, self.tally, self.settle_s, self.watch_s = page, url, tally, settle_s, watch_s
+        page.on("pageerror", lambda err: tally.exceptions.append(f"pageerror: {err}"[:300]))
+
+    async def settle(self) -> float:
+        """Wait until the page settled; return seconds since the interaction began (None on timeout)."""
+        await self.page.wait_for_selector('[data-testid="stApp"]', timeout=self.settle_s * 1000)
+        await self.page.wait_for_function(IDLE_JS, timeout=self.settle_s * 1000, polling=100)
+        return await self.page.evaluate("() => window.__anndlBusyAt")
+
+    async def act(self, action) -> None:
+        """Run `action()` (a click, a key, a goto) and time it until the page settled."""
+        if self.page.url.startswith("http"):
+            await self.page.evaluate(RESET_JS)
+        t0 = time.perf_counter()
+        start_js = await self.page.evaluate("() => performance.now()") if self.page.url.startswith("http") else None
+        await action()
+        try:
+            busy_at = await self.settle()
+            took = (busy_at - start_js) / 1000 if start_js is not None and busy_at >= start_js else \
+                time.perf_counter() - t0
+            self.tally.times.append(max(0.0, took))
+        except Exception:  # noqa: BLE001 — a page that never settles is counted, the session goes on
+            self.tally.timeouts += 1
+        await self.count_exceptions()
+
+    async def count_exceptions(self) -> None:
+        boxes = self.page.locator('[data-testid="stException"]')
+        for i in range(await boxes.count()):
+            self.tally.exceptions.append((await boxes.nth(i).inner_text())[:300])
+
+    def job_ids(self) -> set[str]:
+        """The job ids in the page's URL (the training panels keep them under `<panel>_job`)."""
+        query = parse_qs(urlparse(self.page.url).query)
+        return {v for k, vals in query.items() if k.endswith("_job") for v in vals}
+
+    async def train(self, button) -> None:
+        """Press a Train button and watch the job to its end: accepted / busy, then finished / failed / lost."""
+        before = self.job_ids()
+        await button.click()
+        alerts = self.page.locator('[data-testid="stAlert"]')
+        deadline = time.time() + self.settle_s
+        while not self.job_ids() - before:
+            text = " ".join(await alerts.all_inner_texts())
+            if any(b in text for b in BUSY_TEXT):
+                self.tally.jobs["busy"] += 1
+                return
+            if time.time() > deadline:
+                self.tally.timeouts += 1
+                return
+            await self.page.wait_for_timeout(200)
+        self.tally.jobs["accepted"] += 1
+        deadline = time.time() + self.watch_s
+        while time.time() < deadline:
+            text = " ".join(await self.page.locator('[data-testid="stProgress"], [data-testid="stAlert"]')
+                            .all_inner_texts())
+            for needle, outcome in END_TEXT.items():
+                if needle in text:
+                    self.tally.jobs[outcome] += 1
+                    await self.count_exceptions()
+                    return
+            await self.page.wait_for_timeout(500)
+        self.tally.jobs["lost"] += 1  # accepted, but the page never said how it ended

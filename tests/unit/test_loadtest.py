@@ -1,0 +1,45 @@
+"""Issue 10: the load test's registry covers every built page, its summary has the promised keys."""
+
+import json
+
+import pytest
+
+from anndl.loadtest import KEYS, MAX_SESSIONS, run, summarise
+from anndl.loadtest.browser import Tally
+from anndl.loadtest.scripts import SCRIPTS
+from app.registry import built_topics
+
+
+def test_every_built_page_has_a_classroom_script():
+    assert {t.key for t in built_topics()} <= set(SCRIPTS), "register a script in anndl/loadtest/scripts.py"
+
+
+def test_summary_counts_and_quantiles():
+    a, b = Tally(times=[1.0, 2.0, 3.0]), Tally(times=[10.0], exceptions=["boom"])
+    a.jobs.update(accepted=2, finished=1, lost=1)
+    b.jobs.update(busy=1)
+    out = summarise(2, 30, [a, b], [{"t": 0, "rss_mb": 100.0}, {"t": 1, "rss_mb": 180.0}, {"t": 2, "rss_mb": 150.0}])
+    assert list(out) == list(KEYS)
+    assert (out["interactions"], out["exceptions"], out["jobs_accepted"], out["jobs_busy"], out["jobs_lost"]) == \
+        (4, 1, 2, 1, 1)
+    assert out["p50_s"] == 3.0 and out["p95_s"] == 10.0  # nearest rank of [1, 2, 3, 10]
+    assert (out["rss_start_mb"], out["rss_peak_mb"], out["rss_end_mb"]) == (100.0, 180.0, 150.0)
+    json.dumps(out)
+
+
+def test_the_harness_refuses_unbounded_runs():
+    with pytest.raises(ValueError):
+        run(MAX_SESSIONS + 1, 60)
+    with pytest.raises(ValueError):
+        run(2, 0)
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_ci_class_of_five_for_a_minute(tmp_path):
+    """The CI variant of the classroom load: 5 sessions × 60 s, nothing lost, no page exception."""
+    summary, tallies, samples = run(5, 60, plot_path=str(tmp_path / "rss.png"), watch_s=240)
+    assert summary["exceptions"] == 0, [e for t in tallies for e in t.exceptions]
+    assert summary["jobs_lost"] == 0 and summary["jobs_failed"] == 0
+    assert summary["jobs_accepted"] >= 1 and summary["jobs_finished"] == summary["jobs_accepted"]
+    assert summary["interactions"] >= 10 and (tmp_path / "rss.png").stat().st_size > 0
