@@ -125,9 +125,10 @@ def windows_chart(series: ts.Series, window: int, telescope: int, stride: int) -
         st.session_state["ts_pos"] = top
     pos = bound(st.slider, "Window position (training windows)", "ts_pos", 0, min_value=0, max_value=top)
     s = int(starts[min(pos, len(starts) - 1)])
-    t = _time(series, np.arange(len(v) + 1))
-    line = pd.DataFrame({"time": t[:-1], "value": v})
-    parts = pd.DataFrame({"start": [t[0], t[a], t[b]], "end": [t[a], t[b], t[-1]],
+    # times past the end too: a window + telescope longer than the series is drawn (and refused below), not a crash
+    t = _time(series, np.arange(max(len(v), s + window + telescope) + 1))
+    line = pd.DataFrame({"time": t[:len(v)], "value": v})
+    parts = pd.DataFrame({"start": [t[0], t[a], t[b]], "end": [t[a], t[b], t[len(v)]],
                           "part": ["train", "validation", "test"]})
     boxes = pd.DataFrame({"start": [t[s], t[s + window]], "end": [t[s + window], t[s + window + telescope]],
                           "part": ["window", "telescope"]})

@@ -1,0 +1,98 @@
+"""Absurd settings through the URL query string: clamped to the widget's range, one sentence, session alive."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import MAIN, ROOT, errors
+
+NUM = lambda lo, hi: lambda v: lo <= float(v) <= hi  # noqa: E731
+IN = lambda *opts: lambda v: v in {str(o) for o in opts}  # noqa: E731
+
+# page -> {url key: (hostile value, what the page must have made of it)}
+HOSTILE = {
+    "perceptron": {
+        "nn_epochs": ("-5", IN(10, 20, 50, 100, 200, 300, 500)),
+        "nn_n": ("1000000000", IN(100, 200, 500, 1000, 2000)),
+        "nn_u0": ("1000000", IN(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)),
+        "nn_depth": ("999", NUM(1, 6)),
+        "nn_data": ("imagenet", lambda v: v != "imagenet"),
+        "nn_lr": ("nan", lambda v: not math.isnan(float(v)) and 0 < float(v) <= 1),
+        "nn_batch": ("inf", lambda v: math.isfinite(float(v))),
+        "nn_noise": ("-1", NUM(0, 0.5)),
+        "seed": ("-7", NUM(0, 2**31 - 1)),
+        "classroom": ("maybe", IN(0, 1)),
+        "pc_eta": ("0", IN(0.05, 0.1, 0.25, 0.5, 1.0)),
+    },
+    "cnn": {
+        "cnn_epochs": ("100000", NUM(1, 60)),
+        "cnn_data": ("imagenet", lambda v: v != "imagenet"),
+        "cnn_batch": ("0", IN(16, 32, 64, 128, 256)),
+        "cnn_lr": ("-1", IN(0.0003, 0.001, 0.002, 0.004, 0.01)),
+        "cnn_drop": ("2", IN(0.0, 0.1, 0.2, 0.3, 0.4, 0.5)),
+        "cnn_hidden": ("1000000", IN(0, 32, 64, 128, 256)),
+        "seed": ("1e30", NUM(0, 2**31 - 1)),
+    },
+    "timeseries": {
+        "ts_win": ("100000", NUM(4, 260)),
+        "ts_tel": ("-3", NUM(1, 104)),
+        "ts_src": ("../../etc/passwd", lambda v: v != "../../etc/passwd"),
+        "ts_ep": ("1e9", NUM(1, 200)),
+        "ts_units": ("1000000", IN(8, 16, 32, 64, 128)),
+        "ts_stride": ("0", NUM(1, 52)),
+    },
+    "transformer": {
+        "tr_epochs": ("1000000", NUM(1, 20)),
+        "tr_d": ("7", IN(32, 64, 128, 256)),
+        "tr_heads": ("0", IN(1, 2, 4, 8)),
+        "tr_beam": ("-4", NUM(1, 8)),
+        "tr_n": ("999999999", IN(2000, 6000, 12000, 24000)),
+    },
+}
+
+
+def open_with(page: str, params: dict) -> AppTest:
+    at = AppTest.from_file(MAIN, default_timeout=120)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page(str(ROOT / "pages" / f"{page}.py"))
+    return at.run()
+
+
+def check(at: AppTest, cases: dict) -> list[str]:
+    bad = []
+    for key, (value, ok) in cases.items():
+        got = at.query_params.get(key)
+        got = got[0] if isinstance(got, list) else got
+        if got is None or not ok(got):
+            bad.append(f"{key}={value!r} became {got!r}")
+    return bad
+
+
+@pytest.mark.parametrize("page", list(HOSTILE))
+def test_absurd_url_settings_are_clamped_and_the_session_keeps_working(page):
+    at = open_with(page, {k: v for k, (v, _) in HOSTILE[page].items()})
+    assert not at.exception, [str(x.value)[:300] for x in at.exception]
+    assert check(at, HOSTILE[page]) == []
+    at.run()  # the session keeps working: a second run is as clean
+    assert not at.exception
+
+
+def test_a_window_longer_than_the_series_gets_one_sentence():
+    at = open_with("timeseries", {"ts_src": "nile", "ts_win": "260", "ts_tel": "104"})
+    assert not at.exception
+    assert any("window" in e.value.lower() or "long" in e.value.lower() for e in at.error), errors(at)
+
+
+def test_an_oversized_cnn_stack_in_the_url_is_refused_with_a_sentence():
+    stack = " | ".join(["conv:f=512,k=11,s=1,p=same,a=relu"] * 10)
+    at = open_with("cnn", {"cnn_blocks": stack})
+    assert not at.exception, [str(x.value)[:300] for x in at.exception]
+    assert at.error, "a 10×(512 filters 11×11) stack must be refused before it is built"
+
+
+def test_the_suite_has_at_least_twenty_url_cases():
+    assert sum(len(c) for c in HOSTILE.values()) + 2 >= 20
