@@ -25,6 +25,8 @@ ARTIFACTS: dict[str, str] = {
     "ts_co2_ar": "anndl.topics.timeseries_bench:zoo_co2_ar",
     "ts_basicmotions": "anndl.topics.timeseries_bench:zoo_basicmotions",
     "transformer_en_it": "anndl.topics.transformer:zoo_transformer_en_it",
+    "mobilenet_fashion": "anndl.backbones:zoo_fashion",
+    "mobilenet_digits04": "anndl.backbones:zoo_digits04",
 }
 
 MAX_BYTES = 5 * 1024 * 1024  # an artifact ships in git: keep it small
