@@ -123,3 +123,14 @@ def test_preview_draws_boxes_in_class_colours():
     assert tuple(img[(y0 + y1) // 2, x0]) == colour(c.classes[0, 0])  # the left edge of the box
     sheet = canvas_preview(c, count=4, columns=2, scale=2)
     assert sheet.size == (2 * 128 + 4, 2 * 128 + 4)
+
+
+def test_bench_baseline_loop_makes_the_same_kind_of_canvas():
+    from anndl.topics.canvas_bench import DETECTION, loop_canvases
+
+    for image, semantic, b, c in loop_canvases(5, CanvasConfig(**DETECTION), seed=0):
+        assert len(b) == len(c) >= 1 and image.shape == semantic.shape == (64, 64)
+        covered = np.zeros_like(semantic, bool)
+        for x0, y0, x1, y1 in b:
+            covered[y0:y1, x0:x1] = True
+        assert covered[semantic > 0].all() and (image[~covered] == 0).all()
