@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .uploads import UploadError
 
 ACTIVITY_COLUMNS = ["user_id", "activity", "timestamp"]  # the course's format; sensor columns follow
+SENSOR_COLUMNS = ["x_axis", "y_axis", "z_axis"]  # the course notebook's names for the accelerometer columns
 
 
 @dataclass
@@ -24,9 +27,18 @@ class Series:
     source: str = ""
     fixes: list[str] = field(default_factory=list)  # every automatic repair, shown on the page
 
-    @property
+    @cached_property
     def values(self) -> np.ndarray:
-        return self.frame.to_numpy("float32")  # (n, channels)
+        """(n, channels) float32, converted once (the page reads it several times a rerun); read-only."""
+        values = self.frame.to_numpy("float32", copy=True)
+        values.flags.writeable = False
+        return values
+
+    def content_key(self) -> str:
+        """A hash of the values, targets and season: two uploads share a cached result only if they are equal."""
+        from anndl.scratch import content_key
+
+        return content_key(self.values.tobytes(), repr(self.values.shape), repr(self.targets), self.season)
 
     @property
     def target_idx(self) -> list[int]:
@@ -111,6 +123,7 @@ def build_sequences(values: np.ndarray, window: int, stride: int, telescope: int
     values (n, c) -> x (m, window, c), y (m, telescope, len(target_idx)), starts (m,) = first row of each window.
     `pad=True` prepends zeros so the series length is a multiple of the window, as the course notebook does.
     Only windows whose first target row is at or after `first_target` are kept (test windows may look back).
+    x and y are read-only strided views of `values` (no window is copied); np.ascontiguousarray makes copies.
     """
     values = np.asarray(values, "float32")
     if values.ndim == 1:
@@ -120,12 +133,16 @@ def build_sequences(values: np.ndarray, window: int, stride: int, telescope: int
     if pad and len(values) % window:
         offset = window - len(values) % window
         values = np.concatenate([np.zeros((offset, values.shape[1]), "float32"), values])
-    starts = np.arange(0, len(values) - window - telescope + 1, stride)
-    starts = starts[starts + window >= first_target + offset]
-    x = np.stack([values[s:s + window] for s in starts]) if len(starts) else np.zeros((0, window, values.shape[1]))
-    y = (np.stack([values[s + window:s + window + telescope, target_idx] for s in starts]) if len(starts)
-         else np.zeros((0, telescope, len(target_idx))))
-    return x.astype("float32"), y.astype("float32"), starts - offset
+    last = len(values) - window - telescope  # the last possible start
+    first = -(-max(0, first_target + offset - window) // stride) * stride  # first start on the stride grid
+    starts = np.arange(first, max(first, last + 1), stride)
+    if not len(starts):
+        return (np.zeros((0, window, values.shape[1]), "float32"), np.zeros((0, telescope, len(target_idx)), "float32"),
+                starts)
+    # strided views of the series, not copies: window s is values[s:s + window] (m, window, c)
+    x = sliding_window_view(values[:len(values) - telescope], window, axis=0)[first:last + 1:stride]
+    y = sliding_window_view(values[window:, target_idx], telescope, axis=0)[first:last + 1:stride]
+    return x.transpose(0, 2, 1), y.transpose(0, 2, 1), starts - offset
 
 
 def last_value(x: np.ndarray, telescope: int, target_idx: list[int]) -> np.ndarray:
@@ -237,12 +254,23 @@ def basic_motions() -> Activities:
 def activity_csv(frame: pd.DataFrame, name: str = "uploaded CSV") -> Activities:
     """The course's format `user_id, activity, timestamp, x_axis, y_axis, z_axis` (more sensors allowed)."""
     fixes: list[str] = []
+    headerless = frame.attrs.get("headerless", False)
     frame = frame.rename(columns=lambda c: str(c).strip())
+    if headerless and frame.shape[1] >= 4:  # read as the course does: header=None, names=[…]
+        extra = [f"sensor_{i + 1}" for i in range(3, frame.shape[1] - 3)]
+        names = ACTIVITY_COLUMNS + (SENSOR_COLUMNS + extra)[: frame.shape[1] - 3]
+        frame = frame.set_axis(names, axis=1)
+        fixes.append(f"The file has no header row: its columns were taken in the course's order {', '.join(names)}.")
     missing = [c for c in ACTIVITY_COLUMNS if c not in frame.columns]
     if missing:
         raise UploadError(f"Column(s) {', '.join(missing)} are missing: the format is user_id, activity, timestamp, "
                           "then the sensor columns (e.g. x_axis, y_axis, z_axis).")
     sensors = [c for c in frame.columns if c not in ACTIVITY_COLUMNS]
+    raw = frame[sensors].astype(str)
+    ends = raw.apply(lambda col: col.str.endswith(";").all())
+    if ends.any():  # WISDM's raw file ends each line with ';' (the course strips it with a regex)
+        frame = frame.assign(**{c: raw[c].str.rstrip(";") for c in ends.index[ends]})
+        fixes.append(f"A trailing ';' was removed from column(s) {', '.join(ends.index[ends])}.")
     numeric = frame[sensors].apply(pd.to_numeric, errors="coerce")
     bad = [c for c in sensors if numeric[c].notna().sum() < frame[c].notna().sum()]
     if bad:

@@ -34,8 +34,27 @@ def _separator(text: str) -> str:
         return ","
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(str(text).strip().rstrip(";"))
+    except ValueError:
+        return False
+    return True
+
+
+def _width(text: str, sep: str) -> int:
+    """Fields in the first line, counted before pandas parses the whole file."""
+    first = text[: text.find("\n")] if "\n" in text[:1_000_000] else text[:1_000_000]
+    return len(next(csv.reader([first], delimiter=sep), []))
+
+
 def read_csv_frame(data: bytes, limits: CsvLimits | None = None) -> pd.DataFrame:
-    """Parse uploaded CSV bytes (comma, semicolon or tab) into a DataFrame within the limits."""
+    """Parse uploaded CSV bytes (comma, semicolon or tab) into a DataFrame within the limits.
+
+    A file whose first row holds mostly numbers has no header (the course's activity file): it is read with
+    header=None, its columns named "column 1", "column 2", …, and `frame.attrs["headerless"]` is True so that
+    the page can say what it assumed.
+    """
     limits = limits or CsvLimits()
     if not data:
         raise UploadError("The file is empty: upload a CSV with a header row and at least one data row.")
@@ -45,10 +64,19 @@ def read_csv_frame(data: bytes, limits: CsvLimits | None = None) -> pd.DataFrame
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UploadError("The file is not UTF-8 text: save it as 'CSV UTF-8' and upload it again.") from None
+    sep = _separator(text)
+    width = _width(text, sep)
+    if width > limits.max_cols:
+        raise UploadError(f"The table has {width:,} columns; at most {limits.max_cols} are accepted.")
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=_separator(text), nrows=limits.max_rows + 1)
+        frame = pd.read_csv(io.StringIO(text), sep=sep, nrows=limits.max_rows + 1)
+        headerless = sum(map(_is_number, frame.columns)) * 2 > len(frame.columns)
+        if headerless:
+            frame = pd.read_csv(io.StringIO(text), sep=sep, nrows=limits.max_rows + 1, header=None,
+                                names=[f"column {i + 1}" for i in range(len(frame.columns))])
     except Exception as exc:  # pandas says many different things; the user needs one
         raise UploadError(f"This is not a readable CSV table ({str(exc).splitlines()[0][:120]}).") from None
+    frame.attrs["headerless"] = headerless
     if len(frame) > limits.max_rows:
         raise UploadError(f"The table has more than {limits.max_rows:,} rows; upload a sample of it.")
     if frame.shape[1] > limits.max_cols:

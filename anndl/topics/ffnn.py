@@ -155,11 +155,29 @@ def train_model(params: dict, report=None, cancelled=None, max_epochs=None, work
                   report=report, cancelled=cancelled, extra=extra, max_epochs=max_epochs)
     result.update(summary, config=cfg.to_dict(), dataset=ds.name, source=ds.source, task=ds.task,
                   class_names=ds.class_names, feature_names=ds.feature_names, test=evaluate(model, ds, sp),
-                  view=inspect(model, ds, box), test_idx=sp.idx_test.tolist(), params=params)
+                  view=inspect(model, ds, box), test_idx=sp.idx_test.tolist(), params=kept_params(params))
     if workdir:
         result["model_path"] = os.path.join(workdir, "model.keras")
         model.save(result["model_path"])
     return result
+
+
+def kept_params(params: dict) -> dict:
+    """The job's parameters as its result keeps them: an uploaded CSV by its hash, not its bytes."""
+    if "csv" not in params:
+        return params
+    from anndl.scratch import content_key
+
+    return {**{k: v for k, v in params.items() if k != "csv"}, "csv_key": content_key(params["csv"])}
+
+
+def result_params(result: dict, current: dict) -> dict | None:
+    """Parameters to reload a result's data: the current upload if it is the CSV trained on, else None."""
+    kept = result["params"]
+    if "csv_key" not in kept:
+        return kept
+    same = "csv" in current and kept_params(current).get("csv_key") == kept["csv_key"]
+    return {**kept, "csv": current["csv"]} if same else None
 
 
 def inspect(model, ds: Dataset, box) -> dict:

@@ -227,20 +227,30 @@ def train_job(params: dict, ctx) -> dict:
 
 
 def vanishing_gradients(length: int = 60, units: int = 32, trials: int = 4, seed: int = 0) -> pd.DataFrame:
-    """§23.3–§23.5: ‖∂h_T/∂x_t‖ for a tanh RNN and an LSTM, by how many steps t lies before the end T."""
+    """§23.3–§23.5: ‖∂h_T/∂x_t‖ for a tanh RNN and an LSTM, by how many steps t lies before the end T.
+
+    Runs in the server's threads: every random number comes from seeded local generators (initialisers with a
+    seed, a numpy Generator), never from the process-wide seed that other sessions share.
+    """
     import keras
     import tensorflow as tf
 
-    keras.utils.set_random_seed(seed)
+    rng = np.random.default_rng(seed)
+    init = keras.initializers
+
+    def seeded(i: int) -> dict:
+        return {"kernel_initializer": init.GlorotUniform(seed=seed * 10 + i),
+                "recurrent_initializer": init.Orthogonal(seed=seed * 10 + i + 5)}
+
     rows = []
     open_gate = keras.layers.LSTM(units, bias_initializer=keras.initializers.Constant(
-        np.r_[np.zeros(units), 3 * np.ones(units), np.zeros(2 * units)]), unit_forget_bias=False)
-    cells = (("simple RNN (tanh)", keras.layers.SimpleRNN(units)), ("LSTM", keras.layers.LSTM(units)),
-             ("LSTM, forget gate open (bias 3)", open_gate))
+        np.r_[np.zeros(units), 3 * np.ones(units), np.zeros(2 * units)]), unit_forget_bias=False, **seeded(2))
+    cells = (("simple RNN (tanh)", keras.layers.SimpleRNN(units, **seeded(0))),
+             ("LSTM", keras.layers.LSTM(units, **seeded(1))), ("LSTM, forget gate open (bias 3)", open_gate))
+    inputs = rng.normal(size=(trials, 1, length, 4)).astype("float32")  # the same inputs for every cell
     for name, layer in cells:
         norms = np.zeros(length)
-        for _ in range(trials):
-            x = tf.random.normal((1, length, 4))
+        for x in map(tf.constant, inputs):
             with tf.GradientTape() as tape:
                 tape.watch(x)
                 total = tf.reduce_sum(layer(x))  # sum of the last hidden state h_T (1, units)

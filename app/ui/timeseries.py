@@ -71,11 +71,20 @@ def choose_series() -> ts.Series | None:
     season = c3.number_input("Season (steps, 0 = none)", 0, 366, guess, key=f"ts_season_{time_col}",
                              help="e.g. 12 for monthly data with a yearly pattern (seasonal-naive baseline).")
     try:
-        series = ts.forecast_csv(frame, targets, None if time_col == "(none)" else time_col)
+        series = uploaded_series(frame.attrs["content_key"], frame, tuple(targets),
+                                 None if time_col == "(none)" else time_col, int(season))
     except UploadError as err:
         st.error(str(err), icon=":material/error:")
         return None
-    series.season = int(season)
+    return series
+
+
+# one Series per (upload, columns, season) across reruns, so its values are converted once; bounded: user files
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
+def uploaded_series(key: str, _frame: pd.DataFrame, targets: tuple, time_col: str | None, season: int) -> ts.Series:
+    """`key`: the upload's content hash (csv_uploader puts it in frame.attrs)."""
+    series = ts.forecast_csv(_frame, list(targets), time_col)
+    series.season = season
     return series
 
 
@@ -244,4 +253,5 @@ def problem(series: ts.Series, params: dict) -> str | None:
 
 
 def data_key(series: ts.Series) -> tuple:
-    return series.name, len(series.frame), float(np.nansum(series.values)), tuple(series.targets), series.season
+    """The evaluation cache's key: the series' content hash, so two uploads never share a result."""
+    return series.name, series.content_key()

@@ -6,19 +6,34 @@ import pandas as pd
 import streamlit as st
 
 from anndl.data.uploads import CsvLimits, UploadError, ZipLimits, open_image, read_csv_frame, safe_zip_entries
+from anndl.scratch import content_key
+
+
+# parsed once per upload, not on every rerun; bounded by count and age because the key is the user's file
+@st.cache_resource(show_spinner="Reading the CSV…", max_entries=16, ttl=3600)
+def _csv_frame(key: str, _data: bytes, limits: CsvLimits | None) -> pd.DataFrame:
+    frame = read_csv_frame(_data, limits)
+    frame.attrs["content_key"] = key
+    return frame
 
 
 def csv_uploader(label: str, key: str, limits: CsvLimits | None = None, help: str | None = None
                  ) -> pd.DataFrame | None:
-    """A CSV table, or None (with an error shown) when there is none or it is unusable."""
+    """A CSV table (shared, do not modify it in place), or None (with an error shown) when there is none or it
+    is unusable; a file without a header row is said so."""
     file = st.file_uploader(label, type=["csv", "tsv", "txt"], key=key, help=help)
     if file is None:
         return None
+    data = file.getvalue()
     try:
-        return read_csv_frame(file.getvalue(), limits)
+        frame = _csv_frame(content_key(data), data, limits)
     except UploadError as err:
         st.error(str(err), icon=":material/error:")
         return None
+    if frame.attrs.get("headerless"):
+        st.info("The file has no header row (its first row holds numbers): every row was read as data.",
+                icon=":material/table_rows:")
+    return frame
 
 
 def image_uploader(label: str, key: str, max_pixels: int = 25_000_000, help: str | None = None):

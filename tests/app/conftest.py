@@ -25,3 +25,32 @@ def errors(at: AppTest) -> list[str]:
 @pytest.fixture
 def app_open():
     return open_app
+
+
+class FakeUpload:
+    """What st.file_uploader returns for an uploaded file (name, size, getvalue)."""
+
+    def __init__(self, name: str, data: bytes):
+        self.name, self.size, self._data, self.type = name, len(data), data, "application/octet-stream"
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+    def read(self) -> bytes:
+        return self._data
+
+
+def fake_uploads(monkeypatch, files: dict) -> None:
+    """AppTest cannot drop a file on an uploader: the uploader with key K returns files[K] = (name, bytes), and
+    the session holds it under K as the real widget would; other uploaders stay real."""
+    import streamlit as st
+
+    real = st.file_uploader
+
+    def uploader(label, *args, key=None, **kwargs):
+        if key not in files:
+            return real(label, *args, key=key, **kwargs)
+        st.session_state[key] = upload = FakeUpload(*files[key])
+        return upload
+
+    monkeypatch.setattr(st, "file_uploader", uploader)

@@ -2,7 +2,10 @@
 
 import time
 
-from tests.app.conftest import errors, open_app
+import numpy as np
+import pytest
+
+from tests.app.conftest import errors, fake_uploads, open_app
 
 
 def _button(at, label):
@@ -43,8 +46,38 @@ def test_train_a_small_network_through_the_job_runner():
     assert float({m.label: m.value for m in at.metric}["Test accuracy"]) > 0.8
 
 
-def test_bad_csv_gets_one_clear_sentence():
+def test_csv_choice_without_a_file_asks_for_one():
     at = open_app("perceptron")
     at.selectbox(key="nn_data").set_value("csv").run()
     assert any("Upload a CSV" in i.value for i in at.info)
     assert any(s.label == "Hidden layers" for s in at.slider)  # the knobs stay drawn (no st.stop)
+
+
+@pytest.mark.parametrize("data, sentence", [
+    (b"\xff\xfe\x00garbage\x00", "not UTF-8"), (b"a,b,label\n1,2,x\n", "at least 10 are needed"),
+    (("a,b,label\n" + "1,oops,0\n" * 20).encode(), "not numeric")])
+def test_a_bad_csv_upload_gets_one_clear_sentence(monkeypatch, data, sentence):
+    fake_uploads(monkeypatch, {"nn_csv": ("bad.csv", data)})
+    at = open_app("perceptron")
+    at.selectbox(key="nn_data").set_value("csv").run()
+    assert not at.exception and any(sentence in e.value for e in at.error), errors(at)
+    assert not any(b.key == "nn__train" for b in at.button)  # nothing to train on: no Train button
+
+
+def test_train_on_an_uploaded_csv_from_the_page(monkeypatch):
+    rows = "".join(f"{x:.3f},{y:.3f},{'in' if x * x + y * y < 0.5 else 'out'}\n"
+                   for x, y in np.random.default_rng(0).uniform(-1, 1, (120, 2)))
+    fake_uploads(monkeypatch, {"nn_csv": ("circle.csv", ("x,y,where\n" + rows).encode())})
+    at = open_app("perceptron")
+    at.selectbox(key="nn_data").set_value("csv").run()
+    at.select_slider(key="nn_epochs").set_value(10).run()
+    assert not errors(at), errors(at)
+    assert any("120 samples, 2 features" in c.value for c in at.caption)
+    _button(at, "Train").click().run()
+    deadline = time.time() + 180
+    while time.time() < deadline and not any("your network" in c.value for c in at.caption):
+        time.sleep(1)
+        at.run()
+    assert not errors(at), errors(at)
+    assert any("your network" in c.value and "uploaded CSV" in c.value for c in at.caption)
+    assert "Test accuracy" in {m.label for m in at.metric}

@@ -2,7 +2,9 @@
 
 import time
 
-from tests.app.conftest import errors, open_app
+import numpy as np
+
+from tests.app.conftest import errors, fake_uploads, open_app
 
 
 def _texts(at) -> str:
@@ -58,3 +60,30 @@ def test_classroom_mode_has_fewer_controls():
     at.toggle(key="classroom").set_value(True).run()
     assert not errors(at), errors(at)
     assert len(at.slider) < before
+
+
+def test_the_course_headerless_activity_file_is_accepted_and_the_page_says_what_it_assumed(monkeypatch):
+    from tests.unit.test_timeseries_data import course_activity_file
+
+    fake_uploads(monkeypatch, {"ts_ccsv": ("WISDM_ar_v1.1_raw.txt", course_activity_file(";"))})
+    at = open_app("timeseries")
+    at.radio(key="ts_csrc").set_value("upload").run()
+    assert not errors(at), errors(at)
+    info = " ".join(i.value for i in at.info)
+    assert "no header row" in info and "user_id, activity, timestamp, x_axis, y_axis, z_axis" in info
+    assert not at.button(key="ts_cl__train").disabled
+
+
+def test_two_uploads_of_equal_length_and_sum_get_their_own_forecast_scores(monkeypatch):
+    values = np.round(np.sin(np.arange(120) / 3) * 10 + np.arange(120) * 0.1)  # integers: sums are exact
+    files = {}
+    fake_uploads(monkeypatch, files)
+    scores = []
+    at = open_app("timeseries")
+    for series in (values, values[::-1]):  # same name, length and sum; different content
+        rows = "".join(f"{t},{v:.4f}\n" for t, v in enumerate(series))
+        files["ts_csv"] = ("series.csv", ("time,y\n" + rows).encode())
+        at.selectbox(key="ts_src").set_value("upload").run()
+        assert not errors(at), errors(at)
+        scores.append(at.dataframe[0].value.set_index("method")["test MAE"].to_dict())
+    assert scores[0] != scores[1]

@@ -1,5 +1,7 @@
 """FFNN builder, losses, optimisers, training job and look-inside views (course §3–§5) on tiny shapes."""
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -121,3 +123,15 @@ def test_one_hot_targets_train_with_categorical_crossentropy():
               "fit": {"epochs": 30, "batch_size": 16}}
     result = topic.train_model(params)
     assert result["test"]["accuracy"] > 0.8
+
+
+def test_a_result_keeps_the_uploaded_csv_by_hash_not_its_bytes():
+    data = ("a,b,label\n" + "".join(f"{i},{(i * 7) % 5},{i % 2}\n" for i in range(40))).encode()
+    params = {**topic.DEFAULTS, "dataset": "csv", "csv": data, "target": "label", "fit": {"epochs": 1}}
+    result = topic.train_model(params)
+    assert "csv" not in result["params"] and data not in pickle.dumps(result)
+    assert topic.result_params(result, params)["csv"] == data  # the same upload is still there: reload it
+    other = {**params, "csv": data.replace(b"39,", b"38,")}
+    assert topic.result_params(result, other) is None and topic.result_params(result, {"dataset": "csv"}) is None
+    spiral = topic.kept_params(topic.DEFAULTS)
+    assert topic.result_params({"params": spiral}, {}) == spiral

@@ -188,3 +188,39 @@ def test_guess_season_from_timestamps():
     assert ts.guess_season(pd.Series(pd.date_range("2020-01-01", periods=30, freq="D"))) == 7
     assert ts.guess_season(pd.Series(["2020-01-01", "2020-01-03", "2020-01-10"])) == 0
     assert ts.guess_season(pd.Series(["soon", "later", "never"])) == 0
+
+
+def test_windows_are_views_of_the_series_not_copies():
+    values = np.arange(200, dtype="float32").reshape(100, 2)
+    x, y, starts = ts.build_sequences(values, 10, 3, 5, [1], first_target=40)
+    assert np.shares_memory(x, values) and x.base is not None  # a strided view: no window is copied
+    assert x.shape == (len(starts), 10, 2) and y.shape == (len(starts), 5, 1)
+    assert starts[0] + 10 >= 40 and (np.diff(starts) == 3).all()
+    np.testing.assert_array_equal(x[2], values[starts[2]:starts[2] + 10])
+    np.testing.assert_array_equal(y[2, :, 0], values[starts[2] + 10:starts[2] + 15, 1])
+    assert ts.build_sequences(values[:12], 10, 1, 5)[0].shape == (0, 10, 2)  # too short: no window, no error
+
+
+def test_series_content_key_tells_uploads_with_equal_length_and_sum_apart():
+    a = ts.Series("uploaded CSV", pd.DataFrame({"v": [1.0, 2.0, 3.0]}), ["v"])
+    b = ts.Series("uploaded CSV", pd.DataFrame({"v": [3.0, 2.0, 1.0]}), ["v"])
+    same = ts.Series("uploaded CSV", pd.DataFrame({"v": [1.0, 2.0, 3.0]}), ["v"])
+    assert a.content_key() != b.content_key() and a.content_key() == same.content_key()
+    assert not a.values.flags.writeable and a.values is a.values  # converted once, shared read-only
+
+
+def course_activity_file(trailing: str = "") -> bytes:
+    """The course's WISDM-style file: no header row, columns user_id, activity, timestamp, x, y, z."""
+    rows = [f"{u},{act},{t * 50_000_000},{np.sin(t):.4f},{np.cos(t):.4f},{t * 0.1:.2f}{trailing}"
+            for u in (33, 7, 12) for act in ("Jogging", "Walking") for t in range(40)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize("trailing", ["", ";"])
+def test_the_course_headerless_activity_file_is_read_in_its_documented_order(trailing):
+    acts = ts.activity_csv(read_csv_frame(course_activity_file(trailing)))
+    assert acts.class_names == ["Jogging", "Walking"] and acts.channels == ["x_axis", "y_axis", "z_axis"]
+    assert len(acts.recordings) == 6 and sorted(set(acts.users.tolist())) == [0, 1, 2]
+    assert any("no header row" in f and "user_id, activity, timestamp, x_axis" in f for f in acts.fixes)
+    assert ("';' was removed" in " ".join(acts.fixes)) == bool(trailing)
+    np.testing.assert_allclose(acts.recordings[0][:, 2], np.arange(40) * 0.1, atol=1e-6)

@@ -90,6 +90,24 @@ def test_lstm_keeps_gradients_that_the_tanh_rnn_loses():
     assert far["simple RNN (tanh)"] / near["simple RNN (tanh)"] < far["LSTM"] / near["LSTM"]
 
 
+def test_gradient_demo_is_reproducible_and_leaves_the_process_seed_alone():
+    """It runs in server threads: reseeding the process would reseed every other session (issue 9)."""
+    import random
+
+    from anndl.topics.timeseries import vanishing_gradients
+
+    after = []
+    for state in (1, 2):  # a session's own random state before the demo…
+        random.seed(state)
+        np.random.seed(state)
+        a = vanishing_gradients(length=12, units=4, trials=1, seed=5)
+        after.append((random.random(), np.random.random()))
+    assert after[0][0] != after[1][0] and after[0][1] != after[1][1]  # …is still its own after it (no reseed)
+    b = vanishing_gradients(length=12, units=4, trials=1, seed=5)
+    c = vanishing_gradients(length=12, units=4, trials=1, seed=6)
+    assert a.equals(b) and not a.equals(c)
+
+
 @pytest.mark.parametrize("kind", FORECASTERS)
 def test_keras_code_is_valid_python(kind):
     from anndl.topics.timeseries_code import classifier_code, forecast_code

@@ -140,3 +140,23 @@ def test_bad_images(data, kwargs, expected):
     with pytest.raises(UploadError) as err:
         open_image(data, **kwargs)
     assert expected in one_sentence(err)
+
+
+def test_a_csv_too_wide_is_refused_before_pandas_reads_it(monkeypatch):
+    import pandas as pd
+
+    def not_called(*a, **k):
+        raise AssertionError("the whole file was parsed")
+
+    monkeypatch.setattr(pd, "read_csv", not_called)
+    wide = csv([",".join(f"c{i}" for i in range(10_000))] + [",".join("1" * 10_000)] * 3)
+    with pytest.raises(UploadError, match="10,000 columns; at most 200"):
+        read_csv_frame(wide)
+
+
+def test_a_headerless_csv_is_read_as_data_and_flagged():
+    rows = [f"{u},Walking,{1000 + t},{t * 0.1:.2f},-{t}.5,0.25" for u in range(3) for t in range(5)]
+    frame = read_csv_frame(csv(rows))
+    assert frame.attrs["headerless"] and len(frame) == 15  # the first row is data, not names
+    assert list(frame.columns) == [f"column {i}" for i in range(1, 7)] and frame.iloc[0, 1] == "Walking"
+    assert not read_csv_frame(csv(GOOD)).attrs["headerless"]
