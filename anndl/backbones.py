@@ -130,7 +130,9 @@ def _train_backbone(x_train, y_train, x_val, y_val, x_test, y_test, class_names,
 
     config = MobileNetConfig(n_classes=len(class_names))
     model = build_mobilenet(config)
-    model.compile(keras.optimizers.Adam(3e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    steps = epochs * -(-len(x_train) // 128)
+    schedule = keras.optimizers.schedules.CosineDecay(3e-3, decay_steps=steps)  # large steps first, then settle
+    model.compile(keras.optimizers.Adam(schedule), "sparse_categorical_crossentropy", metrics=["accuracy"])
     out = fit(model, x_train, y_train, FitConfig(epochs=epochs, batch_size=128, seed=seed),
               validation_data=(x_val, y_val))
     test = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
