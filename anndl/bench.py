@@ -13,16 +13,12 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 
+from . import topics
 from .jobs import resolve
 
-# topic -> "module:function(quick: bool) -> BenchResult"
-TOPICS: dict[str, str] = {
-    "perceptron": "anndl.topics.ffnn_bench:bench",
-    "cnn": "anndl.topics.cnn_bench:bench",
-    "timeseries": "anndl.topics.timeseries_bench:bench",
-    "transformer": "anndl.topics.transformer_bench:bench",
-    "canvas": "anndl.topics.canvas_bench:bench",
-}
+# name -> "module:function(quick: bool) -> BenchResult": every topic of anndl.topics.TOPICS, then shared pieces
+TOPICS: dict[str, str] = {**{topic: topics.bench(topic) for topic in topics.TOPICS},
+                          "canvas": "anndl.topics.canvas_bench:bench"}
 
 
 @dataclass

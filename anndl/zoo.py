@@ -15,19 +15,12 @@ import sys
 import time
 from pathlib import Path
 
-# name -> "module:function"; the function takes a seed and returns (keras.Model, info dict).
-ARTIFACTS: dict[str, str] = {
-    "ffnn_spiral": "anndl.topics.ffnn:zoo_spiral",
-    "ffnn_iris": "anndl.topics.ffnn:zoo_iris",
-    "cnn_mnist": "anndl.topics.cnn:zoo_mnist",
-    "cnn_fashion": "anndl.topics.cnn:zoo_fashion",
-    "ts_co2": "anndl.topics.timeseries_bench:zoo_co2",
-    "ts_co2_ar": "anndl.topics.timeseries_bench:zoo_co2_ar",
-    "ts_basicmotions": "anndl.topics.timeseries_bench:zoo_basicmotions",
-    "transformer_en_it": "anndl.topics.transformer:zoo_transformer_en_it",
-    "mobilenet_fashion": "anndl.backbones:zoo_fashion",
-    "mobilenet_digits04": "anndl.backbones:zoo_digits04",
-}
+from .topics import artifacts
+
+# name -> "module:function"; the function takes a seed and returns (keras.Model, info dict): every topic's
+# artifacts (anndl.topics.TOPICS), then those of shared pieces (pretrained backbones)
+ARTIFACTS: dict[str, str] = {**artifacts(), "mobilenet_fashion": "anndl.backbones:zoo_fashion",
+                             "mobilenet_digits04": "anndl.backbones:zoo_digits04"}
 
 MAX_BYTES = 5 * 1024 * 1024  # an artifact ships in git: keep it small
 SIDECAR_KEYS = ("config", "data", "metrics")  # what a builder's info must say besides seed, versions, time

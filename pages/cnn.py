@@ -8,9 +8,9 @@ from anndl import zoo
 from anndl.data.images import image_from_bytes
 from anndl.data.uploads import UploadError
 from anndl.nets.cnn import conv_layers, layer_table
-from anndl.topics.cnn_code import keras_code
-from app.ui import cnn as ui
-from app.ui import cnn_inside as inside
+from anndl.topics.cnn.code import keras_code
+from app.ui.cnn import controls as ui
+from app.ui.cnn import inside
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import model_download
 from app.ui.state import classroom, seed
@@ -36,7 +36,7 @@ with tab_train:
     params.update(net, **fit)
     if ds is not None:
         ui.augmentation_preview(sp, n_classes, fit["augment"], seed())
-    job = training_panel("cnn", "anndl.topics.cnn:train_job", params, disabled=not ok or ds is None)
+    job = training_panel("cnn", "anndl.topics.cnn.job:train_job", params, disabled=not ok or ds is None)
     result = job.result if job is not None and job.result else None
     if result is not None:
         ui.final_curves(result)

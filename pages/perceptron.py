@@ -5,10 +5,10 @@ import streamlit as st
 from anndl import zoo
 from anndl.data import CATALOGUE, names
 from anndl.nets.ffnn import ACTIVATIONS, OPTIMIZERS, FFNNConfig, TrainChoices, keras_code
-from anndl.topics.ffnn import SHIPPED, load_dataset, result_params, shipped_result
+from anndl.topics.perceptron.job import SHIPPED, load_dataset, result_params, shipped_result
 from app.ui.code import keras_code as code_expander
-from app.ui.ffnn import csv_source, live_view, regularisation_controls, result_view
-from app.ui.perceptron import activations_section, optimisers_section, perceptron_tab
+from app.ui.perceptron.basics import activations_section, optimisers_section, perceptron_tab
+from app.ui.perceptron.network import csv_source, live_view, regularisation_controls, result_view
 from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
 
@@ -68,7 +68,7 @@ with tab_nn:
             ds = st.session_state["nn__live_ds"] = load_dataset(params)
             st.caption(f"Data: **{ds.name}** — {len(ds.x)} samples, {ds.x.shape[1]} features, task {ds.task}; "
                        f"source: {ds.source}. Split: 64% train, 16% validation, 20% test (seeded).")
-            job = training_panel("nn", "anndl.topics.ffnn:train_job", params, live=live_view)
+            job = training_panel("nn", "anndl.topics.perceptron.job:train_job", params, live=live_view)
             trained_on = result_params(job.result, params) if job is not None and job.result else None
             if job is not None and job.result and trained_on is None:
                 st.info("Your network was trained on a CSV that is no longer uploaded: upload it again to see it.")

@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from anndl.topics.timeseries import activity_data, evaluate_classifier
-from anndl.topics.timeseries_code import classifier_code, forecast_code
-from app.ui import timeseries as ui
-from app.ui import timeseries_class as cls
+from anndl.topics.timeseries.code import classifier_code, forecast_code
+from anndl.topics.timeseries.job import activity_data, evaluate_classifier
 from app.ui.charts import show
 from app.ui.code import keras_code
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
 from app.ui.state import classroom, seed
+from app.ui.timeseries import classify as cls
+from app.ui.timeseries import forecast as ui
 from app.ui.training import training_panel
 
-JOB = "anndl.topics.timeseries:train_job"
+JOB = "anndl.topics.timeseries.job:train_job"
 
 st.title("Time series")
 st.markdown(

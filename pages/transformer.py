@@ -3,12 +3,12 @@
 import streamlit as st
 
 from anndl.data.translation import tokens
-from anndl.topics.transformer import keras_code
-from app.ui import transformer as ui
-from app.ui import transformer_train as tt
+from anndl.topics.transformer.code import keras_code
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import chart_png, model_download, png_download
 from app.ui.state import bound, classroom
+from app.ui.transformer import train as tt
+from app.ui.transformer import translate as ui
 
 st.title("Transformer translator")
 st.markdown(

@@ -1,0 +1,31 @@
+"""The topics of anndl, one package each: `anndl/topics/<topic>/{job,zoo,bench,code}.py`.
+
+A topic joins the command line and the app by one entry in TOPICS: its key (the page's URL path and
+`python -m anndl.bench KEY`) and the names of its shipped artifacts (`python -m anndl.zoo build NAME`).
+By convention the job is `anndl.topics.<key>.job:train_job`, the artifact NAME is built by the function
+`anndl.topics.<key>.zoo:NAME(seed)` and the benchmark is `anndl.topics.<key>.bench:bench(quick)`.
+"""
+
+from __future__ import annotations
+
+TOPICS: dict[str, tuple[str, ...]] = {  # topic key -> names of its artifacts in models/
+    "perceptron": ("ffnn_spiral", "ffnn_iris"),
+    "cnn": ("cnn_mnist", "cnn_fashion"),
+    "timeseries": ("ts_co2", "ts_co2_ar", "ts_basicmotions"),
+    "transformer": ("transformer_en_it",),
+}
+
+
+def job(topic: str) -> str:
+    """The "module:function" of a topic's training job (what `anndl.jobs` runs in a worker)."""
+    return f"anndl.topics.{topic}.job:train_job"
+
+
+def bench(topic: str) -> str:
+    """The "module:function(quick) -> BenchResult" of a topic's benchmark."""
+    return f"anndl.topics.{topic}.bench:bench"
+
+
+def artifacts() -> dict[str, str]:
+    """Artifact name -> "module:function(seed) -> (keras.Model, info)" of every topic."""
+    return {name: f"anndl.topics.{topic}.zoo:{name}" for topic, names in TOPICS.items() for name in names}

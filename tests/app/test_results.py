@@ -22,7 +22,7 @@ def open_with(params: dict, page: str = "perceptron") -> AppTest:
 
 def test_a_job_interrupted_by_a_server_restart_says_so_instead_of_spinning():
     job_id = f"job-{int(time.time())}-1-0badc0de"
-    ResultStore(runner().root).save(Job(id=job_id, target="anndl.topics.ffnn:train_job", status="running"))
+    ResultStore(runner().root).save(Job(id=job_id, target="anndl.topics.perceptron.job:train_job", status="running"))
     at = open_with({"nn_job": job_id, "nn_data": "gauss"})
     assert any("Interrupted by a server restart" in e.value for e in at.error)
     assert not at.exception

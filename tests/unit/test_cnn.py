@@ -136,14 +136,14 @@ def test_tiny_training_job_end_to_end(tmp_path):
     events = []
     params = {"dataset": "digits", "blocks": "conv:f=8|maxpool", "epochs": 2, "batch": 64, "lr": 0.01,
               "augment": {"translate": 0.1}, "seed": 0}
-    out = run_inline("anndl.topics.cnn:train_job", params, workdir=str(tmp_path), report=events.append)
+    out = run_inline("anndl.topics.cnn.job:train_job", params, workdir=str(tmp_path), report=events.append)
     assert out["epochs_run"] == 2 and len(out["y_pred"]) == 359 and 0.5 < out["test_accuracy"] <= 1
     assert 0 <= out["tta_accuracy"] <= 1 and (tmp_path / "model.keras").exists()
     assert [e["epoch"] for e in events if e["kind"] == "epoch"] == [1, 2]
 
 
 def test_keras_code_runs_and_builds_the_same_network(tmp_path, monkeypatch):
-    from anndl.topics.cnn_code import keras_code
+    from anndl.topics.cnn.code import keras_code
 
     params = {"dataset": "digits", "blocks": "conv:f=8|residual:f=8|se|inception:f=16|maxpool|mobilenet:f=8",
               "head": "gap", "hidden": 16, "dropout": 0.2, "lr": 0.01, "batch": 64, "epochs": 1, "cosine": True,
@@ -159,7 +159,7 @@ def test_keras_code_runs_and_builds_the_same_network(tmp_path, monkeypatch):
 
 def test_split_images_keeps_every_class_in_every_part():
     from anndl.data import Dataset
-    from anndl.topics.cnn import split_images
+    from anndl.topics.cnn.job import split_images
 
     ds = Dataset("tiny", np.zeros((10, 4, 4, 1), "float32"), np.repeat([0, 1], 5), "binary", [], ["a", "b"])
     sp = split_images(ds, seed=0)

@@ -8,7 +8,7 @@ import pytest
 from anndl import data as catalogue
 from anndl.metrics import classification_report, confusion
 from anndl.nets.ffnn import OPTIMIZERS, FFNNConfig, TrainChoices, build_ffnn, head, keras_code, make_optimizer
-from anndl.topics import ffnn as topic
+from anndl.topics.perceptron import job as topic
 from anndl.train import FitConfig, fit, set_seed
 
 

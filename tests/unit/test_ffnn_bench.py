@@ -1,6 +1,6 @@
 """Pieces of `python -m anndl.bench perceptron` that are cheap enough for the suite."""
 
-from anndl.topics.ffnn_bench import _median, perceptron_epochs
+from anndl.topics.perceptron.bench import _median, perceptron_epochs
 
 
 def test_perceptron_figures():

@@ -44,7 +44,7 @@ def test_time_split_keeps_time_order():
 
 
 def test_scaler_uses_training_rows_only():
-    from anndl.topics.timeseries import forecast_data
+    from anndl.topics.timeseries.job import forecast_data
 
     values = np.concatenate([np.zeros(140), 1000 + np.arange(60)])  # the future is far above the past
     series = ts.Series("s", pd.DataFrame({"v": values}), ["v"])

@@ -55,12 +55,12 @@ def test_forecast_job_direct_and_autoregressive(tmp_path):
     import keras
 
     from anndl.data import timeseries as ts
-    from anndl.topics.timeseries import evaluate_forecast
+    from anndl.topics.timeseries.job import evaluate_forecast
 
     events = []
     params = {"task": "forecast", "series": "airline", "window": 24, "telescope": 12, "ar_step": 4, "units": 8,
               "epochs": 2, "kind": "gru"}
-    result = run_inline("anndl.topics.timeseries:train_job", params, workdir=str(tmp_path), report=events.append)
+    result = run_inline("anndl.topics.timeseries.job:train_job", params, workdir=str(tmp_path), report=events.append)
     assert result["fit"]["epochs_run"] == 2 and result["ar_fit"]["epochs_run"] == 2
     epochs = [e for e in events if e["kind"] == "epoch"]
     assert set(epochs[0]["logs"]) == {"mae", "val_mae"} and set(epochs[-1]["logs"]) == {"ar_mae", "val_ar_mae"}
@@ -74,7 +74,7 @@ def test_forecast_job_direct_and_autoregressive(tmp_path):
 
 def test_classify_job_on_basic_motions(tmp_path):
     params = {"task": "classify", "window": 50, "stride": 50, "units": 8, "epochs": 1}
-    result = run_inline("anndl.topics.timeseries:train_job", params, workdir=str(tmp_path))
+    result = run_inline("anndl.topics.timeseries.job:train_job", params, workdir=str(tmp_path))
     assert result["confusion"].sum() == 80  # 40 test recordings, two windows each
     assert not set(result["users"]["train"]) & set(result["users"]["val"])
     assert (len(result["users"]["train"]), len(result["users"]["val"]), len(result["users"]["test"])) == (32, 8, 40)
@@ -82,7 +82,7 @@ def test_classify_job_on_basic_motions(tmp_path):
 
 
 def test_lstm_keeps_gradients_that_the_tanh_rnn_loses():
-    from anndl.topics.timeseries import vanishing_gradients
+    from anndl.topics.timeseries.job import vanishing_gradients
 
     frame = vanishing_gradients(length=40, units=16, trials=2)
     far = frame[frame["steps before the end"] == 39].set_index("cell")["gradient norm"]
@@ -94,7 +94,7 @@ def test_gradient_demo_is_reproducible_and_leaves_the_process_seed_alone():
     """It runs in server threads: reseeding the process would reseed every other session (issue 9)."""
     import random
 
-    from anndl.topics.timeseries import vanishing_gradients
+    from anndl.topics.timeseries.job import vanishing_gradients
 
     after = []
     for state in (1, 2):  # a session's own random state before the demo…
@@ -110,7 +110,7 @@ def test_gradient_demo_is_reproducible_and_leaves_the_process_seed_alone():
 
 @pytest.mark.parametrize("kind", FORECASTERS)
 def test_keras_code_is_valid_python(kind):
-    from anndl.topics.timeseries_code import classifier_code, forecast_code
+    from anndl.topics.timeseries.code import classifier_code, forecast_code
 
     compile(forecast_code({"series": "sunspots", "kind": kind, "norm": "global"}), "forecast.py", "exec")
     upload = forecast_code({"series": {"targets": ["sales"], "values": None}, "kind": kind})
@@ -121,7 +121,7 @@ def test_keras_code_is_valid_python(kind):
 
 
 def test_classify_job_on_uploaded_activities_splits_by_user(tmp_path):
-    from anndl.topics.timeseries import activities_from_params
+    from anndl.topics.timeseries.job import activities_from_params
 
     rng = np.random.default_rng(0)
     recs = [rng.normal(size=(30 + 5 * i, 3)).astype("float32") for i in range(8)]
@@ -129,7 +129,7 @@ def test_classify_job_on_uploaded_activities_splits_by_user(tmp_path):
            "class_names": ["walking", "jogging"], "channels": ["x_axis", "y_axis", "z_axis"]}
     assert len(activities_from_params({"activities": src}).recordings) == 8
     params = {"task": "classify", "activities": src, "window": 20, "stride": 10, "units": 8, "epochs": 1}
-    result = run_inline("anndl.topics.timeseries:train_job", params, workdir=str(tmp_path))
+    result = run_inline("anndl.topics.timeseries.job:train_job", params, workdir=str(tmp_path))
     parts = [set(result["users"][k]) for k in ("train", "val", "test")]
     assert all(p for p in parts) and not (parts[0] & parts[1] or parts[0] & parts[2] or parts[1] & parts[2])
     assert result["confusion"].shape == (2, 2)

@@ -117,7 +117,7 @@ def test_attention_sandbox_scores():
 
 
 def test_keras_code_of_the_configuration_runs(capsys):
-    from anndl.topics.transformer import keras_code
+    from anndl.topics.transformer.code import keras_code
 
     for positional in ("sinusoidal", "learned"):
         code = keras_code({"n": 300, "epochs": 1, "embed_dim": 16, "ff_dim": 16, "heads": 2, "enc_layers": 1,
@@ -128,14 +128,14 @@ def test_keras_code_of_the_configuration_runs(capsys):
 
 def test_train_job_on_uploaded_pairs(tmp_path):
     from anndl.jobs import run_inline
-    from anndl.topics.transformer import decoder_from_result
+    from anndl.topics.transformer.job import decoder_from_result
 
     words = ["cat", "dog", "apple", "book", "car", "tree"]
     italian = ["gatto", "cane", "mela", "libro", "macchina", "albero"]
     pairs = [(f"the {a} and the {b}", f"il {x} e il {y}") for a, x in zip(words, italian)
              for b, y in zip(words, italian)] * 3
     events = []
-    result = run_inline("anndl.topics.transformer:train_job",
+    result = run_inline("anndl.topics.transformer.job:train_job",
                         {"pairs": pairs, "epochs": 2, "embed_dim": 16, "ff_dim": 16, "heads": 2, "enc_layers": 1,
                          "dec_layers": 1, "batch_size": 16}, workdir=str(tmp_path), report=events.append)
     assert [e["epoch"] for e in events if e["kind"] == "epoch"] == [1, 2]

@@ -17,14 +17,14 @@ DEFAULT_SENTENCE = "The old men did not buy the new backpacks."
 @st.cache_resource(show_spinner="Loading the shipped translator…")
 def shipped():
     """(model, Decoder, info) of models/transformer_en_it, once per server."""
-    from anndl.topics.transformer import load_translator
+    from anndl.topics.transformer.job import load_translator
 
     return load_translator()
 
 
 @st.cache_resource(show_spinner="Loading your trained translator…", max_entries=8)
 def trained(model_path: str, _result: dict):
-    from anndl.topics.transformer import decoder_from_result
+    from anndl.topics.transformer.job import decoder_from_result
 
     return decoder_from_result(_result)
 

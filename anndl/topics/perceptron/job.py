@@ -1,4 +1,4 @@
-"""Perceptron & FFNN playground: data preparation, the training job, look-inside views, zoo artifacts."""
+"""Perceptron & FFNN playground (course §1–§5): data preparation, the training job, look-inside views."""
 
 from __future__ import annotations
 
@@ -216,26 +216,3 @@ def train_job(params: dict, ctx) -> dict:
 
 DEFAULTS = {"dataset": "spiral", "n": 500, "noise": 0.1, "seed": 0, "model": FFNNConfig().to_dict(),
             "fit": {"epochs": 100, "batch_size": 32}}
-
-
-def _zoo(params: dict):
-    import tempfile
-
-    import keras
-
-    with tempfile.TemporaryDirectory(prefix="anndl-ffnn-") as tmp:
-        result = train_model(params, workdir=tmp)
-        model = keras.saving.load_model(result["model_path"])
-    test = {k: v for k, v in result["test"].items() if k in ("accuracy", "mse", "mae")}
-    return model, {"config": result["config"], "data": params, "metrics": {**test,
-                   "train_accuracy": result["history"].get("accuracy", [None])[-1]},
-                   "history": result["history"]}
-
-
-def zoo_spiral(seed: int):
-    """The page's instant default: the default network trained on the default spiral."""
-    return _zoo({**DEFAULTS, "seed": seed})
-
-
-def zoo_iris(seed: int):
-    return _zoo({**DEFAULTS, "dataset": "iris", "seed": seed, "fit": {"epochs": 100, "batch_size": 16}})

@@ -11,7 +11,7 @@ from anndl.bench import Baseline, BenchResult, Stopwatch
 from anndl.device import kind
 from anndl.nets.ffnn import FFNNConfig, build_ffnn
 from anndl.nets.perceptron import GATES, train_perceptron
-from anndl.topics.ffnn import DEFAULTS, model_config, train_model
+from anndl.topics.perceptron.job import DEFAULTS, model_config, train_model
 from anndl.train import FitConfig, TimeToMetric, fit, set_seed
 
 TARGET = 0.95

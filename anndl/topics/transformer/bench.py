@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from anndl.topics.transformer import (
+from anndl.topics.transformer.job import (
     SHIPPED,
     bleu,
     by_combination,

@@ -9,7 +9,7 @@ from app.ui.downloads import csv_download, model_download
 from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
 
-TARGET = "anndl.topics.transformer:train_job"
+TARGET = "anndl.topics.transformer.job:train_job"
 
 
 def knobs() -> dict:

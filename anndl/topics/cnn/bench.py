@@ -8,13 +8,14 @@ import time
 
 import keras
 
-from ..bench import Baseline, BenchResult
-from ..data import load, split
-from ..data.images import DataMissing, fashion_arrays
-from ..nets.augment import AugmentConfig, train_data
-from ..nets.cnn import build_cnn
-from ..train import FitConfig, TimeToMetric, fit, set_seed
-from .cnn import RECIPES, config_from, one_hot
+from anndl.bench import Baseline, BenchResult
+from anndl.data import load, split
+from anndl.data.images import DataMissing, fashion_arrays
+from anndl.nets.augment import AugmentConfig, train_data
+from anndl.nets.cnn import build_cnn
+from anndl.train import FitConfig, TimeToMetric, fit, set_seed
+
+from .job import RECIPES, config_from, one_hot
 
 
 class TimeLimit(keras.callbacks.Callback):
@@ -95,7 +96,7 @@ def run_fashion(quick: bool, seed: int) -> dict:
 
 
 def bench(quick: bool = False, seed: int = 0) -> BenchResult:
-    from ..device import kind
+    from anndl.device import kind
 
     mnist = load("mnist")
     sp = split(mnist, test=0.2, val=0.0, seed=seed)  # 4,000 train / 1,000 test

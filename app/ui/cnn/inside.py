@@ -11,7 +11,7 @@ import streamlit as st
 from anndl import explain
 from anndl.metrics import classification_report, confusion
 from app.ui.charts import show, to_png_image
-from app.ui.cnn import load_model
+from app.ui.cnn.controls import load_model
 from app.ui.downloads import chart_png, csv_download, image_png, png_download
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..nets.cnn import parse_blocks
+from anndl.nets.cnn import parse_blocks
 
 CUSTOM = {"inception": "InceptionBlock", "residual": "ResidualBlock", "se": "SqueezeExcite",
           "mobilenet": "DepthwiseSeparable"}
@@ -38,7 +38,7 @@ def keras_code(params: dict, input_shape: tuple, n_classes: int) -> str:
     dataset = params.get("dataset", "mnist")
     lines = ['"""CNN from the anndl CNN trainer page (course §6–§9), Keras 3."""', "import keras",
              "import numpy as np", "from keras import layers", "",
-             "from anndl.topics.cnn import load_images, split_images"]
+             "from anndl.topics.cnn.job import load_images, split_images"]
     if custom:
         lines.append(f"from anndl.nets.cnn_blocks import {', '.join(custom)}")
     data = ("load_images('upload', data_path='images.npz')  # your zip, as saved by the page"

@@ -1,4 +1,4 @@
-"""CNN trainer topic (course §6–§9, §12.1–§12.2): data, the training job, shipped artifacts, benchmark."""
+"""CNN trainer (course §6–§9, §12.1–§12.2): data, recipes, the training job and its evaluation."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from dataclasses import asdict
 
 import numpy as np
 
-from ..data import Dataset, Split, load, split
-from ..nets.augment import AugmentConfig, predict_tta, train_data
-from ..nets.cnn import PRESETS, CNNConfig, build_cnn
+from anndl.data import Dataset, Split, load, split
+from anndl.nets.augment import AugmentConfig, predict_tta, train_data
+from anndl.nets.cnn import PRESETS, CNNConfig, build_cnn
 
 DATASETS = {"mnist": "MNIST (5,000 digits)", "fashion_mnist": "Fashion-MNIST (20,000 items)",
             "digits": "Digits 8×8 (1,797)", "upload": "Your images (zip of class folders)"}
@@ -75,7 +75,7 @@ def evaluate(model, sp: Split, n_classes: int, flip: bool = False) -> dict:
 
 def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: str | None = None) -> dict:
     """Build, train and evaluate one configuration; returns the summary (and the model path)."""
-    from ..train import FitConfig, fit, set_seed
+    from anndl.train import FitConfig, fit, set_seed
 
     seed = int(params.get("seed", 0))
     ds = load_images(params.get("dataset", "mnist"), seed, params.get("data_path"))
@@ -101,33 +101,6 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
 def train_job(params: dict, ctx) -> dict:
     """The page's training job (runs in a worker process; see anndl.jobs)."""
     return train(params, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs, workdir=ctx.workdir)
-
-
-def _zoo(dataset: str, recipe: str, seed: int, epochs: int):
-    params = {**RECIPES[recipe], "dataset": dataset, "seed": seed, "epochs": epochs}
-    import tempfile
-
-    import keras
-
-    with tempfile.TemporaryDirectory() as tmp:
-        out = train(params, workdir=tmp)
-        model = keras.saving.load_model(out["model_path"], compile=False)
-    info = {"config": {"recipe": recipe, **params}, "class_names": out["class_names"], "epochs_run": out["epochs_run"],
-            "data": {"dataset": dataset, "source": out["source"],
-                     "split": "stratified 72/8/20 % train/validation/test (anndl.topics.cnn.split_images)"},
-            "metrics": {"test_accuracy": out["test_accuracy"], "tta_accuracy": out["tta_accuracy"],
-                        "val_accuracy": out["history"]["val_accuracy"][-1]}}
-    return model, info
-
-
-def zoo_mnist(seed: int = 0):
-    """Shipped artifact: the default stack trained on MNIST-5k with the augmented 'best' recipe."""
-    return _zoo("mnist", "best", seed, RECIPES["best"]["epochs"])
-
-
-def zoo_fashion(seed: int = 0):
-    """Shipped artifact: the default 'fast' CNN trained on 20,000 Fashion-MNIST items."""
-    return _zoo("fashion_mnist", "fast", seed, 12)
 
 
 def recipe_params(name: str) -> dict:

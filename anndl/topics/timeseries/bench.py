@@ -1,63 +1,16 @@
-"""Shipped artifacts (ts_co2, ts_co2_ar, ts_basicmotions) and `python -m anndl.bench timeseries` (DESIGN §7)."""
+"""`python -m anndl.bench timeseries` (DESIGN §7): co2 forecasting and BasicMotions classification."""
 
 from __future__ import annotations
 
-import tempfile
 import time
 
 import numpy as np
 
 from anndl.data import timeseries as ts
-from anndl.jobs import run_inline
-from anndl.topics.timeseries import activity_data, evaluate_forecast, forecast_data
+from anndl.topics.timeseries.job import activity_data, evaluate_forecast, forecast_data
+from anndl.topics.timeseries.zoo import CO2, MOTIONS, _trained
 
-JOB = "anndl.topics.timeseries:train_job"
-CO2 = {"task": "forecast", "series": "co2", "window": 104, "telescope": 52, "stride": 1, "kind": "lstm",
-       "units": 32, "norm": "relative", "epochs": 30, "patience": 8, "batch_size": 64, "learning_rate": 2e-3}
-CO2_AR = {**CO2, "telescope": 13}  # the autoregressive model predicts a quarter and feeds it back (§24.5)
-MOTIONS = {"task": "classify", "activities": "basic_motions", "window": 100, "stride": 100, "kind": "cnn",
-           "units": 64, "epochs": 40, "batch_size": 8, "learning_rate": 3e-3}
 TARGET_ACC = 0.975
-
-
-def _load(path: str):
-    import keras
-
-    return keras.saving.load_model(path, compile=False)
-
-
-def _trained(params: dict):
-    """(job result, its model) of the page's training job run in this process; its folder is removed after."""
-    with tempfile.TemporaryDirectory(prefix="anndl-ts-") as tmp:
-        result = run_inline(JOB, params, workdir=tmp)
-        return result, _load(result["model_path"])
-
-
-def _forecast_artifact(params: dict, seed: int):
-    result, model = _trained({**params, "seed": seed})
-    ev = evaluate_forecast(ts.co2(), model)
-    metrics = {row["method"]: round(row["test MAE"], 4) for row in ev["summary"].to_dict("records")}
-    return model, {"params": params, "config": result["config"], "data": "statsmodels co2, weekly, split 70/15/15",
-                   "metrics": metrics, "history": result["fit"]["history"], "epochs_run": result["fit"]["epochs_run"]}
-
-
-def zoo_co2(seed: int = 0):
-    """Direct LSTM forecaster of the next 52 weeks of co2 from 104, windows normalised by their last value."""
-    return _forecast_artifact(CO2, seed)
-
-
-def zoo_co2_ar(seed: int = 0):
-    """The same LSTM predicting 13 weeks, used autoregressively to reach 52 (§24.5)."""
-    return _forecast_artifact(CO2_AR, seed)
-
-
-def zoo_basicmotions(seed: int = 0):
-    """1-D CNN with global average pooling on BasicMotions recordings (§24.3.4)."""
-    result, model = _trained({**MOTIONS, "seed": seed})
-    return model, {
-        "params": MOTIONS, "config": result["config"], "class_names": result["class_names"],
-        "data": "sktime BasicMotions, shipped train/test split, 20% of train recordings for validation",
-        "metrics": {"test_accuracy": result["test_accuracy"]}, "history": result["fit"]["history"]}
 
 
 class _TestAccuracy:

@@ -218,7 +218,7 @@ def results(series: ts.Series, ev: dict) -> alt.Chart:
 @st.cache_data(show_spinner="Forecasting the test part…", max_entries=16)
 def evaluate(key: tuple, window: int, telescope: int, _series: ts.Series, _model, _ar) -> dict:
     """evaluate_forecast, cached per (data, models) `key`."""
-    from anndl.topics.timeseries import evaluate_forecast
+    from anndl.topics.timeseries.job import evaluate_forecast
 
     return evaluate_forecast(_series, _model, _ar, window, telescope)
 
@@ -243,7 +243,7 @@ def pick_models(series: ts.Series, params: dict, job) -> tuple:
 
 def problem(series: ts.Series, params: dict) -> str | None:
     """Why these settings cannot be trained on this series (one sentence), or None."""
-    from anndl.topics.timeseries import forecast_data
+    from anndl.topics.timeseries.job import forecast_data
 
     try:
         forecast_data(series, params["window"], params["telescope"], params["stride"])

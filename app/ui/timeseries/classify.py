@@ -106,7 +106,7 @@ def metrics(ev: dict) -> alt.Chart:
 
 @st.cache_data(show_spinner="Computing gradients through time…", max_entries=16)
 def gradients(length: int, units: int, seed: int) -> pd.DataFrame:
-    from anndl.topics.timeseries import vanishing_gradients
+    from anndl.topics.timeseries.job import vanishing_gradients
 
     return vanishing_gradients(length, units, trials=3, seed=seed)
 

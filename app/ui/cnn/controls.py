@@ -13,7 +13,7 @@ from anndl.data.uploads import UploadError
 from anndl.errors import SettingsError
 from anndl.nets.cnn import ACTIVATIONS, BLOCK_TYPES, PRESETS, block, blocks_text, parse_blocks
 from anndl.scratch import content_key, scratch_path
-from anndl.topics import cnn as topic
+from anndl.topics.cnn import job as topic
 from app.ui.state import bound, classroom
 
 SHIPPED = {"mnist": "cnn_mnist", "fashion_mnist": "cnn_fashion"}

@@ -1,0 +1,1 @@
+"""Perceptron & FFNN playground (course §1–§5)."""

@@ -1,0 +1,1 @@
+"""Time series (course §23–§24)."""

@@ -1,0 +1,1 @@
+"""Transformer translator (course §25–§28)."""
