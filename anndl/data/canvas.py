@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..config import DictConfig
+from ..errors import SettingsError
 from ..metrics import box_iou
 from .sprites import BANK, bank, resample
+
+MAX_VALUES = 250_000_000  # pixel values in one call: 1 GB of float32 (10,000 canvases of 128×128×3 is 0.5 GB)
 
 
 @dataclass
@@ -35,20 +38,25 @@ class CanvasConfig(DictConfig):
     channels: int = 1  # 1 = gray, 3 = RGB with a random colour per object and background
     tries: int = 30  # placement attempts per object before it is left out
 
-    def check(self) -> None:
+    def check(self, n: int = 1) -> None:
         """Refuse settings that cannot make a canvas, with one sentence."""
         if not 16 <= self.size <= 512:
-            raise ValueError(f"Canvas size must be 16–512 pixels, not {self.size}.")
+            raise SettingsError(f"Canvas size must be 16–512 pixels, not {self.size}.")
         if not 1 <= self.min_objects <= self.max_objects <= 20:
-            raise ValueError("Objects per canvas must satisfy 1 ≤ min ≤ max ≤ 20.")
+            raise SettingsError("Objects per canvas must satisfy 1 ≤ min ≤ max ≤ 20.")
         if not 0 < self.min_scale <= self.max_scale <= 1:
-            raise ValueError("Object scales must satisfy 0 < min ≤ max ≤ 1 (a fraction of the canvas side).")
+            raise SettingsError("Object scales must satisfy 0 < min ≤ max ≤ 1 (a fraction of the canvas side).")
         if self.min_scale * self.size < 4:
-            raise ValueError(f"Objects of {self.min_scale * self.size:.1f} px are too small; make them at least 4 px.")
+            raise SettingsError(f"Objects of {self.min_scale * self.size:.1f} px are too small; make them at least "
+                                "4 px.")
         if self.channels not in (1, 3):
-            raise ValueError("Channels must be 1 (gray) or 3 (RGB).")
+            raise SettingsError("Channels must be 1 (gray) or 3 (RGB).")
         if not 0 <= self.max_iou <= 1 or self.noise < 0 or self.clutter < 0 or not 0 <= self.background <= 1:
-            raise ValueError("max_iou and background must be in [0, 1]; noise and clutter cannot be negative.")
+            raise SettingsError("max_iou and background must be in [0, 1]; noise and clutter cannot be negative.")
+        if n * self.size ** 2 * self.channels > MAX_VALUES:
+            raise SettingsError(f"{n:,} canvases of {self.size}×{self.size}×{self.channels} would take "
+                                f"{n * self.size ** 2 * self.channels * 4 / 1e9:.1f} GB; ask for fewer or smaller ones "
+                                f"(at most {MAX_VALUES * 4 / 1e9:.1f} GB).")
 
 
 @dataclass
@@ -96,7 +104,7 @@ VIEWS = {"localization": {"min_objects": 1, "max_objects": 1}, "detection": {}, 
 def view(task: str, n: int, seed: int = 0, **settings):
     """One task view of the generator: "localization", "detection" or "segmentation" (see Canvases.as_*)."""
     if task not in VIEWS:
-        raise ValueError(f"Unknown task {task!r}; choose one of {', '.join(VIEWS)}.")
+        raise SettingsError(f"Unknown task {task!r}; choose one of {', '.join(VIEWS)}.")
     canvases = generate(n, CanvasConfig(**{**settings, **VIEWS[task]}), seed)
     return getattr(canvases, f"as_{task}")()
 
@@ -168,7 +176,7 @@ def _clutter(rng, images, sprites, count, size):
 def generate(n: int, config: CanvasConfig | None = None, seed: int = 0) -> Canvases:
     """`n` canvases with 1…N objects each, their boxes, classes, instance and semantic masks."""
     cfg = config or CanvasConfig()
-    cfg.check()
+    cfg.check(n)
     b = bank(cfg.objects, tuple(cfg.classes) if cfg.classes is not None else None, cfg.part)
     rng = np.random.default_rng(seed)
     size, k = cfg.size, cfg.max_objects

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..errors import SettingsError
+
 BANK = 32  # side of a bank sprite: enough detail for canvases up to 256 px with objects up to ~100 px
 SHAPES = ["circle", "square", "triangle"]
 SOURCES = ("shapes", "digits", "fashion")
@@ -89,7 +91,7 @@ def _select(x, y, names, classes):
     classes = [int(c) for c in classes]
     bad = [c for c in classes if not 0 <= c < len(names)]
     if bad or not classes:
-        raise ValueError(f"Class ids must be between 0 and {len(names) - 1}; got {classes}.")
+        raise SettingsError(f"Class ids must be between 0 and {len(names) - 1}; got {classes}.")
     keep = np.isin(y, classes)
     remap = {c: i for i, c in enumerate(classes)}
     return x[keep], np.array([remap[int(v)] for v in y[keep]], "int64"), tuple(names[c] for c in classes)
@@ -100,7 +102,7 @@ def _part(x, y, part: str):
     if part == "all":
         return x, y
     if part not in ("train", "test"):
-        raise ValueError(f"part must be 'train', 'test' or 'all', not {part!r}.")
+        raise SettingsError(f"part must be 'train', 'test' or 'all', not {part!r}.")
     rank = np.zeros(len(y), int)
     for c in np.unique(y):
         idx = np.flatnonzero(y == c)
@@ -117,7 +119,7 @@ def bank(objects: str = "shapes", classes: tuple[int, ...] | None = None, part: 
     Fashion-MNIST missing here falls back to drawn shapes, and `source` says so.
     """
     if objects not in SOURCES:
-        raise ValueError(f"Unknown objects {objects!r}; choose one of {', '.join(SOURCES)}.")
+        raise SettingsError(f"Unknown objects {objects!r}; choose one of {', '.join(SOURCES)}.")
     if objects == "fashion":
         from .images import FASHION_CLASSES, DataMissing, fashion_arrays
 

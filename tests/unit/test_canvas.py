@@ -134,3 +134,10 @@ def test_bench_baseline_loop_makes_the_same_kind_of_canvas():
         for x0, y0, x1, y1 in b:
             covered[y0:y1, x0:x1] = True
         assert covered[semantic > 0].all() and (image[~covered] == 0).all()
+
+
+def test_a_request_too_large_for_memory_is_refused_before_allocating():
+    from anndl.errors import SettingsError
+
+    with pytest.raises(SettingsError, match="GB; ask for fewer"):
+        generate(100_000, CanvasConfig(size=256, channels=3))
