@@ -1,9 +1,9 @@
 """`python -m anndl.loadtest --sessions N --seconds S`: a class of browsers against one server (issue 10).
 
-The harness starts the dashboard on a free loopback port, drives N Chromium sessions through the classroom
-script of each registered page (anndl.loadtest.scripts) for S seconds, samples the server's memory and CPU
-(with its workers) every second, stops everything by itself, and reports a table and one JSON line.
-"""
+The harness starts the dashboard on a free loopback port, opens each page once (warm-up, not counted),
+drives N Chromium sessions through the classroom script of each registered page (anndl.loadtest.scripts)
+for S seconds, samples the server's memory and CPU (with its workers) every second, stops everything by
+itself, and reports a table and one JSON line (RSS figures from the end of the warm-up)."""
 
 from __future__ import annotations
 
@@ -71,6 +71,7 @@ class Sampler(threading.Thread):
         import psutil
 
         self.proc, self.every_s, self.rows, self._halt = psutil.Process(pid), every_s, [], threading.Event()
+        self.start = 0  # index of the first sample after the warm-up
 
     def run(self) -> None:
         import psutil
@@ -91,6 +92,9 @@ class Sampler(threading.Thread):
                 return
             self._halt.wait(self.every_s)
 
+    def mark_start(self) -> None:
+        self.start = len(self.rows)
+
     def stop(self) -> list[dict]:
         self._halt.set()
         self.join(timeout=5)
@@ -102,6 +106,7 @@ async def _student(browser, url: str, index: int, pages: list[str], end: float, 
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     s = Session(page, url, tally, watch_s=watch_s)
+    page.set_default_timeout(s.settle_s * 1000)  # a loaded 2-core server takes longer than Playwright's 30 s
     turn = index
     try:
         while time.time() < end:
@@ -121,14 +126,30 @@ async def _student(browser, url: str, index: int, pages: list[str], end: float, 
         await context.close()
 
 
-async def _class(url: str, sessions: int, seconds: float, pages: list[str], watch_s: float) -> list[Tally]:
+async def _warm_up(browser, url: str, pages: list[str]) -> None:
+    """Open each page once before the class arrives (imports, shipped models, caches), uncounted."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    s = Session(page, url, Tally(), settle_s=180)
+    for path in pages:
+        try:
+            await s.act(lambda: page.goto(f"{url}/{path}?{SCRIPTS[path].query}", timeout=180_000))
+        except Exception:  # noqa: BLE001 — warm-up is best effort; the class run counts what fails
+            pass
+    await context.close()
+
+
+async def _class(url: str, sessions: int, seconds: float, pages: list[str], watch_s: float,
+                 on_start=lambda: None) -> list[Tally]:
     from playwright.async_api import async_playwright
 
     tallies = [Tally() for _ in range(sessions)]
-    end = time.time() + seconds
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         try:
+            await _warm_up(browser, url, pages)
+            on_start()
+            end = time.time() + seconds
             await asyncio.gather(*(_student(browser, url, i, pages, end, tallies[i], watch_s)
                                    for i in range(sessions)))
         finally:
@@ -181,11 +202,11 @@ def run(sessions: int, seconds: float, pages: list[str] | None = None, plot_path
         sampler = Sampler(proc.pid)
         sampler.start()
         try:
-            tallies = asyncio.run(_class(url, sessions, seconds, pages, watch_s))
+            tallies = asyncio.run(_class(url, sessions, seconds, pages, watch_s, sampler.mark_start))
         finally:
             samples = sampler.stop()
             stop_server(proc)
-    summary = summarise(sessions, seconds, tallies, samples)
+    summary = summarise(sessions, seconds, tallies, samples[sampler.start:])  # RSS figures after the warm-up
     if plot_path and samples:
         plot(samples, plot_path)
     return summary, tallies, samples
