@@ -25,6 +25,7 @@ async def _settled(page) -> None:
 async def _student(browser, url: str, zip_path: str, seen: dict, i: int) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
+    page.set_default_timeout(180_000)  # three browsers and the server share two cores
     try:
         await page.goto(f"{url}/perceptron?nn_data=gauss&nn_n=200&nn_epochs=20")
         await _settled(page)
