@@ -14,13 +14,14 @@ from typing import Callable
 
 import numpy as np
 
-# name -> (keras.applications constructor, default input side, weights file prefix in ~/.keras/models)
-APPLICATIONS: dict[str, tuple[str, int, str]] = {
-    "MobileNetV3Small": ("MobileNetV3Small", 224, "weights_mobilenet_v3_small"),
-    "MobileNetV2": ("MobileNetV2", 224, "mobilenet_v2_weights"),
-    "EfficientNetB0": ("EfficientNetB0", 224, "efficientnetb0"),
-    "ResNet50": ("ResNet50", 224, "resnet50_weights"),
-    "VGG16": ("VGG16", 224, "vgg16_weights"),
+# name -> (keras.applications constructor, default input side, weights file prefix in ~/.keras/models,
+#          the keras.applications module whose preprocess_input the weights expect)
+APPLICATIONS: dict[str, tuple[str, int, str, str]] = {
+    "MobileNetV3Small": ("MobileNetV3Small", 224, "weights_mobilenet_v3_small", "mobilenet_v3"),
+    "MobileNetV2": ("MobileNetV2", 224, "mobilenet_v2_weights", "mobilenet_v2"),
+    "EfficientNetB0": ("EfficientNetB0", 224, "efficientnetb0", "efficientnet"),
+    "ResNet50": ("ResNet50", 224, "resnet50_weights", "resnet50"),
+    "VGG16": ("VGG16", 224, "vgg16_weights", "vgg16"),
 }
 PROJECT = {"mobilenet_fashion": "Fashion-MNIST (10 classes)", "mobilenet_digits04": "MNIST digits 0–4"}
 WEIGHTS_HOST = ("storage.googleapis.com", 443)  # where keras.applications fetch their ImageNet weights
@@ -72,7 +73,7 @@ def available(probe: Probe | None = None, models_dir: Path | None = None) -> lis
 
     ok, why = imagenet_reachable(probe)
     out = []
-    for name, (_, side, prefix) in APPLICATIONS.items():
+    for name, (_, side, prefix, _) in APPLICATIONS.items():
         cached = _cached_weights(prefix)
         if ok or cached:
             where = "cached on this server" if cached else "downloaded on first use"
@@ -100,7 +101,7 @@ def application(name: str, weights: str | None = "imagenet", probe: Probe | None
 
     if name not in APPLICATIONS:
         raise KeyError(f"Unknown backbone {name!r}; known: {', '.join(APPLICATIONS)}")
-    constructor, side, prefix = APPLICATIONS[name]
+    constructor, side, prefix, _ = APPLICATIONS[name]
     kwargs.setdefault("include_top", False)
     kwargs.setdefault("input_shape", (side, side, 3))
     if weights == "imagenet" and not _cached_weights(prefix):
@@ -115,6 +116,18 @@ def application(name: str, weights: str | None = "imagenet", probe: Probe | None
         _REACHABLE["answer"] = (False, f"downloading ImageNet weights failed ({type(err).__name__})")
         raise WeightsUnavailable(f"{_REACHABLE['answer'][1]}; {name} can only be built with random weights here."
                                  ) from None
+
+
+def preprocess_input(name: str):
+    """The function that maps 0–255 pixels to what backbone `name` was trained on (each ImageNet network its own;
+    the project's backbones take [0, 1])."""
+    if name in PROJECT:
+        return lambda x: np.asarray(x, "float32") / 255.0
+    if name not in APPLICATIONS:
+        raise KeyError(f"Unknown backbone {name!r}; known: {', '.join([*APPLICATIONS, *PROJECT])}")
+    import importlib
+
+    return importlib.import_module(f"keras.applications.{APPLICATIONS[name][3]}").preprocess_input
 
 
 # --- the project's pretrained backbones (anndl.zoo artifacts) -------------------------------------------------

@@ -97,3 +97,14 @@ def test_shipped_backbones_load_and_match_their_sidecar(name):
     assert accuracy >= floor  # a sample of the data it claims to know, read through the shipped file
     status = {s.name: s for s in backbones.available(probe=offline)}[name]
     assert status.metrics["test_accuracy"] == meta["metrics"]["test_accuracy"]
+
+
+def test_each_backbone_has_its_own_preprocessing():
+    x = np.array([[[[0.0, 0.0, 0.0], [255.0, 255.0, 255.0]]]])
+    np.testing.assert_allclose(np.asarray(backbones.preprocess_input("MobileNetV2")(x.copy())).ravel(),
+                               [-1, -1, -1, 1, 1, 1])
+    vgg = np.asarray(backbones.preprocess_input("VGG16")(x.copy()))
+    assert vgg[0, 0, 0, 0] == pytest.approx(-103.939, abs=1e-3)  # BGR, ImageNet mean subtracted
+    np.testing.assert_allclose(backbones.preprocess_input("mobilenet_fashion")(x)[0, 0, 1], [1, 1, 1])
+    with pytest.raises(KeyError, match="Unknown backbone"):
+        backbones.preprocess_input("AlexNet")
