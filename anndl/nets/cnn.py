@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import keras
 from keras import layers
 
-from ..data.uploads import UploadError
+from ..errors import SettingsError
 from .budget import check_budget, cnn_cost
 from .cnn_blocks import DepthwiseSeparable, InceptionBlock, ResidualBlock, SqueezeExcite, same_pad
 
@@ -62,22 +62,22 @@ class CNNConfig:
 
 
 def parse_blocks(text: str) -> list[dict]:
-    """'conv:f=32,k=3|maxpool' -> block dicts with defaults; nonsense raises one UploadError sentence."""
+    """'conv:f=32,k=3|maxpool' -> block dicts with defaults; nonsense raises one SettingsError sentence."""
     blocks = []
     for i, part in enumerate(p.strip() for p in (text or "").split("|") if p.strip()):
         kind, _, args = part.partition(":")
         blocks.append(block({"type": kind.strip(), **dict(_kv(a, i) for a in args.split(",") if a.strip())}, i))
     if not blocks:
-        raise UploadError("The stack is empty: add at least one convolution block.")
+        raise SettingsError("The stack is empty: add at least one convolution block.")
     if len(blocks) > MAX_BLOCKS:
-        raise UploadError(f"The stack has {len(blocks)} blocks; the server builds at most {MAX_BLOCKS}.")
+        raise SettingsError(f"The stack has {len(blocks)} blocks; the server builds at most {MAX_BLOCKS}.")
     return blocks
 
 
 def _kv(arg: str, i: int) -> tuple[str, str]:
     key, sep, value = arg.partition("=")
     if not sep:
-        raise UploadError(f"Block {i + 1}: {arg!r} should look like key=value (e.g. f=32).")
+        raise SettingsError(f"Block {i + 1}: {arg!r} should look like key=value (e.g. f=32).")
     return SHORT.get(key.strip(), key.strip()), value.strip()
 
 
@@ -85,7 +85,7 @@ def block(spec: dict, i: int = 0) -> dict:
     """Fill a block's defaults and check its values."""
     kind = str(spec.get("type", "")).strip().lower()
     if kind not in DEFAULTS:
-        raise UploadError(f"Block {i + 1}: unknown type {kind!r}; use one of {', '.join(BLOCK_TYPES)}.")
+        raise SettingsError(f"Block {i + 1}: unknown type {kind!r}; use one of {', '.join(BLOCK_TYPES)}.")
     out = {"type": kind, **DEFAULTS[kind]}
     for key, value in spec.items():
         if key == "type" or key not in DEFAULTS[kind] or value is None or value == "":
@@ -94,14 +94,14 @@ def block(spec: dict, i: int = 0) -> dict:
         try:
             value = type(default)(float(value)) if isinstance(default, (int, float)) else str(value)
         except (TypeError, ValueError):
-            raise UploadError(f"Block {i + 1} ({kind}): {key} must be a number, not {value!r}.") from None
+            raise SettingsError(f"Block {i + 1} ({kind}): {key} must be a number, not {value!r}.") from None
         lo, hi = LIMITS.get(key, (None, None))
         if lo is not None and not lo <= value <= hi:
-            raise UploadError(f"Block {i + 1} ({kind}): {key} = {value} is outside {lo}–{hi}.")
+            raise SettingsError(f"Block {i + 1} ({kind}): {key} = {value} is outside {lo}–{hi}.")
         if key == "padding" and value not in ("same", "valid"):
-            raise UploadError(f"Block {i + 1} ({kind}): padding must be 'same' or 'valid'.")
+            raise SettingsError(f"Block {i + 1} ({kind}): padding must be 'same' or 'valid'.")
         if key == "activation" and value not in ACTIVATIONS:
-            raise UploadError(f"Block {i + 1} ({kind}): activation must be one of {', '.join(ACTIVATIONS)}.")
+            raise SettingsError(f"Block {i + 1} ({kind}): activation must be one of {', '.join(ACTIVATIONS)}.")
         out[key] = value
     return out
 
@@ -146,7 +146,7 @@ def check_shapes(blocks: list[dict], input_shape) -> None:
     for i, b in enumerate(blocks):
         k, s = b.get("kernel", 1), b.get("stride", 1)
         if b.get("padding") == "valid" and (h < k or w < k):
-            raise UploadError(f"Block {i + 1} ({b['type']} {k}×{k}) gets a {h}×{w} input, smaller than its kernel: "
+            raise SettingsError(f"Block {i + 1} ({b['type']} {k}×{k}) gets a {h}×{w} input, smaller than its kernel: "
                               "use 'same' padding, or fewer pooling layers.")
         if b.get("padding") == "valid":
             h, w = (h - k) // s + 1, (w - k) // s + 1

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from anndl import explain
-from anndl.data.uploads import UploadError
+from anndl.errors import SettingsError
 from anndl.nets import augment, cnn
 from anndl.nets.cnn import PRESETS, CNNConfig, build_cnn, layer_table
 
@@ -26,12 +26,12 @@ def test_blocks_text_round_trip_and_defaults():
     ("conv:p=full", "padding must be"), ("conv:a=swishy", "activation must be"), ("conv:f32", "key=value"),
 ])
 def test_nonsense_stacks_get_one_sentence(text, message):
-    with pytest.raises(UploadError, match=message):
+    with pytest.raises(SettingsError, match=message):
         cnn.parse_blocks(text)
 
 
 def test_too_small_input_names_the_block():
-    with pytest.raises(UploadError, match=r"Block 4 \(maxpool 2×2\) gets a 1×1 input"):
+    with pytest.raises(SettingsError, match=r"Block 4 \(maxpool 2×2\) gets a 1×1 input"):
         build_cnn(CNNConfig(input_shape=(8, 8, 1), blocks="conv:p=valid|maxpool|conv:p=valid|maxpool|conv:p=valid"))
 
 

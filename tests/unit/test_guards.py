@@ -57,9 +57,8 @@ def test_cost_estimate_matches_keras_for_plain_layers():
 
 
 def test_too_many_blocks_get_one_sentence():
-    from anndl.data.uploads import UploadError
 
-    with pytest.raises(UploadError, match="at most 40"):
+    with pytest.raises(SettingsError, match="at most 40"):
         parse_blocks("|".join(["batchnorm"] * 41))
 
 

@@ -224,3 +224,13 @@ def test_the_course_headerless_activity_file_is_read_in_its_documented_order(tra
     assert any("no header row" in f and "user_id, activity, timestamp, x_axis" in f for f in acts.fixes)
     assert ("';' was removed" in " ".join(acts.fixes)) == bool(trailing)
     np.testing.assert_allclose(acts.recordings[0][:, 2], np.arange(40) * 0.1, atol=1e-6)
+
+
+def test_window_longer_than_the_series_is_a_settings_error_not_an_upload_error():
+    from anndl.errors import SettingsError
+    from anndl.topics.timeseries.job import forecast_data
+
+    series = ts.Series("s", pd.DataFrame({"v": np.arange(60.0)}), ["v"])
+    with pytest.raises(SettingsError, match="too short for a window of 50") as err:
+        forecast_data(series, window=50, telescope=10)
+    assert not isinstance(err.value, UploadError)

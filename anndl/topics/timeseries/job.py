@@ -31,13 +31,13 @@ class ForecastData:
 def forecast_data(series: ts.Series, window: int, telescope: int, stride: int = 1, val: float = 0.15,
                   test: float = 0.15) -> ForecastData:
     """Split in time, then build windows: training windows lie wholly in the training rows."""
-    from anndl.data.uploads import UploadError
+    from anndl.errors import SettingsError
 
     v = series.values
     a, b = ts.time_split(len(v), val, test)
     need = window + telescope
     if a < need + 10 or b - a < telescope or len(v) - b < telescope:
-        raise UploadError(f"The series has {len(v)} rows: too short for a window of {window} and a telescope of "
+        raise SettingsError(f"The series has {len(v)} rows: too short for a window of {window} and a telescope of "
                           f"{telescope}; make them smaller (training needs at least {need + 10} rows).")
     xtr, ytr, _ = ts.build_sequences(v[:a], window, stride, telescope, series.target_idx)
     xva, yva, _ = ts.build_sequences(v[:b], window, 1, telescope, series.target_idx, first_target=a)

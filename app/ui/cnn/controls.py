@@ -99,7 +99,7 @@ def architecture() -> dict:
     current = st.session_state.get("cnn_blocks") or st.query_params.get("cnn_blocks") or PRESETS["fast"]
     try:
         blocks = parse_blocks(current)
-    except UploadError as err:
+    except SettingsError as err:
         st.error(f"{err} Fix the text below or pick a preset.", icon=":material/error:")
         blocks = None
     if blocks is not None and not classroom():
@@ -116,7 +116,7 @@ def architecture() -> dict:
                                for i, r in enumerate(edited.to_dict("records")) if pd.notna(r.get("type"))])
             if new and new != blocks_text(blocks):
                 st.session_state["cnn_blocks"] = new
-        except UploadError as err:
+        except SettingsError as err:
             st.error(str(err), icon=":material/error:")
     text = bound(st.text_input, "Stack as text (shared in the link)", "cnn_blocks", PRESETS["fast"], max_chars=800,
                  help="conv:f=32,k=3,s=1,p=same,a=relu | maxpool:k=2,s=2 | batchnorm | dropout:r=0.25 | "
@@ -146,7 +146,7 @@ def table(params: dict, input_shape: tuple, n_classes: int) -> tuple[pd.DataFram
 def layer_table_view(params: dict, input_shape: tuple, n_classes: int) -> bool:
     try:
         frame, totals = table(params, tuple(input_shape), n_classes)
-    except (UploadError, SettingsError) as err:
+    except SettingsError as err:
         st.error(str(err), icon=":material/error:")
         return False
     c = st.columns(3)

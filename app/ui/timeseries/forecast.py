@@ -9,6 +9,7 @@ import streamlit as st
 
 from anndl.data import timeseries as ts
 from anndl.data.uploads import UploadError
+from anndl.errors import SettingsError
 from app.ui.charts import show
 from app.ui.state import bound, classroom
 from app.ui.uploads import csv_uploader
@@ -247,7 +248,7 @@ def problem(series: ts.Series, params: dict) -> str | None:
 
     try:
         forecast_data(series, params["window"], params["telescope"], params["stride"])
-    except UploadError as err:
+    except SettingsError as err:
         return str(err)
     return None
 
