@@ -19,6 +19,7 @@ import itertools
 import multiprocessing as mp
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -32,6 +33,7 @@ from anndl.results import ResultStore
 
 FINISHED = ("done", "failed", "cancelled", "timeout", "interrupted")
 INTERRUPTED = "The server restarted while this job was training, so its result is lost: press Train again."
+STOPPED = "The server was stopped or restarted while this job was training: press Train again."
 CRASHED = ("The training worker stopped unexpectedly (killed or out of memory). Try again, perhaps with a smaller "
            "model or batch.")
 
@@ -384,8 +386,12 @@ class JobRunner:
         for i, w in enumerate(self._workers):
             if not w.alive():
                 if w.job is not None:
+                    w.proc.join(timeout=0.5)  # its exit code tells a crash from a server being stopped
                     if w.job.cancel_requested:
                         self._finish(w.job, "cancelled", error="Stopped by you.")
+                    elif w.proc.exitcode in (-signal.SIGTERM, -signal.SIGINT, -signal.SIGHUP):
+                        # Ctrl-C or a stop of the server's process group reaches the workers first
+                        self._finish(w.job, "interrupted", error=STOPPED)
                     else:
                         self._finish(w.job, "failed", error=CRASHED)
                     w.job = None

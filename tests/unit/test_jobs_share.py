@@ -89,3 +89,18 @@ def test_a_keras_job_over_its_time_limit_stops_and_keeps_its_partial_model(tmp_p
         assert job.status == "timeout", job.error
         assert 1 <= job.result["epochs_run"] < 500
         assert os.path.getsize(job.result["model"]) > 0 and job.result["model"].startswith(str(tmp_path))
+
+
+def test_a_worker_stopped_with_the_server_says_interrupted_not_crashed(tmp_path):
+    """Ctrl-C or SIGTERM to the server's process group reaches the workers before the server exits."""
+    import signal
+
+    with JobRunner(workers=1, warm=(), root=str(tmp_path)) as r:
+        job_id = r.submit(f"{FX}:stubborn", {})
+        end = time.time() + 30
+        while not (r.get(job_id).latest or {}).get("pid") and time.time() < end:
+            time.sleep(0.02)
+        os.kill(r.get(job_id).latest["pid"], signal.SIGTERM)
+        job = r.wait(job_id, timeout=30)
+        assert job.status == "interrupted" and "stopped or restarted" in job.error
+        assert r.wait(r.submit(f"{FX}:epochs", {"n": 1}), timeout=60).status == "done"
