@@ -34,12 +34,12 @@ def test_restart_mid_job_says_interrupted_and_a_finished_result_survives(page, t
         page.goto(running_link.replace(url, url2))
         wait_for_app(page, timeout=180_000)
         page.get_by_role("tab", name="Neural network").click()
-        expect(page.get_by_text("Interrupted by a server restart", exact=False)).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("Interrupted by a server restart", exact=False).first).to_be_visible(timeout=60_000)
         expect(page.get_by_role("button", name="Train")).to_be_enabled()
         page.goto(done_link.replace(url, url2))
         wait_for_app(page, timeout=180_000)
         page.get_by_role("tab", name="Neural network").click()
-        expect(page.get_by_text("your network", exact=False)).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("your network", exact=False).first).to_be_visible(timeout=60_000)
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         stop_server(proc)
