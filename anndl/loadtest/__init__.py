@@ -71,7 +71,7 @@ class Sampler(threading.Thread):
         import psutil
 
         self.proc, self.every_s, self.rows, self._halt = psutil.Process(pid), every_s, [], threading.Event()
-        self.start = 0  # index of the first sample after the warm-up
+        self.first = 0  # index of the first sample after the warm-up
 
     def run(self) -> None:
         import psutil
@@ -93,7 +93,7 @@ class Sampler(threading.Thread):
             self._halt.wait(self.every_s)
 
     def mark_start(self) -> None:
-        self.start = len(self.rows)
+        self.first = len(self.rows)
 
     def stop(self) -> list[dict]:
         self._halt.set()
@@ -206,7 +206,7 @@ def run(sessions: int, seconds: float, pages: list[str] | None = None, plot_path
         finally:
             samples = sampler.stop()
             stop_server(proc)
-    summary = summarise(sessions, seconds, tallies, samples[sampler.start:])  # RSS figures after the warm-up
+    summary = summarise(sessions, seconds, tallies, samples[sampler.first:])  # RSS figures after the warm-up
     if plot_path and samples:
         plot(samples, plot_path)
     return summary, tallies, samples
