@@ -7,6 +7,7 @@ same run and returns a BenchResult; the harness prints a table and, last, one JS
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import numbers
 import sys
@@ -18,7 +19,8 @@ from .jobs import resolve
 
 # name -> "module:function(quick: bool) -> BenchResult": every topic of anndl.topics.TOPICS, then shared pieces
 TOPICS: dict[str, str] = {**{topic: topics.bench(topic) for topic in topics.TOPICS},
-                          "canvas": "anndl.topics.canvas_bench:bench"}
+                          "canvas": "anndl.topics.canvas_bench:bench",
+                          "pages": "anndl.pagebench:bench"}  # not a topic: page settle and click times in Chromium
 
 
 @dataclass
@@ -73,13 +75,18 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def run(topic: str, quick: bool = False) -> BenchResult:
-    """Run one registered topic; the harness, not the topic, says which device was used."""
+def run(topic: str, quick: bool = False, tiny: bool = False) -> BenchResult:
+    """Run one registered topic; the harness, not the topic, says which device was used.
+
+    `tiny`: the smallest run of the real code (seconds; its figures mean nothing), for the test suite.
+    """
     if topic not in TOPICS:
         raise SystemExit(f"unknown topic {topic!r}; known: {', '.join(TOPICS)}, all")
     from .device import kind
 
-    result = resolve(TOPICS[topic])(quick=quick)
+    func = resolve(TOPICS[topic])
+    sized = {"tiny": True} if tiny and "tiny" in inspect.signature(func).parameters else {}
+    result = func(quick=quick or tiny, **sized)  # a topic without a tiny size runs its quick one
     result.device = kind()
     return result
 
@@ -88,13 +95,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m anndl.bench", description=__doc__)
     parser.add_argument("topic", help=f"one of {', '.join(TOPICS)}, or all")
     parser.add_argument("--quick", action="store_true", help="smaller run for smoke tests")
+    parser.add_argument("--tiny", action="store_true", help="the smallest run of the real code (CI plumbing check)")
     args = parser.parse_args(argv)
     if args.topic != "all" and args.topic not in TOPICS:
         parser.error(f"unknown topic {args.topic!r}; known: {', '.join(TOPICS)}, all")
     failed = []
     for topic in TOPICS if args.topic == "all" else [args.topic]:
         try:
-            result = run(topic, args.quick)
+            result = run(topic, args.quick, args.tiny)
         except Exception as exc:  # with `all`, one broken topic must not hide the others' figures
             print(f"{topic}: FAILED {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
             failed.append(topic)

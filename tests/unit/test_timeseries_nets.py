@@ -120,6 +120,20 @@ def test_keras_code_is_valid_python(kind):
         compile(classifier_code({"kind": kind}), "classify.py", "exec")
 
 
+def test_generated_keras_code_runs_and_reports_its_scores(capsys):
+    """The code of the page's expander, run as a student would (tiny settings): it trains and prints its scores."""
+    from anndl.topics.timeseries_code import classifier_code, forecast_code
+
+    exec(compile(forecast_code({"series": "nile", "kind": "gru", "window": 12, "telescope": 4, "units": 4,
+                                "epochs": 1}), "forecast.py", "exec"), {"__name__": "__main__"})
+    out = capsys.readouterr().out
+    assert "test MAE" in out and float(out.split("test MAE")[1].split()[0]) > 0
+    exec(compile(classifier_code({"kind": "cnn", "units": 4, "epochs": 1, "window": 50, "stride": 50}),
+                 "classify.py", "exec"), {"__name__": "__main__"})
+    accuracy = float(capsys.readouterr().out.split("test accuracy")[1].split()[0])
+    assert 0.0 <= accuracy <= 1.0  # printed by the generated script after training on BasicMotions
+
+
 def test_classify_job_on_uploaded_activities_splits_by_user(tmp_path):
     from anndl.topics.timeseries.job import activities_from_params
 

@@ -68,7 +68,7 @@ def _plain_cnn(x, y, xte, yte, epochs, batch):
     return cb
 
 
-def bench(quick: bool = False):
+def bench(quick: bool = False, tiny: bool = False):
     import keras
 
     from anndl.bench import Baseline, BenchResult
@@ -76,7 +76,7 @@ def bench(quick: bool = False):
     from anndl.nets.timeseries import ClassifierConfig, build_classifier
     from anndl.train import set_seed
 
-    epochs = 3 if quick else CO2["epochs"]
+    epochs = 1 if tiny else 3 if quick else CO2["epochs"]
     set_seed(0)
     result, model = _trained({**CO2, "epochs": epochs, "seed": 0})
     ev = evaluate_forecast(ts.co2(), model)
@@ -90,7 +90,7 @@ def bench(quick: bool = False):
 
     acts = ts.basic_motions()
     md = activity_data(acts, MOTIONS["window"], MOTIONS["stride"], 0)
-    m_epochs = 5 if quick else MOTIONS["epochs"]
+    m_epochs = 1 if tiny else 5 if quick else MOTIONS["epochs"]
     set_seed(0)
     model = build_classifier(ClassifierConfig(channels=md.x_train.shape[-1], mean=md.mean.tolist(),
                                               std=md.std.tolist()))

@@ -48,7 +48,7 @@ def _eager_translate_s(model, src: np.ndarray, tgt_len: int) -> float:
     return time.perf_counter() - t0
 
 
-def bench(quick: bool = False):
+def bench(quick: bool = False, tiny: bool = False):
     import keras
 
     from anndl.bench import Baseline, BenchResult
@@ -56,8 +56,9 @@ def bench(quick: bool = False):
     from anndl.device import kind
     from anndl.nets.transformer import build_kerasio_baseline
 
-    params = {**SHIPPED, "seed": 0, **({"n": 4000, "epochs": 1} if quick else {})}
-    limit = 200 if quick else None
+    params = {**SHIPPED, "seed": 0, **({"n": 4000, "epochs": 1} if quick else {}),
+              **({"n": 600, "embed_dim": 32, "ff_dim": 32} if tiny else {})}
+    limit = 30 if tiny else 200 if quick else None
     model, prep, summary = train_translator(params)
     corpus = prep.corpus
     n_train = len(corpus.train) - max(1, len(corpus.train) // 20)
@@ -65,7 +66,7 @@ def bench(quick: bool = False):
     rnd = evaluate(dec, corpus, corpus.test_random, limit=limit)
     sys_g = evaluate(dec, corpus, corpus.test_systematic, limit=limit)
     sys_b = evaluate(dec, corpus, corpus.test_systematic, beam=4, limit=limit)
-    sub = corpus.test_random[: 100 if quick else 400]
+    sub = corpus.test_random[: 20 if tiny else 100 if quick else 400]
     rnd_sub_g, rnd_sub_b = evaluate(dec, corpus, sub), evaluate(dec, corpus, sub, beam=4)
     sentences = [corpus.pairs[i][0] for i in corpus.test_random[:21]]
     dec.greedy(sentences[0])

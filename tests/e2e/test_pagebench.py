@@ -1,0 +1,10 @@
+"""The plumbing of `python -m anndl.bench pages` (its figures are measured by the bench, not here)."""
+
+from anndl.pagebench import measure
+
+
+def test_page_settle_and_click_are_measured_in_chromium(server):
+    home, transformer = measure(server, ["", "transformer"], visits=1, clicks=1)
+    assert home["page"] == "" and 0 < home["settle median s"] < 60 and home["exceptions"] == 0
+    assert transformer["no rerun"] == 0 and transformer["click median ms"] > 0  # a sentence made a rerun
+    assert transformer["settle median s"] >= transformer["settle p95 s"] * 0.5 and transformer["exceptions"] == 0

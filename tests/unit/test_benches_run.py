@@ -1,0 +1,57 @@
+"""Every real benchmark runs end to end in its tiny form (the real code, the smallest data): the table, then one
+JSON line with the contract's keys and figures that are numbers, not placeholders (DESIGN §7)."""
+
+import json
+import math
+
+import pytest
+
+from anndl import bench
+
+KEYS = {"topic", "dataset", "metric", "value", "train_s", "samples_per_s", "baseline", "device"}
+TOPICS = [t for t in bench.TOPICS if t != "pages"]  # pages needs Chromium and a server: tests/e2e
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("topic", TOPICS)
+def test_the_real_bench_runs_in_its_tiny_form(topic, capsys):
+    bench.main([topic, "--tiny"])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith(f"== {topic}: ") and len(lines) >= 4  # a header and a table with rows
+    result = json.loads(lines[-1])
+    assert KEYS <= set(result) and result["topic"] == topic and result["device"] in ("cpu", "gpu")
+    assert math.isfinite(result["value"]) and result["train_s"] >= 0
+    assert set(result["baseline"]) == {"name", "value", "train_s"} and math.isfinite(result["baseline"]["value"])
+
+
+@pytest.mark.slow
+def test_the_cnn_bench_scores_the_test_set_once_after_validating_on_its_own_split(monkeypatch, capsys):
+    """Issue 9: curves and early stopping on a validation split; the test images are evaluated only at the end."""
+    import keras
+
+    from anndl.topics.cnn import bench as cnn_bench
+
+    seen = {"fit_validation": [], "evaluate": []}
+    fit, anndl_fit, evaluate = keras.Model.fit, cnn_bench.fit, keras.Model.evaluate
+
+    def spy_fit(self, *args, validation_data=None, **kwargs):  # the keras.io baseline: plain model.fit
+        if isinstance(validation_data, tuple):
+            seen["fit_validation"].append(len(validation_data[0]))
+        return fit(self, *args, validation_data=validation_data, **kwargs)
+
+    def spy_anndl_fit(*args, validation_data=None, **kwargs):  # the recipes: anndl.train.fit
+        seen["fit_validation"].append(len(validation_data[0]))
+        return anndl_fit(*args, validation_data=validation_data, **kwargs)
+
+    def spy_evaluate(self, x=None, *args, **kwargs):
+        seen["evaluate"].append(len(x))
+        return evaluate(self, x, *args, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "fit", spy_fit)
+    monkeypatch.setattr(cnn_bench, "fit", spy_anndl_fit)
+    monkeypatch.setattr(keras.Model, "evaluate", spy_evaluate)
+    result = cnn_bench.bench(quick=True, tiny=True)
+    assert set(seen["fit_validation"]) == {100, 60}  # validation splits: 100 MNIST images, 60 Fashion, never test
+    assert seen["evaluate"].count(200) == 4  # the 200 test images: once per run (3 MNIST runs + Fashion)…
+    assert set(seen["evaluate"]) <= {200, 100, 60, 1}  # …the rest is Keras validating (arrays, or one batch)
+    assert "test acc" in result.rows[0] and "val peak" in result.rows[0]
