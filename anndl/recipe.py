@@ -105,3 +105,13 @@ def training_advice(train: float, held_out: float, metric: str = "accuracy", hig
                       "examples but not the rule behind them. More data helps most; augmentation, dropout, L2, "
                       "early stopping or a pretrained backbone help with what you have.")
     return Advice("fine", f"Fits and generalises ({scores}): the held-out score is close to the training score.")
+
+
+def own_data_report(n_train: int, recipe: Recipe | None, budget: StepBudget, train: float, held_out: float,
+                    metric: str = "accuracy", higher_is_better: bool = True, good: float | None = None,
+                    gap: float = 0.1) -> dict:
+    """What a job on uploaded data returns besides its model: the recipe used, both scores and their reading."""
+    advice = training_advice(train, held_out, metric, higher_is_better, good, gap)
+    return {"recipe": recipe.why if recipe else None, "size_advice": size_advice(n_train, budget),
+            "metric": metric, "train": float(train), "held_out": float(held_out),
+            "regime": advice.regime, "advice": advice.sentence}

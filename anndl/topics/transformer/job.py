@@ -10,8 +10,12 @@ import numpy as np
 
 from anndl.data.translation import Corpus, Vocabulary, grammar_corpus, pairs_corpus, sequence_lengths, tokens, vectorize
 from anndl.nets.transformer import TransformerConfig
+from anndl.recipe import Recipe, StepBudget, data_recipe, own_data_report
 
 ARTIFACT = "transformer_en_it"
+# measured on 100 number pairs (d=64, 2+2 blocks): 6 steps leave exact match 0, 600 steps reproduce the training
+# pairs (0.99) and reach 0.90 on held-out ones; generalising to new sentences needs about a thousand pairs
+BUDGET = StepBudget(steps=600, batch_size=64, min_epochs=3, max_epochs=300, needed=1000, unit="pairs")
 
 
 @dataclass
@@ -100,10 +104,24 @@ def train_translator(params: dict, report=None, cancelled=None, max_epochs=None)
     x_tr, y_tr = prep.arrays(order[n_val:])
     x_va, y_va = prep.arrays(order[:n_val])
     model = compile_transformer(build_transformer(model_config(params, prep)), float(params.get("lr", 1e-3)))
+    recipe = recipe_of(params, len(order) - n_val)
     config = FitConfig(epochs=int(params.get("epochs", 6)), batch_size=int(params.get("batch_size", 64)))
+    if recipe is not None:
+        config = FitConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, early_stopping=recipe.patience)
     summary = fit(model, x_tr, y_tr, config, validation_data=(x_va, y_va), report=report, cancelled=cancelled,
                   max_epochs=max_epochs)
-    return model, prep, summary
+    return model, prep, {**summary, "recipe": recipe}
+
+
+def n_train_pairs(n_pairs: int) -> int:
+    """Training pairs of an upload of `n_pairs`: a tenth is the test split, 5% of the rest the validation."""
+    train = n_pairs - max(1, int(round(0.1 * n_pairs)))
+    return train - max(1, train // 20)
+
+
+def recipe_of(params: dict, n_train: int) -> Recipe | None:
+    """The data's recipe when the page asks for it (uploads: "Defaults from your data's size")."""
+    return data_recipe(n_train, BUDGET) if params.get("pairs") and params.get("recipe") else None
 
 
 def vocab_info(prep: Prepared) -> dict:
@@ -124,8 +142,15 @@ def train_job(params: dict, ctx) -> dict:
     if len(prep.corpus.test_systematic):
         metrics["systematic"] = {k: v for k, v in evaluate(decoder, prep.corpus, prep.corpus.test_systematic,
                                                            limit=500).items() if k != "hyps"}
+    recipe = summary.pop("recipe")
+    own = None
+    if params.get("pairs"):  # the training pairs too: memorised, under-trained or fine
+        metrics["training"] = {k: v for k, v in evaluate(decoder, prep.corpus, prep.corpus.train, limit=200).items()
+                               if k != "hyps"}
+        own = own_data_report(n_train_pairs(len(prep.corpus.pairs)), recipe, BUDGET, metrics["training"]["exact_match"],
+                              metrics["random"]["exact_match"], "exact match", good=0.9, gap=0.1)
     return {"model_path": path, "summary": summary, "metrics": metrics, "config": asdict(model.cfg),
-            "source": prep.corpus.source, **vocab_info(prep)}
+            "source": prep.corpus.source, "own_data": own, **vocab_info(prep)}
 
 
 SHIPPED = {"n": 24_000, "epochs": 4, "batch_size": 64, "embed_dim": 128, "ff_dim": 256, "heads": 4,

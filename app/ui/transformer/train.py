@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from anndl.topics.transformer.job import BUDGET, n_train_pairs
 from app.ui.downloads import csv_download, model_download
+from app.ui.owndata import advice, recipe_toggle
 from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
 
@@ -41,7 +43,8 @@ def train_section(params: dict, pairs: list | None):
                  f"({params['heads']}): each head gets d / heads dimensions.")
         return None
     use_upload = pairs is not None and st.toggle(f"Train on your {len(pairs):,} uploaded pairs", key="tr_use_upload")
-    job_params = {**params, "pairs": pairs if use_upload else None}
+    recipe = recipe_toggle("tr", n_train_pairs(len(pairs)), BUDGET) if use_upload else None
+    job_params = {**params, "pairs": pairs if use_upload else None, "recipe": recipe is not None}
     st.caption("Loss and accuracy ignore padding; 5% of the training pairs are held out as validation. "
                + ("Your pairs get a random 10% test split." if use_upload else
                   "Test pairs (random and systematic) are never trained on."))
@@ -51,10 +54,11 @@ def train_section(params: dict, pairs: list | None):
     res = job.result
     st.markdown(f"**Trained on** {res['source']} · {res['summary']['epochs_run']} epochs in "
                 f"{res['summary']['train_s']:.0f} s")
-    rows = [{"test split": k, **{m: round(v, 4) if isinstance(v, float) else v for m, v in d.items()}}
+    rows = [{"evaluated on": k, **{m: round(v, 4) if isinstance(v, float) else v for m, v in d.items()}}
             for k, d in res["metrics"].items()]
     frame = pd.DataFrame(rows)
     st.dataframe(frame, hide_index=True)
+    advice(res)
     c1, c2 = st.columns(2)
     with c1:
         model_download(res["model_path"], "transformer_translator.keras", "tr_model_dl")

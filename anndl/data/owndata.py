@@ -1,0 +1,60 @@
+"""Small "own data" files as a student would upload them (issue 12): for the tests and `anndl.bench owndata`.
+
+Each maker returns the bytes of an upload (TSV, zip of class folders, CSV) built from real offline data.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import numpy as np
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen").split()
+_UNITA = ("zero uno due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici quindici "
+          "sedici diciassette diciotto diciannove").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_DECINE = "venti trenta quaranta cinquanta sessanta settanta ottanta novanta".split()
+
+
+def _number(k: int, units: list[str], tens: list[str], hundred: str) -> str:
+    if k < 20:
+        return units[k]
+    if k >= 100:
+        return hundred
+    t, u = divmod(k, 10)
+    return tens[t - 2] + ("" if u == 0 else " " + units[u])
+
+
+def number_pairs(n: int = 100) -> list[tuple[str, str]]:
+    """English→Italian "the number twenty one" → "il numero venti uno" for 1…n (tens and units as two words)."""
+    return [(f"the number {_number(k, _UNITS, _TENS, 'one hundred')}",
+             f"il numero {_number(k, _UNITA, _DECINE, 'cento')}") for k in range(1, n + 1)]
+
+
+def pairs_tsv(pairs: list[tuple[str, str]]) -> bytes:
+    """Pairs as an Anki/Tatoeba TSV file."""
+    return "".join(f"{e}\t{i}\n" for e, i in pairs).encode()
+
+
+def image_zip(per_class: int = 30, n_classes: int = 10, source: str = "mnist", size: int = 28,
+              seed: int = 0) -> bytes:
+    """A zip of class folders, `per_class` real gray PNGs each (MNIST-5k digits or Fashion-MNIST test items)."""
+    from PIL import Image
+
+    from .images import fashion_arrays, mnist_arrays
+
+    if source == "mnist":
+        x, y = mnist_arrays()
+    else:
+        _, _, x, y, _ = fashion_arrays()
+    rng = np.random.default_rng(seed)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for c in range(n_classes):
+            for j, i in enumerate(rng.choice(np.flatnonzero(y == c), per_class, replace=False)):
+                png = io.BytesIO()
+                Image.fromarray(np.asarray(x[i], dtype="uint8")).resize((size, size)).save(png, "PNG")
+                z.writestr(f"class_{c}/{j}.png", png.getvalue())
+    return buf.getvalue()
