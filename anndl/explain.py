@@ -30,7 +30,9 @@ def feature_model(model, layer_name: str):
 
 def activation_maps(model, layer_name: str, image: np.ndarray) -> np.ndarray:
     """The activation maps of one layer for one image (h, w, c), as (channels, h', w') (§9.11)."""
-    return np.moveaxis(feature_model(model, layer_name).predict(image[None], verbose=0)[0], -1, 0)
+    from anndl.predict import predict_one
+
+    return np.moveaxis(predict_one(feature_model(model, layer_name), image), -1, 0)
 
 
 def tile(tiles: np.ndarray, cols: int = 8, pad: int = 1) -> np.ndarray:

@@ -100,11 +100,22 @@ class JobContext:
     def report(self, event: dict) -> None:
         self._events.put(("progress", self.job_id, event))
 
+    def save_model(self, model, name: str = "model") -> str:
+        """Write the job's model into its folder (see `save_model`); returns the path the result carries."""
+        return save_model(model, self.workdir, name)
+
     def cancelled(self) -> bool:
         """True once the user pressed Stop or the wall-clock limit has passed (the job should return)."""
         if time.time() > self.deadline:
             self.deadline_hit = True
         return self._flag.value == self._num or self.deadline_hit
+
+
+def save_model(model, workdir: str, name: str = "model") -> str:
+    """The one way a job hands its model to the page: workdir/NAME.keras, read back by `anndl.zoo.load_file`."""
+    path = os.path.join(workdir, f"{name}.keras")
+    model.save(path)
+    return path
 
 
 def resolve(target: str):

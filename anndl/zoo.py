@@ -12,10 +12,11 @@ import json
 import os
 import platform
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from .topics import artifacts
+from .topics import artifacts, job
 
 # name -> "module:function"; the function takes a seed and returns (keras.Model, info dict): every topic's
 # artifacts (anndl.topics.TOPICS), then those of shared pieces (pretrained backbones)
@@ -91,13 +92,35 @@ def info(name: str, models_dir: Path | None = None) -> dict:
 
 def load(name: str, models_dir: Path | None = None):
     """Load a shipped artifact (a file we built, never a user upload)."""
-    import keras
-
     _import_module(name)
     file = path(name, models_dir)
     if not file.exists():
         raise FileNotFoundError(f"{file} is missing: run `python -m anndl.zoo build {name}`.")
+    return load_file(file)
+
+
+def load_file(file: str | Path, topic: str | None = None):
+    """The one model loader: a .keras file this app wrote (an artifact or a job's model), never a user upload.
+
+    `topic` imports that topic's job module first, which registers the custom layers its models use.
+    """
+    import keras
+
+    if topic is not None:
+        importlib.import_module(job(topic).partition(":")[0])
     return keras.saving.load_model(file, compile=False)
+
+
+def trained(topic: str, params: dict) -> tuple[dict, object]:
+    """(result, model) of the topic's own training job run in this process: how every artifact is trained.
+
+    The job runs without the server's epoch and time caps; its folder is removed once the model is read back.
+    """
+    from .jobs import Limits, run_inline
+
+    with tempfile.TemporaryDirectory(prefix=f"anndl-zoo-{topic}-") as tmp:
+        result = run_inline(job(topic), params, Limits(time_limit_s=86_400.0, max_epochs=100_000), workdir=tmp)
+        return result, load_file(result["model_path"], topic)
 
 
 def main(argv: list[str] | None = None) -> None:

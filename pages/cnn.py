@@ -1,10 +1,7 @@
 """CNN trainer (course §6–§9, §12.1–§12.2)."""
 
-import os
-
 import streamlit as st
 
-from anndl import zoo
 from anndl.data.images import image_from_bytes
 from anndl.data.uploads import UploadError
 from anndl.nets.cnn import conv_layers, layer_table
@@ -43,27 +40,14 @@ with tab_train:
     if job is not None and job.status == "failed":
         st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
 
-same_data = result is not None and result["params"].get("dataset") == params["dataset"] \
-    and result["params"].get("data_path") == params.get("data_path")
-info = ui.shipped_info(params["dataset"])
-if ds is None:
-    path = None
-elif same_data and os.path.exists(result.get("model_path", "")):
-    path, split_seed = result["model_path"], int(result["params"].get("seed", 0))
-    st.sidebar.success(f"Showing **your trained network** ({job.status}, {result['epochs_run']} epochs).")
-elif info is not None:
-    path, split_seed = str(zoo.path(ui.SHIPPED[params["dataset"]])), int(info["seed"])
+shown, ds, sp, dkey = ui.shown(params, job, ds, sp, seed())
+if shown is not None and shown.trained:
+    st.sidebar.success(f"Showing **your trained network** ({job.status}, {shown.info['epochs_run']} epochs).")
+elif shown is not None:
     st.sidebar.info(f"Showing the **shipped model** models/{ui.SHIPPED[params['dataset']]}.keras "
-                    f"(test accuracy {info['metrics']['test_accuracy']:.3f}). Train to replace it.")
-else:
-    path = None
-if path and split_seed != seed() and params["dataset"] != "upload":
-    ds, sp = ui.dataset(params["dataset"], split_seed)  # evaluate on the split the model was trained for
-mtime = os.path.getmtime(path) if path else 0.0
-dkey = (params["dataset"], params.get("data_path"), split_seed if path else 0)
-model = ui.load_model(path) if path else None
-if model is not None and model.input_shape[1:] != tuple(shape):
-    model = None
+                    f"(test accuracy {shown.info['metrics']['test_accuracy']:.3f}). Train to replace it.")
+model = shown.model if shown is not None and shown.model.input_shape[1:] == tuple(shape) else None
+path, mtime = (shown.path, shown.mtime) if shown is not None else (None, 0.0)
 
 with tab_train:
     if model is not None:

@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from anndl import zoo
 from anndl.data import CATALOGUE, names
 from anndl.nets.ffnn import ACTIVATIONS, OPTIMIZERS, FFNNConfig, TrainChoices, keras_code
-from anndl.topics.perceptron.job import SHIPPED, load_dataset, result_params, shipped_result
+from anndl.topics.perceptron.job import load_dataset
 from app.ui.code import keras_code as code_expander
 from app.ui.perceptron.basics import activations_section, optimisers_section, perceptron_tab
-from app.ui.perceptron.network import csv_source, live_view, regularisation_controls, result_view
+from app.ui.perceptron.network import csv_source, live_view, regularisation_controls, result_view, shown_result
 from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
 
@@ -69,20 +68,12 @@ with tab_nn:
             st.caption(f"Data: **{ds.name}** — {len(ds.x)} samples, {ds.x.shape[1]} features, task {ds.task}; "
                        f"source: {ds.source}. Split: 64% train, 16% validation, 20% test (seeded).")
             job = training_panel("nn", "anndl.topics.perceptron.job:train_job", params, live=live_view)
-            trained_on = result_params(job.result, params) if job is not None and job.result else None
-            if job is not None and job.result and trained_on is None:
-                st.info("Your network was trained on a CSV that is no longer uploaded: upload it again to see it.")
-            if trained_on is not None:
-                result = job.result
-                ds = load_dataset(trained_on)
-                st.caption(f"Showing **your network** ({job.status}), trained on {result['dataset']}.")
-                result_view(result, ds, "nn-job", result.get("model_path"))
-            elif dataset in SHIPPED:
-                result, ds = st.cache_resource(shipped_result)(SHIPPED[dataset])
-                st.caption(f"Showing the **shipped model** for {dataset} (models/{SHIPPED[dataset]}.keras, default "
-                           "network). Change the knobs and press Train to train your own.")
-                result_view(result, ds, "nn-shipped", str(zoo.path(SHIPPED[dataset])))
-            else:
+            shown = shown_result(params, job, ds)
+            if shown is not None:
+                result, ds, caption, key, path = shown
+                st.caption(caption)
+                result_view(result, ds, key, path)
+            elif job is None or not job.result:
                 st.info("No shipped model for this data: press **Train** (a few seconds).")
     if ready:
         cfg = FFNNConfig(inputs=ds.x.shape[1], hidden=tuple(hidden), activations=tuple(acts), task=ds.task,

@@ -73,25 +73,17 @@ with tabs[1]:
         data = activity_data(acts, cparams["window"], cparams["stride"], seed())
         cls.split_summary(data, acts)
         cjob = training_panel("ts_cl", JOB, cparams, label="Train classifier")
-        res = cjob.result if cjob is not None and cjob.result else None
-        cpath, clabel, cmodel = None, None, None
-        if res and res.get("data") == acts.name and res["config"]["window"] == cparams["window"]:
-            cpath, clabel = res["model_path"], "the model you trained"
-            cmodel = ui.load_model(cpath)
-        elif acts.name == "basic_motions" and cparams["window"] == 100:
-            from anndl import zoo
-
-            cmodel, cinfo = cls.shipped()
-            cpath, clabel = str(zoo.path("ts_basicmotions")), "shipped 1-D CNN with global average pooling"
-        if cmodel is None:
+        shown = cls.pick_classifier(acts, cparams, cjob)
+        if shown is None:
             st.info("Train a classifier above to see its confusion matrix on the test users.")
         else:
-            st.markdown(f"**Test results** — model: {clabel}")
-            cchart = cls.metrics(evaluate_classifier(cmodel, data, acts.class_names))
+            st.markdown("**Test results** — model: " + ("the model you trained" if shown.trained else
+                                                       "shipped 1-D CNN with global average pooling"))
+            cchart = cls.metrics(evaluate_classifier(shown.model, data, acts.class_names))
             if not classroom():
                 c = st.columns(2)
                 with c[0]:
-                    model_download(cpath, "activity_classifier.keras", "ts_cl_dl")
+                    model_download(shown.path, "activity_classifier.keras", "ts_cl_dl")
                 with c[1]:
                     png_download(chart_png(cchart), "confusion.png", "ts_cl_png")
         keras_code(classifier_code(cparams), "classify_activities.py")

@@ -1,6 +1,7 @@
 """The model zoo: build a tiny artifact into a temporary folder, load it, get the same predictions."""
 
 import json
+import os
 
 import keras
 import numpy as np
@@ -80,3 +81,19 @@ def test_cli_builds_and_reports_failures(tiny, capsys):
 def test_missing_artifact_says_how_to_build_it(tiny):
     with pytest.raises(FileNotFoundError, match="python -m anndl.zoo build tiny"):
         zoo.load("tiny", tiny)
+
+
+def test_trained_runs_the_topics_job_and_reads_its_model_back_then_removes_the_folder():
+    params = {"dataset": "iris", "seed": 0, "model": {"hidden": [4], "activations": ["tanh"]},
+              "fit": {"epochs": 2, "batch_size": 32}}
+    result, model = zoo.trained("perceptron", params)
+    assert result["epochs_run"] == 2 and not os.path.exists(result["model_path"])
+    assert model.output_shape == (None, 3) and not model.compiled  # read back uncompiled, as pages use it
+
+
+def test_predict_one_equals_predict_on_a_batch_of_one():
+    from anndl.predict import predict_one
+
+    model = zoo.load("cnn_mnist")
+    x = np.random.default_rng(0).random((28, 28, 1), dtype=np.float32)
+    np.testing.assert_allclose(predict_one(model, x), model.predict(x[None], verbose=0)[0], atol=1e-5)

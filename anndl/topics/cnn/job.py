@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict
 
 import numpy as np
 
 from anndl.data import Dataset, Split, load, split
+from anndl.jobs import save_model
 from anndl.nets.augment import AugmentConfig, predict_tta, train_data
 from anndl.nets.cnn import PRESETS, CNNConfig, build_cnn
 
@@ -93,8 +93,7 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     summary.update(evaluate(model, sp, ds.n_classes, flip=aug.flip))
     summary.update(params=params, class_names=ds.class_names, dataset=ds.name, source=ds.source)
     if workdir:
-        summary["model_path"] = os.path.join(workdir, "model.keras")
-        model.save(summary["model_path"])
+        summary["model_path"] = save_model(model, workdir)
     return summary
 
 

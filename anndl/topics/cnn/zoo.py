@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from .job import RECIPES, train
+from anndl import zoo
+
+from .job import RECIPES
 
 
 def _zoo(dataset: str, recipe: str, seed: int, epochs: int):
     params = {**RECIPES[recipe], "dataset": dataset, "seed": seed, "epochs": epochs}
-    import tempfile
-
-    import keras
-
-    with tempfile.TemporaryDirectory() as tmp:
-        out = train(params, workdir=tmp)
-        model = keras.saving.load_model(out["model_path"], compile=False)
+    out, model = zoo.trained("cnn", params)
     info = {"config": {"recipe": recipe, **params}, "class_names": out["class_names"], "epochs_run": out["epochs_run"],
             "data": {"dataset": dataset, "source": out["source"],
                      "split": "stratified 72/8/20 % train/validation/test (anndl.topics.cnn.job.split_images)"},

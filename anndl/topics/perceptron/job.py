@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import replace
 
@@ -10,6 +9,7 @@ import numpy as np
 
 from anndl import data as catalogue
 from anndl.data import Dataset, Split
+from anndl.jobs import save_model
 from anndl.metrics import classification_report, confusion, confusion_members
 from anndl.nets.ffnn import FFNNConfig, build_ffnn, predict_classes
 from anndl.train import FitConfig, fit, set_seed
@@ -157,8 +157,7 @@ def train_model(params: dict, report=None, cancelled=None, max_epochs=None, work
                   class_names=ds.class_names, feature_names=ds.feature_names, test=evaluate(model, ds, sp),
                   view=inspect(model, ds, box), test_idx=sp.idx_test.tolist(), params=kept_params(params))
     if workdir:
-        result["model_path"] = os.path.join(workdir, "model.keras")
-        model.save(result["model_path"])
+        result["model_path"] = save_model(model, workdir)
     return result
 
 

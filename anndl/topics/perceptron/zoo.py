@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from .job import DEFAULTS, train_model
+from anndl import zoo
+
+from .job import DEFAULTS
 
 
 def _zoo(params: dict):
-    import tempfile
-
-    import keras
-
-    with tempfile.TemporaryDirectory(prefix="anndl-ffnn-") as tmp:
-        result = train_model(params, workdir=tmp)
-        model = keras.saving.load_model(result["model_path"])
+    result, model = zoo.trained("perceptron", params)
     test = {k: v for k, v in result["test"].items() if k in ("accuracy", "mse", "mae")}
     return model, {"config": result["config"], "data": params, "metrics": {**test,
                    "train_accuracy": result["history"].get("accuracy", [None])[-1]},

@@ -6,9 +6,10 @@ import time
 
 import numpy as np
 
+from anndl import zoo
 from anndl.data import timeseries as ts
 from anndl.topics.timeseries.job import activity_data, evaluate_forecast, forecast_data
-from anndl.topics.timeseries.zoo import CO2, MOTIONS, _trained
+from anndl.topics.timeseries.zoo import CO2, MOTIONS
 
 TARGET_ACC = 0.975
 
@@ -78,7 +79,7 @@ def bench(quick: bool = False, tiny: bool = False):
 
     epochs = 1 if tiny else 3 if quick else CO2["epochs"]
     set_seed(0)
-    result, model = _trained({**CO2, "epochs": epochs, "seed": 0})
+    result, model = zoo.trained("timeseries", {**CO2, "epochs": epochs, "seed": 0})
     ev = evaluate_forecast(ts.co2(), model)
     mae = {r["method"]: r["test MAE"] for r in ev["summary"].to_dict("records")}
     data = forecast_data(ts.co2(), CO2["window"], CO2["telescope"])

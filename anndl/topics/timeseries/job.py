@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +9,7 @@ import pandas as pd
 
 from anndl.data import timeseries as ts
 from anndl.nets.timeseries import ClassifierConfig, ForecastConfig, build_classifier, build_forecaster
+from anndl.predict import predict_one
 
 
 @dataclass
@@ -84,7 +84,7 @@ def evaluate_forecast(series: ts.Series, model=None, ar_model=None, window: int 
     maes = {k: float(np.abs(p - data.y_test).mean()) for k, p in preds.items()}
     summary = [{"method": k, "test MAE": m, "÷ naive": m / ref if ref else float("nan")} for k, m in maes.items()]
     last = series.values[None, -window:]
-    future = {"direct": model.predict(last, verbose=0)[0]} if model is not None else {}
+    future = {"direct": predict_one(model, last[0])} if model is not None else {}
     if ar_ok:
         future["autoregressive"] = autoregressive(ar_model, last, telescope)[0]
     tiles = np.arange(0, len(data.x_test), telescope)  # non-overlapping test windows, for the picture
@@ -133,10 +133,8 @@ def forecast_job(params: dict, ctx) -> dict:
         ctx.report({**event, "logs": {k: v for k, v in event.get("logs", {}).items() if k.endswith("mae")}})
 
     model, config, summary = _fit_forecaster(params, series, telescope, mae_only, ctx.cancelled, ctx.max_epochs)
-    path = os.path.join(ctx.workdir, "model.keras")
-    model.save(path)
-    result = {"task": "forecast", "model_path": path, "config": config.to_dict(), "fit": summary, "ar_model_path": None,
-              "series": series.name}
+    result = {"task": "forecast", "model_path": ctx.save_model(model), "config": config.to_dict(), "fit": summary,
+              "ar_model_path": None, "series": series.name}
     step = int(params.get("ar_step", 0))
     if 0 < step < telescope and not ctx.cancelled() and len(series.target_idx) == series.values.shape[1]:
         def renamed(event):  # the AR run's curves get their own panel: ar_mae
@@ -144,8 +142,7 @@ def forecast_job(params: dict, ctx) -> dict:
                                           for k, v in event.get("logs", {}).items() if k.endswith("mae")}})
 
         ar_model, ar_config, ar_summary = _fit_forecaster(params, series, step, renamed, ctx.cancelled, ctx.max_epochs)
-        result["ar_model_path"] = os.path.join(ctx.workdir, "model_ar.keras")
-        ar_model.save(result["ar_model_path"])
+        result["ar_model_path"] = ctx.save_model(ar_model, "model_ar")
         result["ar_fit"] = ar_summary
     return result
 
@@ -205,10 +202,8 @@ def classify_job(params: dict, ctx) -> dict:
     summary = fit(model, data.x_train, data.y_train, FitConfig(epochs=int(params.get("epochs", 40)),
                   batch_size=int(params.get("batch_size", 8)), monitor="val_accuracy" if val else "accuracy"),
                   validation_data=val, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs)
-    path = os.path.join(ctx.workdir, "model.keras")
-    model.save(path)
-    return {"task": "classify", "model_path": path, "config": config.to_dict(), "fit": summary, "data": acts.name,
-            **evaluate_classifier(model, data, acts.class_names)}
+    return {"task": "classify", "model_path": ctx.save_model(model), "config": config.to_dict(), "fit": summary,
+            "data": acts.name, **evaluate_classifier(model, data, acts.class_names)}
 
 
 def evaluate_classifier(model, data: ActivityData, class_names: list[str]) -> dict:

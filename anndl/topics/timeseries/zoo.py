@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
-
+from anndl import zoo
 from anndl.data import timeseries as ts
-from anndl.jobs import run_inline
 
 from .job import evaluate_forecast
 
-JOB = "anndl.topics.timeseries.job:train_job"
 CO2 = {"task": "forecast", "series": "co2", "window": 104, "telescope": 52, "stride": 1, "kind": "lstm",
        "units": 32, "norm": "relative", "epochs": 30, "patience": 8, "batch_size": 64, "learning_rate": 2e-3}
 CO2_AR = {**CO2, "telescope": 13}  # the autoregressive model predicts a quarter and feeds it back (§24.5)
@@ -17,21 +14,8 @@ MOTIONS = {"task": "classify", "activities": "basic_motions", "window": 100, "st
            "units": 64, "epochs": 40, "batch_size": 8, "learning_rate": 3e-3}
 
 
-def _load(path: str):
-    import keras
-
-    return keras.saving.load_model(path, compile=False)
-
-
-def _trained(params: dict):
-    """(job result, its model) of the page's training job run in this process; its folder is removed after."""
-    with tempfile.TemporaryDirectory(prefix="anndl-ts-") as tmp:
-        result = run_inline(JOB, params, workdir=tmp)
-        return result, _load(result["model_path"])
-
-
 def _forecast_artifact(params: dict, seed: int):
-    result, model = _trained({**params, "seed": seed})
+    result, model = zoo.trained("timeseries", {**params, "seed": seed})
     ev = evaluate_forecast(ts.co2(), model)
     metrics = {row["method"]: round(row["test MAE"], 4) for row in ev["summary"].to_dict("records")}
     return model, {"params": params, "config": result["config"], "data": "statsmodels co2, weekly, split 70/15/15",
@@ -50,7 +34,7 @@ def ts_co2_ar(seed: int = 0):
 
 def ts_basicmotions(seed: int = 0):
     """1-D CNN with global average pooling on BasicMotions recordings (§24.3.4)."""
-    result, model = _trained({**MOTIONS, "seed": seed})
+    result, model = zoo.trained("timeseries", {**MOTIONS, "seed": seed})
     return model, {
         "params": MOTIONS, "config": result["config"], "class_names": result["class_names"],
         "data": "sktime BasicMotions, shipped train/test split, 20% of train recordings for validation",

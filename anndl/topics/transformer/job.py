@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import asdict, dataclass, fields
 
@@ -134,8 +133,6 @@ def train_job(params: dict, ctx) -> dict:
     from anndl.decode import Decoder
 
     model, prep, summary = train_translator(params, ctx.report, ctx.cancelled, ctx.max_epochs)
-    path = os.path.join(ctx.workdir, "model.keras")
-    model.save(path)
     decoder = Decoder(model, prep.src_vocab, prep.tgt_vocab)
     metrics = {"random": {k: v for k, v in evaluate(decoder, prep.corpus, prep.corpus.test_random, limit=500).items()
                           if k != "hyps"}}
@@ -149,7 +146,7 @@ def train_job(params: dict, ctx) -> dict:
                                if k != "hyps"}
         own = own_data_report(n_train_pairs(len(prep.corpus.pairs)), recipe, BUDGET, metrics["training"]["exact_match"],
                               metrics["random"]["exact_match"], "exact match", good=0.9, gap=0.1)
-    return {"model_path": path, "summary": summary, "metrics": metrics, "config": asdict(model.cfg),
+    return {"model_path": ctx.save_model(model), "summary": summary, "metrics": metrics, "config": asdict(model.cfg),
             "source": prep.corpus.source, "own_data": own, **vocab_info(prep)}
 
 
@@ -169,9 +166,8 @@ def load_translator(name: str = ARTIFACT):
 
 def decoder_from_result(result: dict):
     """(model, Decoder) from a finished train_job result (a model file this app wrote itself)."""
-    import keras
-
+    from anndl import zoo
     from anndl.decode import Decoder
 
-    model = keras.saving.load_model(result["model_path"], compile=False)
+    model = zoo.load_file(result["model_path"])
     return model, Decoder(model, Vocabulary(result["src_words"][4:]), Vocabulary(result["tgt_words"][4:]))

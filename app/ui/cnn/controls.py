@@ -14,6 +14,7 @@ from anndl.errors import SettingsError
 from anndl.nets.cnn import ACTIVATIONS, BLOCK_TYPES, PRESETS, block, blocks_text, parse_blocks
 from anndl.scratch import content_key, scratch_path
 from anndl.topics.cnn import job as topic
+from app.ui.models import load_model, shown_model
 from app.ui.state import bound, classroom
 
 SHIPPED = {"mnist": "cnn_mnist", "fashion_mnist": "cnn_fashion"}
@@ -230,23 +231,22 @@ def final_curves(result: dict) -> None:
     st.caption(f"Trained {result.get('train_s', 0):.1f} s, {stop}; the scores below are on the held-out test set.")
 
 
-def shipped_info(name: str) -> dict | None:
-    from anndl import zoo
+def shown(params: dict, job, ds, sp, seed: int) -> tuple:
+    """(Shown model or None, Dataset, Split, data key): the network trained on these images, else the shipped one,
+    with the split it was trained for (its seed may differ from the page's) to evaluate it on."""
+    def same_images(result: dict) -> bool:
+        return all(result["params"].get(k) == params.get(k) for k in ("dataset", "data_path"))
 
-    return zoo.info(SHIPPED[name]) if name in SHIPPED and zoo.exists(SHIPPED[name]) else None
-
-
-@st.cache_resource(show_spinner="Loading the model…", max_entries=6)
-def load_model(path: str):
-    """A .keras file this app wrote (shipped artifact or a job's output), never a user upload."""
-    import keras
-
-    import anndl.nets.cnn_blocks  # noqa: F401  (registers the custom blocks)
-
-    return keras.saving.load_model(path, compile=False)
+    model = shown_model("cnn", job, same_images, SHIPPED.get(params["dataset"])) if ds is not None else None
+    if model is None:
+        return None, ds, sp, (params["dataset"], params.get("data_path"), 0)
+    split_seed = int(model.info["params"].get("seed", 0)) if model.trained else int(model.info["seed"])
+    if split_seed != seed and params["dataset"] != "upload":
+        ds, sp = dataset(params["dataset"], split_seed)
+    return model, ds, sp, (params["dataset"], params.get("data_path"), split_seed)
 
 
 @st.cache_data(show_spinner="Evaluating on the test set…", max_entries=8)
 def evaluate(path: str, mtime: float, dataset_key: tuple, _sp, flip: bool) -> dict:
     """Predictions with and without test-time augmentation for a model file on a split."""
-    return topic.evaluate(load_model(path), _sp, 0, flip=flip)
+    return topic.evaluate(load_model(path, "cnn", mtime), _sp, 0, flip=flip)

@@ -10,9 +10,11 @@ import streamlit as st
 
 from anndl import explain
 from anndl.metrics import classification_report, confusion
+from anndl.nets.cnn import embedding_model
+from anndl.predict import predict_one
 from app.ui.charts import show, to_png_image
-from app.ui.cnn.controls import load_model
 from app.ui.downloads import chart_png, csv_download, image_png, png_download
+from app.ui.models import load_model
 
 
 def _img(a: np.ndarray, scale: int = 3) -> np.ndarray:
@@ -99,7 +101,7 @@ def activations(model, layers: list[str], image: np.ndarray, key: str) -> None:
 
 @st.cache_data(show_spinner="Searching the test set…", max_entries=16)
 def _patches(path: str, mtime: float, layer: str, channel: int, _x, _rows, dataset_key) -> list[dict]:
-    return explain.max_activating_patches(load_model(path), _rows, layer, channel, _x, top=12)
+    return explain.max_activating_patches(load_model(path, "cnn", mtime), _rows, layer, channel, _x, top=12)
 
 
 def patches(path: str, mtime: float, model, rows, layers: list[str], x: np.ndarray, dataset_key, key: str) -> None:
@@ -118,12 +120,12 @@ def patches(path: str, mtime: float, model, rows, layers: list[str], x: np.ndarr
 
 @st.cache_data(show_spinner="Embedding the dataset…", max_entries=4)
 def _embeddings(path: str, mtime: float, _x, dataset_key) -> np.ndarray:
-    return explain.embed(load_model(path), _x)
+    return explain.embed(load_model(path, "cnn", mtime), _x)
 
 
 def retrieval(path: str, mtime: float, model, ds, query: np.ndarray, exclude: int | None, dataset_key) -> None:
     emb = _embeddings(path, mtime, ds.x, dataset_key)
-    q = explain.embed(model, query[None])[0]
+    q = predict_one(embedding_model(model), query)
     idx, dist = explain.nearest(emb, q, k=10, exclude=exclude)
     cols = st.columns(11)
     cols[0].image(_img(query, 3), caption="query")
@@ -134,9 +136,7 @@ def retrieval(path: str, mtime: float, model, ds, query: np.ndarray, exclude: in
 
 
 def classify(model, image: np.ndarray, class_names: list[str]) -> None:
-    # a direct call: 7 ms instead of predict's 56 ms for one image (DESIGN §8), and no per-model predict state
-    # shared by the sessions' threads (python -m anndl.loadtest.inference measures both)
-    p = np.asarray(model(image[None], training=False))[0]
+    p = predict_one(model, image)  # no per-model predict state shared by the sessions' threads either
     top = np.argsort(-p)[:3]
     frame = pd.DataFrame({"class": [class_names[i] for i in top], "probability": p[top]})
     show(alt.Chart(frame).mark_bar().encode(x=alt.X("probability:Q", scale=alt.Scale(domain=[0, 1])),

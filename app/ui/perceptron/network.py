@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from anndl import zoo
 from anndl.data.uploads import UploadError, csv_to_dataset
 from anndl.nets.ffnn import INITIALIZERS
+from anndl.topics.perceptron.job import SHIPPED, load_dataset, result_params, shipped_result
 from app.ui.charts import confusion_chart, curves, history_events, show, to_png_image
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
 from app.ui.state import bound
@@ -190,3 +192,33 @@ def csv_source(params: dict) -> bool:
         return False
     params.update(csv=st.session_state["nn_csv"].getvalue(), target=target)
     return True
+
+
+DATA_KEYS = ("dataset", "n", "noise", "seed", "csv", "target", "task")  # the parameters that decide the data
+
+
+@st.cache_resource(show_spinner="Evaluating the shipped network…", max_entries=4)
+def _shipped(name: str):
+    return shipped_result(name)
+
+
+def shown_result(params: dict, job, ds) -> tuple | None:
+    """(result, Dataset, caption, widget key, model path) the tab shows: the job's network on the data it was
+    trained on (read again only when that is not the page's data `ds`), else the shipped network of this
+    dataset, else None (with a sentence when the trained-on CSV is gone)."""
+    if job is not None and job.result:
+        trained_on = result_params(job.result, params)
+        if trained_on is None:
+            st.info("Your network was trained on a CSV that is no longer uploaded: upload it again to see it.")
+            return None
+        if any(trained_on.get(k) != params.get(k) for k in DATA_KEYS):
+            ds = load_dataset(trained_on)
+        caption = f"Showing **your network** ({job.status}), trained on {job.result['dataset']}."
+        return job.result, ds, caption, "nn-job", job.result.get("model_path")
+    name = SHIPPED.get(params["dataset"])
+    if name is None or not zoo.exists(name):
+        return None
+    result, ds = _shipped(name)
+    caption = (f"Showing the **shipped model** for {params['dataset']} (models/{name}.keras, default network). "
+               "Change the knobs and press Train to train your own.")
+    return result, ds, caption, "nn-shipped", str(zoo.path(name))

@@ -10,15 +10,18 @@ import streamlit as st
 from anndl.data import timeseries as ts
 from anndl.data.uploads import UploadError
 from app.ui.charts import confusion_chart, show
+from app.ui.models import Shown, shown_model
 from app.ui.state import bound, classroom
 from app.ui.uploads import csv_uploader
 
 
-@st.cache_resource(show_spinner="Loading the shipped activity classifier…")
-def shipped():
-    from anndl import zoo
+def pick_classifier(acts: ts.Activities, params: dict, job) -> Shown | None:
+    """The classifier trained on these recordings with this window, else the shipped one (BasicMotions, 100)."""
+    def fits(result: dict) -> bool:
+        return result.get("data") == acts.name and result["config"]["window"] == params["window"]
 
-    return zoo.load("ts_basicmotions"), zoo.info("ts_basicmotions")
+    shipped = "ts_basicmotions" if acts.name == "basic_motions" and params["window"] == 100 else None
+    return shown_model("timeseries", job, fits, shipped)
 
 
 @st.cache_data(show_spinner=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -11,6 +13,7 @@ from anndl.data import timeseries as ts
 from anndl.data.uploads import UploadError
 from anndl.errors import SettingsError
 from app.ui.charts import show
+from app.ui.models import load_model, shipped, shown_model
 from app.ui.state import bound, classroom
 from app.ui.uploads import csv_uploader
 
@@ -20,23 +23,6 @@ DEFAULTS = {"co2": (104, 52, 13), "airline": (36, 12, 3), "sunspots": (44, 11, 3
             "upload": (24, 12, 4)}  # window, telescope, autoregressive step per source
 COLORS = alt.Scale(domain=["actual", "direct", "autoregressive", "seasonal naive", "last value"],
                    range=["#333333", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd"])
-
-
-@st.cache_resource(show_spinner="Loading the shipped forecasters…")
-def shipped():
-    """(direct model, autoregressive model, info) of models/ts_co2 and ts_co2_ar."""
-    from anndl import zoo
-
-    return zoo.load("ts_co2"), zoo.load("ts_co2_ar"), zoo.info("ts_co2")
-
-
-@st.cache_resource(show_spinner="Loading the trained model…", max_entries=8)
-def load_model(path: str):
-    import keras
-
-    import anndl.nets.timeseries  # noqa: F401  (registers the custom layers)
-
-    return keras.saving.load_model(path, compile=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -225,21 +211,24 @@ def evaluate(key: tuple, window: int, telescope: int, _series: ts.Series, _model
 
 
 def pick_models(series: ts.Series, params: dict, job) -> tuple:
-    """(direct model, autoregressive model, label, model path): trained > shipped (co2 104/52) > none."""
-    res = job.result if job is not None and job.result else None
-    if res and res.get("task") == "forecast" and res.get("series") == series.name and \
-            res["config"]["window"] == params["window"] and res["config"]["telescope"] == params["telescope"]:
-        ar = load_model(res["ar_model_path"]) if res.get("ar_model_path") else None
-        return load_model(res["model_path"]), ar, "the model you trained", res["model_path"]
-    if series.name == "co2" and (params["window"], params["telescope"]) == (104, 52):
-        from anndl import zoo
+    """(direct model, autoregressive model, label, model path): trained on this series with this window and
+    telescope > shipped (co2, 104/52) > none."""
+    def fits(result: dict) -> bool:
+        return result.get("task") == "forecast" and result.get("series") == series.name and \
+            (result["config"]["window"], result["config"]["telescope"]) == (params["window"], params["telescope"])
 
-        direct, ar, info = shipped()
-        mae = info["metrics"]
-        return direct, ar, (f"shipped LSTM (window 104, telescope 52; test MAE {mae['direct']:.2f} ppm against "
-                            f"{mae['seasonal naive']:.2f} for seasonal naive) + a 13-week autoregressive LSTM"), \
-            str(zoo.path("ts_co2"))
-    return None, None, None, None
+    co2 = series.name == "co2" and (params["window"], params["telescope"]) == (104, 52)
+    shown = shown_model("timeseries", job, fits, "ts_co2" if co2 else None)
+    if shown is None:
+        return None, None, None, None
+    if shown.trained:
+        ar_path = shown.info.get("ar_model_path")
+        ar = load_model(ar_path, "timeseries", shown.mtime) if ar_path and os.path.exists(ar_path) else None
+        return shown.model, ar, "the model you trained", shown.path
+    mae = shown.info["metrics"]
+    return shown.model, shipped("ts_co2_ar")[0], (
+        f"shipped LSTM (window 104, telescope 52; test MAE {mae['direct']:.2f} ppm against "
+        f"{mae['seasonal naive']:.2f} for seasonal naive) + a 13-week autoregressive LSTM"), shown.path
 
 
 def problem(series: ts.Series, params: dict) -> str | None:
