@@ -68,7 +68,7 @@ with tab_inside:
         mine = ui.uploaded_image(shape)  # the image uploaded under "Retrieval & your image", if any
         pick = st.number_input("Test image", 0, len(sp.x_test) - 1, 0, key="cnn_act_idx", disabled=mine is not None,
                                help="Upload your own image in the last tab to see its activation maps instead.")
-        inside.activations(model, layers, sp.x_test[pick] if mine is None else mine, "cnn_act")
+        inside.activations(path, mtime, layers, sp.x_test[pick] if mine is None else mine, "cnn_act")
         if not classroom():
             st.subheader("Maximally activating patches (§12.2)")
             inside.patches(path, mtime, model, layer_table(model), layers, sp.x_test, dkey, "cnn_patch")
@@ -90,7 +90,7 @@ with tab_find:
             i = st.number_input("…or a test image", 0, len(sp.x_test) - 1, 0, key="cnn_q_idx")
             query, exclude = sp.x_test[i], int(sp.idx_test[i])
         st.subheader("Image retrieval (§9.12)")
-        inside.retrieval(path, mtime, model, ds, query, exclude, dkey)
+        inside.retrieval(path, mtime, ds, query, exclude, dkey)
 
 if ok:
     code_expander(keras_code(params, shape, n_classes), "cnn.py")

@@ -21,14 +21,28 @@ def csv_download(frame: pd.DataFrame, filename: str, key: str, label: str = "Met
                        icon=":material/table:")
 
 
-def chart_png(chart) -> bytes | None:
-    """PNG bytes of an Altair chart (vl-convert); None if the converter is unavailable."""
+def chart_png(chart) -> bytes | str:
+    """PNG bytes of an Altair chart (vl-convert), or the sentence saying why there is none (png_download shows it).
+
+    Converting takes about a second a chart, so the bytes are cached by the chart's specification: a page's
+    second visit and reruns that leave a chart unchanged cost nothing.
+    """
     try:
-        buf = io.BytesIO()
-        chart.save(buf, format="png", scale_factor=2)
-        return buf.getvalue()
-    except Exception:  # converter missing or failing: the page still works without the PNG
-        return None
+        spec = chart.to_json()
+    except Exception as exc:  # an invalid chart: say so rather than failing the page
+        return f"the chart could not be described ({type(exc).__name__}: {exc})"
+    return _png_of_spec(spec)
+
+
+# keyed by a chart's full specification; bounded because specs carry their data
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _png_of_spec(spec: str) -> bytes | str:
+    try:
+        import vl_convert
+
+        return vl_convert.vegalite_to_png(spec, scale=2)
+    except Exception as exc:  # converter missing or failing: the page keeps working and says why
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else 'no detail'}"
 
 
 def image_png(array: np.ndarray) -> bytes:
@@ -39,6 +53,9 @@ def image_png(array: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def png_download(data: bytes | None, filename: str, key: str, label: str = "Figure (PNG)") -> None:
-    if data:
+def png_download(data: bytes | str | None, filename: str, key: str, label: str = "Figure (PNG)") -> None:
+    """The download button of a PNG, or one visible sentence when the export failed (`data` is its reason)."""
+    if isinstance(data, bytes) and data:
         st.download_button(label, data, file_name=filename, mime="image/png", key=key, icon=":material/image:")
+    else:
+        st.caption(f":material/warning: {label} is not available: the PNG export failed ({data or 'no image'}).")

@@ -73,3 +73,43 @@ def test_digits_with_default_stack_explains_the_shrinking_image():
     at.selectbox(key="cnn_data").set_value("digits").run()
     assert any("gets a 1×1 input" in e for e in errors(at)) and not at.exception
     assert at.button(key="cnn__train").disabled
+
+
+def test_retrieval_best_recipe_and_downloads_on_the_shipped_model():
+    at = open_app("cnn")
+    assert not errors(at), errors(at)
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Embedding = the network without its classifier") and "10 nearest" in c
+               for c in captions)  # the retrieval tab ran on the shipped model
+    neighbours = image_captions(at, " · d=")
+    assert len(neighbours) == 10 and neighbours[0].split(" · ")[0] in "0123456789"
+    labels = sorted(e.proto.label for e in elements(at, "download_button"))
+    assert labels == ["Confusion matrix (PNG)", "Download script", "Filters (PNG)", "Metrics (CSV)", "Model (.keras)"]
+    at.number_input(key="cnn_q_idx").set_value(5).run()  # another query image: other neighbours
+    assert image_captions(at, " · d=") != neighbours
+    at.button(key="cnn_best").click().run()
+    assert not errors(at), errors(at)
+    best = topic_recipe("best")
+    assert at.text_input(key="cnn_blocks").value == best["blocks"]
+    assert at.slider(key="cnn_epochs").value == best["epochs"] and at.toggle(key="cnn_cos").value == bool(
+        best.get("cosine"))
+
+
+def elements(at, kind: str) -> list:
+    """Every element of type `kind` in the main area, inside tabs and columns too."""
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+    return [e for e in walk(at.main) if getattr(e, "type", "") == kind]
+
+
+def image_captions(at, needle: str) -> list[str]:
+    """Captions of the page's st.image elements that contain `needle`."""
+    return [img.caption for e in elements(at, "image") for img in e.proto.imgs if needle in img.caption]
+
+
+def topic_recipe(name: str) -> dict:
+    from anndl.topics.cnn.job import RECIPES
+
+    return RECIPES[name]

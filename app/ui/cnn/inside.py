@@ -90,9 +90,17 @@ def filters(model, key: str) -> None:
     png_download(image_png(img), "filters.png", f"{key}_filters_png", "Filters (PNG)")
 
 
-def activations(model, layers: list[str], image: np.ndarray, key: str) -> None:
+# building a Keras sub-model costs ≈ 0.3 s a rerun; one per (model file, layer), bounded like load_model's cache
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _sub_model(path: str, mtime: float, layer: str | None):
+    """The model cut at `layer` (None: the embedding of §9.12)."""
+    model = load_model(path, "cnn", mtime)
+    return embedding_model(model) if layer is None else explain.feature_model(model, layer)
+
+
+def activations(path: str, mtime: float, layers: list[str], image: np.ndarray, key: str) -> None:
     layer = st.selectbox("Layer", layers, key=f"{key}_layer")
-    maps = explain.activation_maps(model, layer, image)
+    maps = np.moveaxis(predict_one(_sub_model(path, mtime, layer), image), -1, 0)  # (channels, h, w)
     cols = st.columns([1, 5])
     cols[0].image(_img(image, 6), caption="input")
     cols[1].image(_img(explain.tile(maps[:64], cols=16), scale=max(1, 96 // maps.shape[1])),
@@ -123,9 +131,9 @@ def _embeddings(path: str, mtime: float, _x, dataset_key) -> np.ndarray:
     return explain.embed(load_model(path, "cnn", mtime), _x)
 
 
-def retrieval(path: str, mtime: float, model, ds, query: np.ndarray, exclude: int | None, dataset_key) -> None:
+def retrieval(path: str, mtime: float, ds, query: np.ndarray, exclude: int | None, dataset_key) -> None:
     emb = _embeddings(path, mtime, ds.x, dataset_key)
-    q = predict_one(embedding_model(model), query)
+    q = predict_one(_sub_model(path, mtime, None), query)
     idx, dist = explain.nearest(emb, q, k=10, exclude=exclude)
     cols = st.columns(11)
     cols[0].image(_img(query, 3), caption="query")
