@@ -81,15 +81,24 @@ class ProgressCallback(keras.callbacks.Callback):
         self._check_cancel()
 
 
-class TimeToMetric(keras.callbacks.Callback):
-    """Records the training seconds at which `monitor` first reaches `target` (benchmarks)."""
+class TimeToTarget(keras.callbacks.Callback):
+    """Training seconds (evaluation excluded) until a score first reaches `target` (benchmarks).
 
-    def __init__(self, monitor: str, target: float, mode: str = "max", stop: bool = False):
+    The score is `logs[monitor]` after each epoch, or `score(model)` when given (e.g. accuracy on a held-out
+    set, recorded in `curve`). `stop=True` ends training at the target; `budget_s` ends it once that many
+    seconds of training are spent. `seconds` and `epoch` stay None while the target is not reached.
+    """
+
+    def __init__(self, target: float | None = None, monitor: str = "val_accuracy", mode: str = "max",
+                 stop: bool = False, score: Callable[[keras.Model], float] | None = None,
+                 budget_s: float | None = None):
         super().__init__()
-        self.monitor, self.target, self.mode, self.stop = monitor, target, mode, stop
+        self.target, self.monitor, self.mode, self.stop = target, monitor, mode, stop
+        self.score, self.budget_s = score, budget_s
         self.seconds: float | None = None
         self.epoch: int | None = None
         self.train_s = 0.0
+        self.curve: list[float] = []
         self._t = 0.0
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -97,12 +106,17 @@ class TimeToMetric(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.train_s += time.perf_counter() - self._t
-        value = (logs or {}).get(self.monitor)
-        hit = value is not None and (value >= self.target if self.mode == "max" else value <= self.target)
+        value = self.score(self.model) if self.score is not None else (logs or {}).get(self.monitor)
+        if value is not None:
+            self.curve.append(float(value))
+        hit = value is not None and self.target is not None and (
+            value >= self.target if self.mode == "max" else value <= self.target)
         if hit and self.seconds is None:
             self.seconds, self.epoch = self.train_s, epoch + 1
             if self.stop:  # only the time to the target is wanted
                 self.model.stop_training = True
+        if self.budget_s is not None and self.train_s >= self.budget_s:
+            self.model.stop_training = True
 
 
 def standard_callbacks(config: FitConfig) -> list[keras.callbacks.Callback]:

@@ -12,7 +12,7 @@ from anndl.device import kind
 from anndl.nets.ffnn import FFNNConfig, build_ffnn
 from anndl.nets.perceptron import GATES, train_perceptron
 from anndl.topics.perceptron.job import DEFAULTS, model_config, train_model
-from anndl.train import FitConfig, TimeToMetric, fit, set_seed
+from anndl.train import FitConfig, TimeToTarget, fit, set_seed
 
 TARGET = 0.95
 
@@ -25,7 +25,7 @@ def plain_baseline(sp, n_classes: int, epochs: int, stop: bool = False, seed: in
     model = keras.Sequential([keras.Input((sp.x_train.shape[1],)), keras.layers.Dense(16, activation="relu"),
                               keras.layers.Dense(n_classes, activation="softmax")])
     model.compile(keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    timer = TimeToMetric("val_accuracy", TARGET, stop=stop)
+    timer = TimeToTarget(TARGET, stop=stop)
     with Stopwatch() as sw:
         hist = model.fit(sp.x_train, sp.y_train, epochs=epochs, batch_size=16, verbose=0,
                          validation_data=(sp.x_test, sp.y_test), callbacks=[timer])
@@ -36,7 +36,7 @@ def ours(ds, sp, epochs: int, stop: bool = False, seed: int = 0):
     """The page's default network on iris, through anndl's one training loop."""
     set_seed(seed)
     model = build_ffnn(model_config(ds, sp, FFNNConfig().to_dict(), seed))
-    timer = TimeToMetric("val_accuracy", TARGET, stop=stop)
+    timer = TimeToTarget(TARGET, stop=stop)
     summary = fit(model, sp.x_train, sp.y_train, FitConfig(epochs=epochs, batch_size=16),
                   validation_data=(sp.x_test, sp.y_test), callbacks=[timer])
     return summary["history"]["val_accuracy"][-1], summary["train_s"], timer
