@@ -69,14 +69,20 @@ def curves(epochs: list[dict], marks: dict[str, int] | None = None, height: int 
     return alt.hconcat(*panels)
 
 
-def confusion_chart(matrix: np.ndarray, class_names: list[str]) -> alt.Chart:
-    """Confusion matrix heatmap with counts; rows true, columns predicted."""
+def confusion_chart(matrix: np.ndarray, class_names: list[str], select: str | None = None) -> alt.Chart:
+    """Confusion matrix heatmap with counts; rows true, columns predicted. `select` names a click selection of
+    one cell (fields true, predicted; the chosen cell is outlined) for `st.altair_chart(on_select="rerun")`."""
     n = len(class_names)
     frame = pd.DataFrame([{"true": class_names[i], "predicted": class_names[j], "count": int(matrix[i, j])}
                           for i in range(n) for j in range(n)])
     base = alt.Chart(frame).encode(x=alt.X("predicted:N", sort=class_names), y=alt.Y("true:N", sort=class_names))
-    rect = base.mark_rect().encode(color=alt.Color("count:Q", scale=alt.Scale(scheme="blues")),
-                                   tooltip=["true", "predicted", "count"])
+    color = alt.Color("count:Q", scale=alt.Scale(scheme="blues", type="symlog"))  # symlog: rare errors stay visible
+    rect = base.mark_rect(stroke="black").encode(color=color, tooltip=["true", "predicted", "count"])
+    if select:
+        cell = alt.selection_point(name=select, fields=["true", "predicted"], empty=False)
+        rect = rect.encode(strokeWidth=alt.condition(cell, alt.value(3), alt.value(0))).add_params(cell)
+    else:
+        rect = rect.encode(strokeWidth=alt.value(0))
     text = base.mark_text(fontSize=16 if classroom() else 12).encode(
         text="count:Q", color=alt.condition(alt.datum.count > matrix.max() / 2, alt.value("white"), alt.value("black")))
     side = min(max(60 * n, 200), 480)  # below 200 px the axis labels leave no room for the cells

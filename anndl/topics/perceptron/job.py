@@ -6,11 +6,12 @@ import time
 from dataclasses import replace
 
 import numpy as np
+from sklearn.metrics import confusion_matrix
 
 from anndl import data as catalogue
 from anndl.data import Dataset, Split
 from anndl.jobs import save_model
-from anndl.metrics import classification_report, confusion, confusion_members
+from anndl.metrics import classification_report, confusion_members
 from anndl.nets.ffnn import FFNNConfig, build_ffnn, predict_classes
 from anndl.train import FitConfig, fit, set_seed
 
@@ -96,7 +97,7 @@ def evaluate(model, ds: Dataset, sp: Split) -> dict:
     members = confusion_members(sp.y_test, pred)
     return {"accuracy": float(np.mean(pred == sp.y_test)),
             "report": classification_report(sp.y_test, pred, ds.class_names),
-            "confusion": confusion(sp.y_test, pred, ds.n_classes).tolist(),
+            "confusion": confusion_matrix(sp.y_test, pred, labels=range(ds.n_classes)).tolist(),
             "members": {f"{t},{p}": [int(sp.idx_test[i]) for i in idx] for (t, p), idx in members.items()}}
 
 

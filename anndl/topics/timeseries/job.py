@@ -208,11 +208,13 @@ def classify_job(params: dict, ctx) -> dict:
 
 def evaluate_classifier(model, data: ActivityData, class_names: list[str]) -> dict:
     """Test accuracy, confusion matrix and per-class precision / recall / F1 (§4.8) on the test users' windows."""
-    from anndl.metrics import accuracy, classification_report, confusion
+    from sklearn.metrics import accuracy_score, confusion_matrix
+
+    from anndl.metrics import classification_report
 
     pred = model.predict(data.x_test, verbose=0).argmax(1)
-    return {"class_names": class_names, "test_accuracy": accuracy(data.y_test, pred),
-            "confusion": confusion(data.y_test, pred, len(class_names)),
+    return {"class_names": class_names, "test_accuracy": float(accuracy_score(data.y_test, pred)),
+            "confusion": confusion_matrix(data.y_test, pred, labels=range(len(class_names))),
             "report": classification_report(data.y_test, pred, class_names), "users": data.users}
 
 

@@ -7,12 +7,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
+from sklearn.metrics import confusion_matrix
 
 from anndl import explain
-from anndl.metrics import classification_report, confusion
+from anndl.metrics import classification_report
 from anndl.nets.cnn import embedding_model
 from anndl.predict import predict_one
-from app.ui.charts import show, to_png_image
+from app.ui.charts import confusion_chart, show, to_png_image
 from app.ui.downloads import chart_png, csv_download, image_png, png_download
 from app.ui.models import load_model
 
@@ -32,19 +33,8 @@ def scores(ev: dict, class_names: list[str], x_test: np.ndarray, key: str) -> No
                "(and its mirror image when flips are used in training).")
     y_true, y_pred = np.array(ev["y_true"]), np.array(ev["y_pred"])
     n = len(class_names)
-    m = confusion(y_true, y_pred, n)
-    frame = pd.DataFrame([{"true": class_names[i], "predicted": class_names[j], "count": int(m[i, j])}
-                          for i in range(n) for j in range(n)])
-    cell = alt.selection_point(name="cell", fields=["true", "predicted"], empty=False)
-    base = alt.Chart(frame).encode(x=alt.X("predicted:N", sort=class_names), y=alt.Y("true:N", sort=class_names))
-    rect = base.mark_rect(stroke="black").encode(
-        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues", type="symlog")),
-        strokeWidth=alt.condition(cell, alt.value(3), alt.value(0)), tooltip=["true", "predicted", "count"]
-    ).add_params(cell)
-    text = base.mark_text().encode(text="count:Q", color=alt.condition(alt.datum.count > m.max() / 2,
-                                                                        alt.value("white"), alt.value("black")))
-    chart = (rect + text).properties(width=max(220, min(48 * n, 480)), height=max(220, min(48 * n, 480)),
-                                    title="Confusion matrix")
+    m = confusion_matrix(y_true, y_pred, labels=range(n))
+    chart = confusion_chart(m, class_names, select="cell").properties(title="Confusion matrix")
     left, right = st.columns([1, 1])
     with left:
         event = st.altair_chart(chart, on_select="rerun", key=f"{key}_cm", width="content")
