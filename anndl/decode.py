@@ -37,6 +37,31 @@ class Decoded:
     final: list[Hypothesis] = field(default_factory=list)  # all finished hypotheses, best first
 
 
+def greedy_search(step, n: int, tgt_len: int) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy decoding of n sentences at once (§26.4), the one loop of anndl: the most probable token at each step.
+
+    `step(buf, t)` gives (n, V) log-probabilities (or logits) of position t from the (n, tgt_len) target buffer
+    ([start] then the tokens chosen so far). Returns (tokens, their log-probabilities), both (n, tgt_len): a row
+    ends with [end], then zeros; PAD is never chosen.
+    """
+    buf = np.zeros((n, tgt_len), "int32")
+    buf[:, 0] = START
+    found = np.zeros((n, tgt_len), "int32")
+    logps = np.zeros((n, tgt_len), "float32")
+    done = np.zeros(n, bool)
+    for t in range(tgt_len):
+        logp = np.array(step(buf, t), dtype="float32")
+        logp[:, 0] = -np.inf  # never PAD
+        token = np.argmax(logp, axis=-1)
+        found[:, t] = np.where(done, 0, token)
+        logps[:, t] = np.where(done, 0.0, logp[np.arange(n), token])
+        done |= found[:, t] == END
+        if done.all() or t + 1 == tgt_len:
+            break
+        buf[:, t + 1] = found[:, t]
+    return found, logps
+
+
 class Decoder:
     """Compiled encode and step functions around a `Seq2SeqTransformer` and its vocabularies."""
 
@@ -67,19 +92,13 @@ class Decoder:
         return self.tgt_vocab.decode(ids)
 
     def greedy(self, sentence: str) -> Decoded:
-        """Pick the most probable next token at each step until [end] (§26.4)."""
+        """Pick the most probable next token at each step until [end] (§26.4); the hypothesis after each step."""
         enc, mask = self._encode(self.source_ids(sentence))
-        buf = np.zeros((1, self.tgt_len), "int32")
-        buf[0, 0] = START
-        hyp, steps = Hypothesis([], 0.0), []
-        for t in range(self.tgt_len):
-            logp = self._step(enc, mask, buf, np.int32(t)).numpy()[0]
-            token = int(np.argmax(logp[1:]) + 1)  # never PAD
-            hyp = Hypothesis(hyp.ids + [token], hyp.logp + float(logp[token]), token == END)
-            steps.append([hyp])
-            if hyp.finished or t + 1 == self.tgt_len:
-                break
-            buf[0, t + 1] = token
+        found, logps = greedy_search(lambda buf, t: self._step(enc, mask, buf, np.int32(t)).numpy(), 1, self.tgt_len)
+        ids = found[0].tolist()
+        length = ids.index(END) + 1 if END in ids else len(ids)
+        steps = [[Hypothesis(ids[:k], float(logps[0, :k].sum()), ids[k - 1] == END)] for k in range(1, length + 1)]
+        hyp = steps[-1][0]
         return Decoded(self._text(hyp.ids), hyp.ids, hyp.logp, steps, [hyp])
 
     def beam(self, sentence: str, width: int = 4, alpha: float = 0.0) -> Decoded:
@@ -116,17 +135,7 @@ class Decoder:
             part = sentences[i:i + batch]
             src = np.stack([self.src_vocab.encode(s, self.src_len) for s in part])
             enc, mask = self._encode(src)
-            buf = np.zeros((len(part), self.tgt_len), "int32")
-            buf[:, 0] = START
-            found = np.zeros((len(part), self.tgt_len), "int32")  # (B, T) token chosen at each step
-            done = np.zeros(len(part), bool)
-            for t in range(self.tgt_len):
-                logp = self._step(enc, mask, buf, np.int32(t)).numpy()
-                logp[:, 0] = -np.inf
-                found[:, t] = np.where(done, 0, np.argmax(logp, axis=-1))
-                done |= found[:, t] == END
-                if done.all() or t + 1 == self.tgt_len:
-                    break
-                buf[:, t + 1] = found[:, t]
+            found, _ = greedy_search(lambda buf, t: self._step(enc, mask, buf, np.int32(t)).numpy(), len(part),
+                                     self.tgt_len)
             out += [self._text(row) for row in found]
         return out

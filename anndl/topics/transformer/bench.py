@@ -22,29 +22,18 @@ def _full_model_greedy(model, src: np.ndarray, tgt_len: int) -> np.ndarray:
     """Batched greedy decoding that reruns the whole functional model (encoder included) at every step."""
     import tensorflow as tf
 
+    from anndl.decode import greedy_search
+
     call = tf.function(lambda s, t: model([s, t], training=False), reduce_retracing=True)
-    buf = np.zeros((len(src), tgt_len), "int32")
-    buf[:, 0] = 2
-    found = np.zeros_like(buf)
-    for t in range(tgt_len):
-        logits = call(src, buf).numpy()[:, t]
-        logits[:, 0] = -np.inf
-        found[:, t] = np.argmax(logits, -1)
-        if t + 1 < tgt_len:
-            buf[:, t + 1] = found[:, t]
-    return found
+    return greedy_search(lambda buf, t: call(src, buf).numpy()[:, t], len(src), tgt_len)[0]
 
 
 def _eager_translate_s(model, src: np.ndarray, tgt_len: int) -> float:
-    """Seconds for one sentence with the plain eager loop of the keras.io example."""
+    """Seconds for one sentence with the plain eager loop of the keras.io example (a model call per step)."""
+    from anndl.decode import greedy_search
+
     t0 = time.perf_counter()
-    buf = np.zeros((1, tgt_len), "int32")
-    buf[0, 0] = 2
-    for t in range(tgt_len - 1):
-        token = int(np.argmax(np.asarray(model([src, buf]))[0, t]))
-        if token == 3:
-            break
-        buf[0, t + 1] = token
+    greedy_search(lambda buf, t: np.asarray(model([src, buf]))[:, t], 1, tgt_len)
     return time.perf_counter() - t0
 
 
