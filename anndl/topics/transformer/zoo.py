@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from anndl import zoo
+from anndl.data.translation import Vocabulary
 
-from .job import SHIPPED, evaluate, train_translator, vocab_info
+from .job import SHIPPED, corpus_from_params, evaluate
 
 
-def transformer_en_it(seed: int):
-    """The shipped English→Italian translator; its vocabularies and scores go into the JSON sidecar."""
+def transformer_en_it(seed: int, params: dict | None = None):
+    """The shipped English→Italian translator, trained by the page's job; its vocabularies and its scores on
+    the whole held-out splits go into the JSON sidecar (the file holds no optimizer state: a third the size)."""
     from anndl.decode import Decoder
 
-    model, prep, summary = train_translator({**SHIPPED, "seed": seed})
-    decoder = Decoder(model, prep.src_vocab, prep.tgt_vocab)
-    metrics = {f"{split}_exact_match": evaluate(decoder, prep.corpus, idx)["exact_match"]
-               for split, idx in (("random", prep.corpus.test_random), ("systematic", prep.corpus.test_systematic))}
-    metrics["final_val_masked_accuracy"] = summary["history"].get("val_masked_accuracy", [None])[-1]
-    return without_optimizer(model), {"params": SHIPPED, "config": asdict(model.cfg), "data": prep.corpus.source,
-                   "fit_s": summary["train_s"], "epochs_run": summary["epochs_run"], "metrics": metrics,
-                   **vocab_info(prep)}
-
-
-def without_optimizer(model):
-    """An uncompiled copy with the same weights: the .keras file then holds no Adam moments (a third the size)."""
-    from anndl.nets.transformer import build_transformer
-
-    bare = build_transformer(model.cfg)
-    bare.set_weights(model.get_weights())
-    return bare
+    params = {**SHIPPED, "seed": seed, **(params or {})}
+    result, model = zoo.trained("transformer", params)
+    corpus = corpus_from_params(params)
+    decoder = Decoder(model, Vocabulary(result["src_words"][4:]), Vocabulary(result["tgt_words"][4:]))
+    metrics = {f"{split}_exact_match": evaluate(decoder, corpus, idx)["exact_match"]
+               for split, idx in (("random", corpus.test_random), ("systematic", corpus.test_systematic))}
+    history = result["summary"]["history"]
+    metrics["final_val_masked_accuracy"] = history.get("val_masked_accuracy", [None])[-1]
+    keys = ("src_words", "tgt_words", "src_len", "tgt_len")
+    return model, {"params": SHIPPED, "config": result["config"], "data": corpus.source,
+                   "fit_s": result["summary"]["train_s"], "epochs_run": result["summary"]["epochs_run"],
+                   "metrics": metrics, **{k: result[k] for k in keys}}
