@@ -1,6 +1,6 @@
 """Issue 10, memory: reruns of each page must not grow the server's memory (≤ 50 MB over 200 reruns).
 
-The count is small in CI (ANNDL_RERUNS, default 30); `ANNDL_RERUNS=200 pytest tests/app/test_memory.py -s`
+The count is small in CI (ANNDL_RERUNS, default 10); `ANNDL_RERUNS=200 pytest tests/app/test_memory.py -s`
 gives the issue's figure. Growth is measured after a warm-up (imports, shipped models, caches filled).
 """
 
@@ -13,7 +13,7 @@ import pytest
 from app.registry import built_topics
 from tests.app.conftest import errors, open_app
 
-RERUNS = int(os.environ.get("ANNDL_RERUNS", "30"))
+RERUNS = int(os.environ.get("ANNDL_RERUNS", "10"))
 WARM = 5
 
 
