@@ -139,7 +139,7 @@ def test_train_job_on_uploaded_pairs(tmp_path):
                         {"pairs": pairs, "epochs": 2, "embed_dim": 16, "ff_dim": 16, "heads": 2, "enc_layers": 1,
                          "dec_layers": 1, "batch_size": 16}, workdir=str(tmp_path), report=events.append)
     assert [e["epoch"] for e in events if e["kind"] == "epoch"] == [1, 2]
-    assert set(result["metrics"]) == {"random"}  # uploads have no systematic split
+    assert set(result["metrics"]) == {"random", "training"}  # no systematic split; the training pairs are scored
     assert result["source"] == "your upload" and result["src_len"] == 5 and result["tgt_len"] == 6
     scored = result["metrics"]["random"]
     assert scored["n"] >= 1 and np.isclose(scored["exact_match"] * scored["n"], round(scored["exact_match"] *
