@@ -21,9 +21,13 @@ SETTLE_MS = 60_000
 
 
 def _slider_step(label: str) -> Callable:
+    """Move a slider one step, right then left alternately (a slider at its end would not move)."""
+    turn = {"n": 0}
+
     def act(page):
+        turn["n"] += 1
         page.locator('[data-testid="stSlider"]').filter(has_text=label).get_by_role("slider").first.press(
-            "ArrowRight")
+            "ArrowRight" if turn["n"] % 2 else "ArrowLeft")
     return act
 
 
