@@ -24,6 +24,7 @@ class StepBudget:
     needed: int = 100  # training examples below which the topic cannot generalise
     unit: str = "examples"  # how the page names one example ("pairs", "images", "rows", "windows")
     augment_below: int = 0  # image sets smaller than this get augmentation (0: never)
+    patience_share: float = 0.1  # early stopping waits this share of the epochs (noisy tiny validation sets: more)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def data_recipe(n_train: int, budget: StepBudget, seconds_per_step: float | None
         fits = int(0.8 * time_limit_s / (seconds_per_step * steps_per_epoch))
         if fits < epochs:
             epochs, capped = max(1, fits), f", cut to {max(1, fits)} by the {time_limit_s:.0f} s time limit"
-    patience = max(3, epochs // 10)
+    patience = max(3, int(epochs * budget.patience_share))
     augment = 0 < n < budget.augment_below
     why = (f"{n} {budget.unit} → batch {batch}, {steps_per_epoch} step{'s' * (steps_per_epoch > 1)} an epoch, "
            f"{epochs} epochs ≈ {epochs * steps_per_epoch} optimiser steps{capped}; early stopping after "

@@ -10,6 +10,7 @@ from app.ui.cnn import controls as ui
 from app.ui.cnn import inside
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import model_download
+from app.ui.owndata import advice
 from app.ui.state import classroom, seed
 from app.ui.training import training_panel
 
@@ -31,12 +32,17 @@ with tab_train:
               help="Sets the stack and the knobs to the quality preset of the benchmark.")
     fit = ui.training_knobs()
     params.update(net, **fit)
+    if ds is not None and params["dataset"] == "upload":
+        params.update(ui.own_data_knobs(len(sp.x_train)))
     if ds is not None:
         ui.augmentation_preview(sp, n_classes, fit["augment"], seed())
     job = training_panel("cnn", "anndl.topics.cnn.job:train_job", params, disabled=not ok or ds is None)
     result = job.result if job is not None and job.result else None
     if result is not None:
         ui.final_curves(result)
+        if result.get("backbone"):
+            st.caption(f"Backbone: {result['backbone']}.")
+        advice(result)
     if job is not None and job.status == "failed":
         st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
 

@@ -235,7 +235,8 @@ def layer_table(model: keras.Model) -> list[Row]:
     """Per layer: output shape, Keras' parameter count against the course formula, receptive field, MACs."""
     rows, rf, jump, global_ = [], 1, 1, False
     for layer in model.layers[1:]:
-        i = tuple(layer.input.shape[1:])
+        inp = layer.input[0] if isinstance(layer.input, list) else layer.input  # Add/Concatenate: the first branch
+        i = tuple(inp.shape[1:])
         o = tuple(layer.output.shape[1:])
         info = layer.course(i, o) if hasattr(layer, "course") else _standard(layer, i, o)
         k, s = info.get("k", 1), info.get("s", 1)

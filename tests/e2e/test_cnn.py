@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import zipfile
 
 import numpy as np
@@ -43,12 +44,18 @@ def test_upload_zip_train_and_see_curve_and_confusion(server, page, tmp_path):
     page.get_by_text("Your zip: 24 images in 2 classes").wait_for(timeout=60_000)
     page.get_by_text("left out because they are not inside a class folder").wait_for()
     page.get_by_role("tab", name="Train").click()
+    # own data (issue 12): before training, the size advice and the defaults derived from the upload's size
+    page.get_by_text("needs about 2000 to generalise").wait_for(timeout=30_000)
+    page.get_by_text("Defaults from your data").first.wait_for()
+    page.get_by_text("17 images → batch 5, 4 steps an epoch, 100 epochs").wait_for()
     page.get_by_role("button", name="Train").first.click()
     try:
         page.get_by_text("Showing your trained network").wait_for(timeout=240_000)
     finally:
         page.screenshot(path=f"{shots}/cnn-train.png", full_page=True)
     wait_for_app(page)
+    page.get_by_text("Backbone: models/mobilenet_").wait_for()  # the transfer route is the default for small sets
+    page.get_by_text(re.compile(r"training accuracy [0-9.]+, held-out [0-9.]+")).wait_for()  # the advice
     page.get_by_text("Test accuracy").first.wait_for()
     page.get_by_text("Open a cell").first.wait_for()
     page.screenshot(path=f"{shots}/cnn-2.png", full_page=True)

@@ -56,3 +56,49 @@ def test_hundred_pairs_reach_their_training_pairs_with_the_default_recipe(tmp_pa
     assert res["own_data"]["train"] >= 0.9
     assert res["own_data"]["recipe"].startswith("86 pairs → batch 22")
     assert "needs about 1000" in res["own_data"]["size_advice"]
+
+
+def test_cnn_budgets_on_10_100_10000_images():
+    from anndl.topics.cnn.transfer import budget_for
+
+    scratch, transfer = budget_for("scratch"), budget_for("transfer")
+    assert (data_recipe(10, scratch).batch_size, data_recipe(10, scratch).epochs) == (3, 100)
+    r = data_recipe(100, scratch)
+    assert (r.batch_size, r.steps_per_epoch, r.epochs, r.patience, r.augment) == (25, 4, 100, 30, True)
+    assert not data_recipe(100, transfer).augment and "augmentation" not in data_recipe(100, transfer).why
+    big = data_recipe(10_000, scratch)
+    assert (big.batch_size, big.epochs, big.augment) == (128, 6, False)
+
+
+def test_backbone_head_is_flat_frozen_and_keeps_pretrained_weights():
+    import numpy as np
+
+    from anndl.topics.cnn.transfer import FEATURE_LAYER, build_transfer, features_of
+
+    model = build_transfer("mobilenet_digits04", (32, 32, 3), 4)
+    assert model.input_shape == (None, 32, 32, 3) and model.output_shape == (None, 4)
+    assert [w.name for w in model.trainable_weights] == ["kernel", "bias"]  # only the softmax head learns
+    x = np.random.default_rng(0).random((2, 32, 32, 3)).astype("float32")
+    mine = model.get_layer(FEATURE_LAYER)  # a layer of this graph, not of a nested backbone
+    gray = x @ np.array([0.299, 0.587, 0.114], "float32")[:, None]
+    import keras
+
+    want = features_of("mobilenet_digits04")(keras.ops.image.resize(gray, (28, 28)))
+    got = keras.Model(model.inputs, mine.output)(x)
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), atol=1e-4)
+
+
+def test_cnn_upload_job_reports_training_and_test_accuracy_and_names_the_backbone(tmp_path):
+    from anndl.data.images import zip_dataset
+    from anndl.data.owndata import image_zip
+    from anndl.topics.cnn import job
+
+    read = zip_dataset(image_zip(8, 3, "mnist"), size=(28, 28), channels=1)
+    path = job.save_upload(read.dataset, str(tmp_path / "up.npz"))
+    res = job.train({"dataset": "upload", "data_path": path, "seed": 0, **job.recipe_params("fast"),
+                     "route": "transfer", "recipe": True})
+    own = res["own_data"]
+    assert own["held_out"] == res["test_accuracy"] and 0 <= own["train"] <= 1
+    assert own["recipe"].startswith("16 images → batch 4, 4 steps an epoch")
+    assert "needs about 2000" in own["size_advice"]
+    assert res["backbone"].startswith("models/mobilenet_")

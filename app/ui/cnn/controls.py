@@ -250,3 +250,24 @@ def shown(params: dict, job, ds, sp, seed: int) -> tuple:
 def evaluate(path: str, mtime: float, dataset_key: tuple, _sp, flip: bool) -> dict:
     """Predictions with and without test-time augmentation for a model file on a split."""
     return topic.evaluate(load_model(path, "cnn", mtime), _sp, 0, flip=flip)
+
+
+ROUTES = {"transfer": "a pretrained backbone (transfer learning, §9.13)",
+          "scratch": "scratch (the stack in Architecture)"}
+
+
+def own_data_knobs(n_train: int) -> dict:
+    """For an upload: start from a pretrained backbone (first for small sets) and defaults from the data's size."""
+    from anndl.topics.cnn.transfer import BUDGET, budget_for
+    from app.ui.owndata import recipe_toggle
+
+    first = "transfer" if n_train < BUDGET.needed else "scratch"
+    route = bound(st.radio, "Start from", "cnn_route", first, options=list(ROUTES), format_func=ROUTES.get,
+                  horizontal=True, help="Small image sets learn far more from a backbone pretrained on other "
+                  "images: only a new softmax head is trained on its frozen features.")
+    if route == "transfer":
+        st.caption("The backbone is one of the project's own (models/mobilenet_digits04, models/mobilenet_fashion; "
+                   "ImageNet weights cannot be downloaded here): the job picks the one whose features separate your "
+                   "validation images best and says which.")
+    recipe = recipe_toggle("cnn", n_train, budget_for(route))
+    return {"route": route, "recipe": recipe is not None}

@@ -1,0 +1,42 @@
+"""Transfer learning (course §9.13): a frozen pretrained backbone + dropout + a softmax head on new classes."""
+
+from __future__ import annotations
+
+import keras
+
+GRAY = (0.299, 0.587, 0.114)  # ITU-R 601 luma weights: RGB uploads meet a gray backbone
+
+
+def _copy(layer, pairs: list):
+    """A frozen copy of a pretrained layer (weights set once the graph is built)."""
+    new = layer.__class__.from_config(layer.get_config())
+    new.trainable = False
+    pairs.append((new, layer))
+    return new
+
+
+def backbone_head(features: keras.Model, input_shape: tuple, n_classes: int, dropout: float = 0.3,
+                  learning_rate: float = 1e-3) -> keras.Model:
+    """Inputs resized (and made gray) to what `features` expects, its frozen features, dropout, softmax; compiled."""
+    h, w, c = features.input_shape[1:]
+    inputs = keras.Input(tuple(input_shape), name="image")
+    x = inputs
+    if tuple(input_shape[:2]) != (h, w):
+        x = keras.layers.Resizing(h, w, name="resize_to_backbone")(x)
+    if input_shape[2] == 3 and c == 1:
+        x = keras.layers.Conv2D(1, 1, use_bias=False, trainable=False, name="to_gray",
+                                kernel_initializer=keras.initializers.Constant([[[[g] for g in GRAY]]]))(x)
+    # the backbone's own layers (shared weights) wired into this graph, not nested: every layer stays visible to
+    # the activation maps and patches; frozen BN layers run in inference mode, as §9.13 advises
+    pairs = []  # (copy, pretrained) of each backbone layer, wired into this graph: every layer stays visible
+    x = features._run_through_graph([x], operation_fn=lambda op: _copy(op, pairs))  # Functional.call, not nested
+    if len(x.shape) == 4:
+        x = keras.layers.Flatten(name="features")(x)  # the embedding retrieval reads
+    x = keras.layers.Dropout(dropout, name="dropout")(x)
+    outputs = keras.layers.Dense(n_classes, activation="softmax", name="predictions")(x)
+    model = keras.Model(inputs, outputs, name=f"transfer_{features.name}")
+    for new, old in pairs:
+        new.set_weights(old.get_weights())
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
