@@ -20,6 +20,7 @@ from .jobs import resolve
 # name -> "module:function(quick: bool) -> BenchResult": every topic of anndl.topics.TOPICS, then shared pieces
 TOPICS: dict[str, str] = {**{topic: topics.bench(topic) for topic in topics.TOPICS},
                           "canvas": "anndl.topics.canvas_bench:bench",
+                          "owndata": "anndl.topics.owndata_bench:bench",  # uploads: before/after issue 12
                           "pages": "anndl.pagebench:bench"}  # not a topic: page settle and click times in Chromium
 
 

@@ -5,12 +5,14 @@ import types
 import pytest
 
 from anndl.data.owndata import number_pairs
+from anndl.jobs import save_model
 from anndl.recipe import data_recipe, own_data_report
 from anndl.topics.transformer import job as translator
 
 
 def _ctx(tmp_path):
-    return types.SimpleNamespace(report=None, cancelled=None, max_epochs=None, workdir=str(tmp_path))
+    return types.SimpleNamespace(report=None, cancelled=None, max_epochs=None, workdir=str(tmp_path),
+                                 save_model=lambda model, name="model": save_model(model, str(tmp_path), name))
 
 
 def test_translator_budget_on_10_100_10000_pairs():

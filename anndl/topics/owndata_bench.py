@@ -1,0 +1,64 @@
+"""`python -m anndl.bench owndata`: own-data uploads (issue 12), before (the built-in data's defaults) and after
+(defaults from the upload's size; the CNN's transfer route): default training time, training and held-out score."""
+
+from __future__ import annotations
+
+import tempfile
+import types
+
+from ..bench import Baseline, BenchResult, Stopwatch
+
+TRANSLATOR = {"seed": 0, "epochs": 3, "batch_size": 64, "embed_dim": 64, "heads": 4, "ff_dim": 128, "enc_layers": 2,
+              "dec_layers": 2, "dropout": 0.1, "lr": 1e-3, "positional": "sinusoidal"}  # the Train tab's defaults
+
+
+def _translator(pairs, recipe: bool) -> dict:
+    from ..jobs import save_model
+    from .transformer.job import train_job
+
+    workdir = tempfile.mkdtemp()
+    ctx = types.SimpleNamespace(report=None, cancelled=None, max_epochs=None, workdir=workdir,
+                                save_model=lambda model, name="model": save_model(model, workdir, name))
+    with Stopwatch() as sw:
+        res = train_job({**TRANSLATOR, "pairs": pairs, "recipe": recipe}, ctx)
+    own = res["own_data"]
+    return {"train_s": round(sw.seconds, 1), "epochs": res["summary"]["epochs_run"], "train": own["train"],
+            "held_out": own["held_out"], "regime": own["regime"]}
+
+
+def _cnn(per_class: int, after: bool) -> dict:
+    from ..data.images import zip_dataset
+    from ..data.owndata import image_zip
+    from .cnn import job
+
+    read = zip_dataset(image_zip(per_class, 10, "mnist"), size=(28, 28), channels=1)
+    path = job.save_upload(read.dataset, tempfile.mktemp(suffix=".npz"))
+    params = {"dataset": "upload", "data_path": path, "seed": 0, **job.recipe_params("fast"),
+              **({"route": "transfer", "recipe": True} if after else {})}
+    with Stopwatch() as sw:
+        res = job.train(params)
+    own = res["own_data"]
+    return {"train_s": round(sw.seconds, 1), "epochs": res["epochs_run"], "train": own["train"],
+            "held_out": own["held_out"], "regime": own["regime"]}
+
+
+def bench(quick: bool = False) -> BenchResult:
+    from ..data.owndata import number_pairs
+    from ..data.translation import grammar_corpus
+
+    cases = [("translator", "100 number pairs", lambda a: _translator(number_pairs(100), a)),
+             ("cnn", "10 classes × 30 MNIST digits", lambda a: _cnn(30, a))]
+    if not quick:
+        grammar = grammar_corpus(1000, 0).pairs
+        cases += [("translator", "1000 grammar pairs", lambda a: _translator(grammar, a)),
+                  ("cnn", "10 classes × 100 MNIST digits", lambda a: _cnn(100, a))]
+    rows = []
+    for page, case, run in cases:
+        for after in (False, True):
+            rows.append({"page": page, "case": case, "defaults": "from data" if after else "before", **run(after)})
+    first = {(r["page"], r["defaults"]): r for r in reversed(rows)}  # the small case of each page
+    after, before = first[("translator", "from data")], first[("translator", "before")]
+    return BenchResult("owndata", "100 number pairs (translator); 10×30 digits (CNN)", "training exact match",
+                       after["train"], after["train_s"], 0.0,
+                       Baseline("before: the built-in data's defaults", before["train"], before["train_s"]),
+                       rows=rows, extra={"rows": rows})
