@@ -113,3 +113,35 @@ def topic_recipe(name: str) -> dict:
     from anndl.topics.cnn.job import RECIPES
 
     return RECIPES[name]
+
+
+def click_chart(monkeypatch, key: str, selection: dict) -> None:
+    """AppTest cannot click Altair: the chart with key K renders as usual and returns the event the browser would
+    send for a click (built by Streamlit's own deserializer, so the page reads the real VegaLiteState shape)."""
+    import json
+
+    import streamlit as st
+    from streamlit.elements.vega_charts import VegaLiteStateSerde
+
+    real = st.altair_chart
+
+    def altair_chart(chart, *args, key=None, **kwargs):
+        event = real(chart, *args, key=key, **kwargs)
+        if key != chart_key:
+            return event
+        return VegaLiteStateSerde(list(selection)).deserialize(json.dumps({"selection": selection}))
+
+    chart_key = key
+    monkeypatch.setattr(st, "altair_chart", altair_chart)
+
+
+def test_clicking_a_confusion_cell_shows_its_images(monkeypatch):
+    # a diagonal cell: the selectbox offers only the off-diagonal ones, so only the click can open it
+    click_chart(monkeypatch, "cnn_scores_cm", {"cell": [{"true": "7", "predicted": "7"}]})
+    at = open_app("cnn")
+    assert not errors(at), errors(at)
+    heading = [m.value for m in at.markdown if "image(s): true" in m.value]
+    assert heading and heading[0].endswith("true 7, predicted 7**"), heading
+    shown = image_captions(at, "p=")
+    assert len(shown) == min(24, int(heading[0].strip("*").split()[0]))
+    assert all(float(c[2:]) > 0.5 for c in shown)  # correctly classified 7s: the network's probability for "7"
