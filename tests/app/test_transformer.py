@@ -21,6 +21,24 @@ def test_default_translation_renders():
     assert len(at.tabs) == 5
 
 
+def test_every_table_is_arrow_compatible(monkeypatch):
+    """Streamlit silently retypes a dataframe whose column mixes numbers and text (logging an ArrowTypeError)."""
+    from streamlit import dataframe_util
+
+    mixed = []
+    real = dataframe_util.fix_arrow_incompatible_column_types
+
+    def record(df, *args, **kwargs):
+        mixed.append(list(df.index))
+        return real(df, *args, **kwargs)
+
+    monkeypatch.setattr(dataframe_util, "fix_arrow_incompatible_column_types", record)
+    at = open_app("transformer")
+    assert not errors(at)
+    assert any(list(d.value.index) == ["token", "id"] for d in at.dataframe)  # the tokens table is on the page
+    assert not mixed, f"tables with mixed-type columns: {mixed}"
+
+
 def test_typed_sentence_and_unknown_words():
     at = open_app("transformer")
     at.text_input(key="tr_text").set_value("She did not eat the red apples.").run()

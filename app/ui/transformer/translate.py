@@ -67,7 +67,12 @@ def preparation(decoder, sentence: str) -> None:
     st.markdown(f"Standardised: `{standardize(sentence)}` → {int((src != 0).sum())} tokens, padded to "
                 f"{decoder.src_len} (source) / {decoder.tgt_len} (target) with `[pad]` = 0; unknown words become "
                 f"`[unk]` = 1; the decoder starts from `[start]` = 2 and stops at `[end]` = 3.")
-    st.dataframe(pd.DataFrame({"token": words, "id": src}).T, width="stretch")
+    st.dataframe(token_table(words, src), width="stretch")
+
+
+def token_table(words: list[str], ids) -> pd.DataFrame:
+    """Rows "token" and "id", one column per position; all text, since an Arrow column has one type."""
+    return pd.DataFrame([words, [str(int(i)) for i in ids]], index=["token", "id"])
 
 
 def attention_maps(model, decoder, sentence: str) -> alt.Chart | None:
