@@ -1,7 +1,10 @@
-"""Shared test set-up: quiet TensorFlow, repository root on sys.path."""
+"""Shared test set-up: quiet TensorFlow, repository root on sys.path, the suite's own results folder."""
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -9,3 +12,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")  # tests are CPU-only, also on a GPU machine
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+# The suite's own job results folder (read by app.ui.training.runner, inherited by the servers e2e tests start):
+# a developer's running dashboard and a test run never see each other's results.
+RESULTS = tempfile.mkdtemp(prefix="anndl-test-results-")
+os.environ["ANNDL_RESULTS"] = RESULTS
+atexit.register(shutil.rmtree, RESULTS, True)

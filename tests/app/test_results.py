@@ -1,6 +1,8 @@
 """Issue 10, nothing lost: the job id lives in the URL, so a reload, a reconnect or a restart shows the result."""
 
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -9,6 +11,7 @@ from anndl.jobs import Job
 from anndl.results import ResultStore
 from app.ui.training import runner
 from tests.app.conftest import MAIN, ROOT, errors, open_app
+from tests.conftest import RESULTS
 
 
 def open_with(params: dict, page: str = "perceptron") -> AppTest:
@@ -18,6 +21,12 @@ def open_with(params: dict, page: str = "perceptron") -> AppTest:
     at.run()
     at.switch_page(str(ROOT / "pages" / f"{page}.py"))
     return at.run()
+
+
+def test_the_suite_keeps_its_results_apart_from_a_running_dashboard():
+    """The default folder is shared by every dashboard on this machine; tests use their own (tests/conftest.py)."""
+    assert Path(runner().root) == Path(RESULTS)
+    assert Path(runner().root) != Path(tempfile.gettempdir()) / "anndl-results"
 
 
 def test_a_job_interrupted_by_a_server_restart_says_so_instead_of_spinning():

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from anndl.loadtest.browser import CHROMIUM, FLAGS, IDLE_JS
-from tests.conftest import ROOT
+from tests.conftest import RESULTS, ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +38,7 @@ def _free_port() -> int:
 def server():
     """Start `streamlit run app/main.py` on a free port; yield its base URL; stop it by PID."""
     port = _free_port()
-    env = {**os.environ, "ANNDL_WORKERS": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = {**os.environ, "ANNDL_WORKERS": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "ANNDL_RESULTS": RESULTS}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
