@@ -55,3 +55,53 @@ def test_the_cnn_bench_scores_the_test_set_once_after_validating_on_its_own_spli
     assert seen["evaluate"].count(200) == 4  # the 200 test images: once per run (3 MNIST runs + Fashion)…
     assert set(seen["evaluate"]) <= {200, 100, 60, 1}  # …the rest is Keras validating (arrays, or one batch)
     assert "test acc" in result.rows[0] and "val peak" in result.rows[0]
+
+
+def spy_holdout(monkeypatch, module, fit_name: str | None = None) -> dict:
+    """Record the sizes of every validation set handed to fit and of every array predicted on."""
+    import keras
+
+    seen = {"fit_validation": [], "predict": []}
+    fit, predict = keras.Model.fit, keras.Model.predict
+
+    def spy_fit(self, *args, validation_data=None, **kwargs):
+        if isinstance(validation_data, tuple):
+            seen["fit_validation"].append(len(validation_data[0]))
+        return fit(self, *args, validation_data=validation_data, **kwargs)
+
+    def spy_predict(self, x, *args, **kwargs):
+        seen["predict"].append(len(x))
+        return predict(self, x, *args, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "fit", spy_fit)
+    monkeypatch.setattr(keras.Model, "predict", spy_predict)
+    if fit_name:
+        anndl_fit = getattr(module, fit_name)
+
+        def spy_anndl_fit(*args, validation_data=None, **kwargs):
+            seen["fit_validation"].append(len(validation_data[0]))
+            return anndl_fit(*args, validation_data=validation_data, **kwargs)
+
+        monkeypatch.setattr(module, fit_name, spy_anndl_fit)
+    return seen
+
+
+@pytest.mark.slow
+def test_the_perceptron_bench_validates_on_its_own_split_and_scores_iris_test_once(monkeypatch):
+    from anndl.topics.perceptron import bench as perceptron_bench
+
+    seen = spy_holdout(monkeypatch, perceptron_bench, "fit")
+    perceptron_bench.bench(tiny=True)
+    assert 30 not in seen["fit_validation"] and seen["fit_validation"].count(24) == 2  # iris validation rows
+    assert seen["predict"].count(30) == 2  # the 30 iris test rows: once per run (ours, the plain baseline)
+
+
+@pytest.mark.slow
+def test_the_timeseries_bench_follows_validation_and_scores_basicmotions_test_once(monkeypatch):
+    from anndl.topics.timeseries import bench as ts_bench
+
+    seen = spy_holdout(monkeypatch, ts_bench)
+    result = ts_bench.bench(tiny=True)
+    assert seen["predict"].count(40) == 2  # the 40 test windows: once per run (ours, the plain 1-D CNN)
+    assert seen["predict"].count(8) == 2  # the 8 validation windows: each epoch (1 in tiny) of each run
+    assert result.extra["basicmotions"]["accuracy"] == result.rows[4]["test acc"]
