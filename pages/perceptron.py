@@ -4,10 +4,16 @@ import streamlit as st
 
 from anndl.data import CATALOGUE, names
 from anndl.nets.ffnn import ACTIVATIONS, OPTIMIZERS, FFNNConfig, TrainChoices, keras_code
-from anndl.topics.perceptron.job import load_dataset
 from app.ui.code import keras_code as code_expander
 from app.ui.perceptron.basics import activations_section, optimisers_section, perceptron_tab
-from app.ui.perceptron.network import csv_source, live_view, regularisation_controls, result_view, shown_result
+from app.ui.perceptron.network import (
+    csv_source,
+    live_view,
+    page_dataset,
+    regularisation_controls,
+    result_view,
+    shown_result,
+)
 from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
 
@@ -64,7 +70,7 @@ with tab_nn:
         if not ready:
             st.info("Upload a CSV on the left (numeric features and a target column) to train on your own data.")
         else:
-            ds = st.session_state["nn__live_ds"] = load_dataset(params)
+            ds = st.session_state["nn__live_ds"] = page_dataset(params)
             st.caption(f"Data: **{ds.name}** — {len(ds.x)} samples, {ds.x.shape[1]} features, task {ds.task}; "
                        f"source: {ds.source}. Split: 64% train, 16% validation, 20% test (seeded).")
             job = training_panel("nn", "anndl.topics.perceptron.job:train_job", params, live=live_view)

@@ -17,6 +17,11 @@ def _csv_frame(key: str, _data: bytes, limits: CsvLimits | None) -> pd.DataFrame
     return frame
 
 
+def csv_frame(data: bytes, limits: CsvLimits | None = None) -> pd.DataFrame:
+    """The parsed table of these bytes, from the per-content cache (shared, do not modify it; raises UploadError)."""
+    return _csv_frame(content_key(data), data, limits)
+
+
 def csv_uploader(label: str, key: str, limits: CsvLimits | None = None, help: str | None = None
                  ) -> pd.DataFrame | None:
     """A CSV table (shared, do not modify it in place), or None (with an error shown) when there is none or it
@@ -26,7 +31,7 @@ def csv_uploader(label: str, key: str, limits: CsvLimits | None = None, help: st
         return None
     data = file.getvalue()
     try:
-        frame = _csv_frame(content_key(data), data, limits)
+        frame = csv_frame(data, limits)
     except UploadError as err:
         st.error(str(err), icon=":material/error:")
         return None

@@ -81,3 +81,26 @@ def test_train_on_an_uploaded_csv_from_the_page(monkeypatch):
     assert not errors(at), errors(at)
     assert any("your network" in c.value and "uploaded CSV" in c.value for c in at.caption)
     assert "Test accuracy" in {m.label for m in at.metric}
+
+
+def test_an_uploaded_csv_is_parsed_once_per_content_not_on_every_rerun(monkeypatch):
+    import anndl.data.uploads as uploads
+    import app.ui.perceptron.network as network
+    import app.ui.uploads as ui_uploads
+
+    parsed = []
+    for module, name in ((uploads, "read_csv_frame"), (ui_uploads, "read_csv_frame"), (uploads, "csv_to_dataset"),
+                         (network, "csv_to_dataset")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _real=real, _name=name, **k: parsed.append(_name) or _real(*a, **k))
+    rows = "".join(f"{x:.4f},{y:.4f},{int(x > y)}\n" for x, y in np.random.default_rng(7).uniform(-1, 1, (60, 2)))
+    fake_uploads(monkeypatch, {"nn_csv": ("once.csv", ("p,q,side\n" + rows).encode())})
+    at = open_app("perceptron")
+    at.selectbox(key="nn_data").set_value("csv").run()
+    assert any("60 samples, 2 features" in c.value for c in at.caption), errors(at)
+    first = list(parsed)
+    assert first.count("read_csv_frame") <= 1 and first.count("csv_to_dataset") <= 1, first
+    for epochs in (10, 20, 50):  # reruns that change nothing about the data
+        at.select_slider(key="nn_epochs").set_value(epochs).run()
+    assert not errors(at), errors(at)
+    assert parsed == first, parsed

@@ -8,13 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from anndl import zoo
+from anndl.data import Dataset
 from anndl.data.uploads import UploadError, csv_to_dataset
 from anndl.nets.ffnn import INITIALIZERS
+from anndl.scratch import content_key
 from anndl.topics.perceptron.job import SHIPPED, load_dataset, result_params, shipped_result
 from app.ui.charts import confusion_chart, curves, history_events, show, to_png_image
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
 from app.ui.state import bound
-from app.ui.uploads import csv_uploader
+from app.ui.uploads import csv_frame, csv_uploader
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
@@ -185,13 +187,27 @@ def csv_source(params: dict) -> bool:
     if frame is None:
         return False
     target = st.selectbox("Target column", list(frame.columns), index=len(frame.columns) - 1, key="nn_target")
+    params.update(csv=st.session_state["nn_csv"].getvalue(), target=target)
     try:
-        csv_to_dataset(frame, target)
+        page_dataset(params)
     except UploadError as err:
         st.error(str(err), icon=":material/error:")
         return False
-    params.update(csv=st.session_state["nn_csv"].getvalue(), target=target)
     return True
+
+
+# converted once per (upload content, target, task), not on every rerun; bounded: the key is the user's file
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
+def _csv_dataset(key: str, target: str | None, task: str, _data: bytes) -> Dataset:
+    return csv_to_dataset(csv_frame(_data), target, task)
+
+
+def page_dataset(params: dict) -> Dataset:
+    """`load_dataset`, with an uploaded CSV read from the per-content caches (shared, do not modify it)."""
+    if params.get("dataset") != "csv":
+        return load_dataset(params)
+    data = params["csv"]
+    return _csv_dataset(content_key(data), params.get("target"), params.get("task", "auto"), data)
 
 
 DATA_KEYS = ("dataset", "n", "noise", "seed", "csv", "target", "task")  # the parameters that decide the data
@@ -212,7 +228,7 @@ def shown_result(params: dict, job, ds) -> tuple | None:
             st.info("Your network was trained on a CSV that is no longer uploaded: upload it again to see it.")
             return None
         if any(trained_on.get(k) != params.get(k) for k in DATA_KEYS):
-            ds = load_dataset(trained_on)
+            ds = page_dataset(trained_on)
         caption = f"Showing **your network** ({job.status}), trained on {job.result['dataset']}."
         return job.result, ds, caption, "nn-job", job.result.get("model_path")
     name = SHIPPED.get(params["dataset"])
