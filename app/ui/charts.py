@@ -54,11 +54,12 @@ def curves(epochs: list[dict], marks: dict[str, int] | None = None, height: int 
     metrics = list(dict.fromkeys(frame.metric))
     panel_width = max(160, 470 // max(1, len(metrics)))  # fits a 2/3-wide column
     for metric in metrics:
-        part = frame[frame.metric == metric]
-        line = alt.Chart(part).mark_line(point=len(part) < 60, strokeWidth=width).encode(
+        points = bool((frame.metric == metric).sum() < 60)
+        line = alt.Chart().transform_filter(alt.FieldEqualPredicate(field="metric", equal=metric)).mark_line(
+            point=points, strokeWidth=width).encode(
             x=alt.X("epoch:Q", title="epoch"), y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
             color=alt.Color("split:N", scale=colors, title=None, legend=alt.Legend(orient="top")),
-            tooltip=["epoch", "split", "value"])
+            tooltip=["epoch:Q", "split:N", "value:Q"])
         layers = [line]
         for label, epoch in (marks or {}).items():
             rule = pd.DataFrame({"epoch": [epoch], "label": [label]})
@@ -66,7 +67,14 @@ def curves(epochs: list[dict], marks: dict[str, int] | None = None, height: int 
             layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-height / 2 + 10).encode(
                 x="epoch:Q", text="label:N"))
         panels.append(alt.layer(*layers).properties(height=height, width=panel_width, title=metric))
-    return alt.hconcat(*panels)
+    # One dataset under a fixed name: while a job trains, the fragment redraws this chart every second with new
+    # rows; with Altair's content-hash names every redraw renamed the datasets in the spec, and a browser still
+    # embedding the previous spec could ask Vega for a name that no longer existed ("Unrecognized data set").
+    # A fixed name keeps the spec unchanged between epochs, so the browser only swaps the rows.
+    return alt.hconcat(*panels, data=alt.NamedData(name=HISTORY), datasets={HISTORY: frame.to_dict("records")})
+
+
+HISTORY = "training_history"
 
 
 def confusion_chart(matrix: np.ndarray, class_names: list[str], select: str | None = None) -> alt.Chart:
