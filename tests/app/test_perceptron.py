@@ -92,7 +92,7 @@ def test_an_uploaded_csv_is_parsed_once_per_content_not_on_every_rerun(monkeypat
     for module, name in ((uploads, "read_csv_frame"), (ui_uploads, "read_csv_frame"), (uploads, "csv_to_dataset"),
                          (network, "csv_to_dataset")):
         real = getattr(module, name)
-        monkeypatch.setattr(module, name, lambda *a, _real=real, _name=name, **k: parsed.append(_name) or _real(*a, **k))
+        monkeypatch.setattr(module, name, lambda *a, _f=real, _n=name, **k: parsed.append(_n) or _f(*a, **k))
     rows = "".join(f"{x:.4f},{y:.4f},{int(x > y)}\n" for x, y in np.random.default_rng(7).uniform(-1, 1, (60, 2)))
     fake_uploads(monkeypatch, {"nn_csv": ("once.csv", ("p,q,side\n" + rows).encode())})
     at = open_app("perceptron")
