@@ -97,3 +97,16 @@ def test_predict_one_equals_predict_on_a_batch_of_one():
     model = zoo.load("cnn_mnist")
     x = np.random.default_rng(0).random((28, 28, 1), dtype=np.float32)
     np.testing.assert_allclose(predict_one(model, x), model.predict(x[None], verbose=0)[0], atol=1e-5)
+
+
+@pytest.mark.parametrize("structure", ["tensor", "list", "dict", "nested"])
+def test_predict_one_passes_the_input_in_the_structure_the_model_expects(structure, recwarn):
+    from anndl.predict import predict_one
+
+    inp = keras.Input((3,), name="features")
+    out = keras.layers.Dense(2, kernel_initializer="ones")(inp)
+    inputs = {"tensor": inp, "list": [inp], "dict": {"features": inp}, "nested": {"a": [inp]}}[structure]
+    model = keras.Model(inputs, out)
+    x = np.array([1.0, 2.0, 3.0], "float32")
+    np.testing.assert_allclose(predict_one(model, x), [6.0, 6.0])
+    assert not [str(w.message) for w in recwarn if "structure" in str(w.message)]
