@@ -29,3 +29,25 @@ def test_curves_still_export_as_png():
 
     png = chart_png(curves([{"epoch": e, "logs": {"loss": 1 / e, "val_loss": 2 / e}} for e in (1, 2)]))
     assert isinstance(png, bytes) and png.startswith(b"\x89PNG")
+
+
+def _regions(p: float):
+    import numpy as np
+
+    from app.ui.charts import show
+    from app.ui.perceptron.network import curve_chart, regions_chart
+
+    grid = {"xs": [0.0, 1.0, 2.0], "ys": [0.0, 1.0], "p": np.full((2, 3), p).tolist()}
+    x, y = np.array([[0.5, 0.5], [1.5, 0.5]]), np.array([0, 1])
+    show(regions_chart(grid, x, y, ["a", "b"]))
+    show(curve_chart({"x": [0.0, 1.0], "y": [p, 2 * p]}, x, y))
+
+
+def test_live_decision_regions_and_fitted_curve_keep_their_spec_between_epochs():
+    early, late = (AppTest.from_function(_regions, args=(p,), default_timeout=60).run() for p in (0.2, 0.7))
+    assert not early.exception and not late.exception
+    for a, b, name in zip(early.get("vega_lite_chart"), late.get("vega_lite_chart"),
+                          ("decision_regions", "fitted_curve")):
+        assert a.proto.spec == b.proto.spec
+        changed = [d.name for d, e in zip(a.proto.datasets, b.proto.datasets) if d.data.data != e.data.data]
+        assert changed == [name]  # only the named dataset's rows differ; the data points keep their hash name

@@ -21,6 +21,13 @@ from app.ui.uploads import csv_frame, csv_uploader
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
 
+# The live view redraws these every epoch from the job fragment: the changing rows go under a fixed dataset name,
+# so the spec stays the same and the browser swaps rows (Altair's content-hash names renamed the dataset at every
+# redraw, the pattern behind Vega's "Unrecognized data set" during fast redraws).
+REGIONS = alt.NamedData(name="decision_regions")
+FITTED = alt.NamedData(name="fitted_curve")
+
+
 def _grid_frame(grid: dict) -> pd.DataFrame:
     xs, ys = np.asarray(grid["xs"]), np.asarray(grid["ys"])
     dx, dy = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
@@ -41,10 +48,10 @@ def regions_chart(grid: dict, x: np.ndarray, y: np.ndarray, class_names: list[st
                                                                          nice=False)), "y2": "y2:Q"}
     if "cls" in frame:
         colors = alt.Scale(domain=[str(i) for i in range(len(class_names))], range=PALETTE[: len(class_names)])
-        bg = alt.Chart(frame).mark_rect(opacity=0.35, strokeWidth=0).encode(
+        bg = alt.Chart(REGIONS).mark_rect(opacity=0.35, strokeWidth=0).encode(
             **enc, color=alt.Color("cls:N", scale=colors, legend=None))
     else:
-        bg = alt.Chart(frame).mark_rect(strokeWidth=0).encode(**enc, color=alt.Color(
+        bg = alt.Chart(REGIONS).mark_rect(strokeWidth=0).encode(**enc, color=alt.Color(
             "p:Q", scale=alt.Scale(scheme="blueorange", domain=[0, 1]), title=f"P({class_names[-1]})"))
     split = np.full(len(x), "train")
     if test_idx is not None:
@@ -55,13 +62,14 @@ def regions_chart(grid: dict, x: np.ndarray, y: np.ndarray, class_names: list[st
                                                                     range=["circle", "cross"])),
         color=alt.Color("class:N", scale=alt.Scale(domain=class_names, range=PALETTE[: len(class_names)])),
         tooltip=["class", "split", "x", "y"])
-    return (bg + dots).properties(width=size, height=size)
+    return alt.layer(bg, dots, datasets={REGIONS.name: frame.to_dict("records")}).properties(width=size, height=size)
 
 
 def curve_chart(curve: dict, x: np.ndarray, y: np.ndarray) -> alt.Chart:
     pts = alt.Chart(pd.DataFrame({"x": x[:, 0], "y": y})).mark_circle(size=20, opacity=0.5).encode(x="x:Q", y="y:Q")
-    fit = alt.Chart(pd.DataFrame(curve)).mark_line(color="#d62728", strokeWidth=3).encode(x="x:Q", y="y:Q")
-    return (pts + fit).properties(width=520, height=320, title="Fitted curve (red) over the data")
+    fit = alt.Chart(FITTED).mark_line(color="#d62728", strokeWidth=3).encode(x="x:Q", y="y:Q")
+    return alt.layer(pts, fit, datasets={FITTED.name: pd.DataFrame(curve).to_dict("records")}).properties(
+        width=520, height=320, title="Fitted curve (red) over the data")
 
 
 def neurons_view(maps: list) -> None:
