@@ -14,7 +14,6 @@ fresh worker takes its place.
 from __future__ import annotations
 
 import atexit
-import importlib
 import itertools
 import multiprocessing as mp
 import os
@@ -25,162 +24,22 @@ import threading
 import time
 import traceback
 from collections import deque
-from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_ready
-from typing import Any, Protocol
+from typing import Any
 
+from anndl.jobspec import (  # noqa: F401  (the runner's public API)
+    CRASHED,
+    FINISHED,
+    INTERRUPTED,
+    STOPPED,
+    Backend,
+    Job,
+    Limits,
+    OwnerBusy,
+    QueueFull,
+)
 from anndl.results import ResultStore
-
-FINISHED = ("done", "failed", "cancelled", "timeout", "interrupted")
-INTERRUPTED = "The server restarted while this job was training, so its result is lost: press Train again."
-STOPPED = "The server was stopped or restarted while this job was training: press Train again."
-CRASHED = ("The training worker stopped unexpectedly (killed or out of memory). Try again, perhaps with a smaller "
-           "model or batch.")
-
-
-class QueueFull(RuntimeError):
-    """The runner is busy; the message is meant for the user."""
-
-
-class OwnerBusy(QueueFull):
-    """This browser session already has its share (one job training, one waiting)."""
-
-
-@dataclass
-class Limits:
-    """Safety limits of one job; defaults keep a shared class server responsive."""
-
-    time_limit_s: float = 600.0  # wall clock, then the job is stopped (soft) and killed (hard)
-    max_epochs: int = 500  # epoch cap whatever the page asks
-    grace_s: float = 15.0  # after a soft stop (time limit or cancel), how long before the worker is killed
-
-
-@dataclass
-class Job:
-    """What the UI sees of a job; updated by the runner's pump thread."""
-
-    id: str
-    target: str
-    status: str = "queued"  # queued | running | done | failed | cancelled | timeout | interrupted
-    owner: str = ""  # the browser session that submitted it (fair share)
-    submitted: float = field(default_factory=time.time)
-    started: float | None = None
-    ended: float | None = None
-    epochs: list[dict] = field(default_factory=list)  # one event per finished epoch
-    latest: dict | None = None  # the last progress event (batch or epoch)
-    result: dict | None = None
-    error: str | None = None
-    cancel_requested: bool = False
-    seen: float = field(default_factory=time.time)  # last time a session asked for it (runner.get)
-
-    @property
-    def finished(self) -> bool:
-        return self.status in FINISHED
-
-
-class Backend(Protocol):
-    """The seam for another engine (e.g. Ray): pages only use these four methods."""
-
-    def submit(self, target: str, params: dict, limits: Limits | None = None, owner: str = "") -> str: ...
-    def get(self, job_id: str) -> Job | None: ...
-    def cancel(self, job_id: str) -> None: ...
-    def shutdown(self) -> None: ...
-
-
-class JobContext:
-    """Handed to a job function inside the worker."""
-
-    def __init__(self, job_id: str, num: int, events, cancel_flag, limits: Limits, workdir: str):
-        self.job_id, self._num, self._events, self._flag = job_id, num, events, cancel_flag
-        self.limits, self.workdir = limits, workdir
-        self.max_epochs = limits.max_epochs
-        self.deadline = time.time() + limits.time_limit_s
-        self.deadline_hit = False
-
-    def report(self, event: dict) -> None:
-        self._events.put(("progress", self.job_id, event))
-
-    def save_model(self, model, name: str = "model") -> str:
-        """Write the job's model into its folder (see `save_model`); returns the path the result carries."""
-        return save_model(model, self.workdir, name)
-
-    def cancelled(self) -> bool:
-        """True once the user pressed Stop or the wall-clock limit has passed (the job should return)."""
-        if time.time() > self.deadline:
-            self.deadline_hit = True
-        return self._flag.value == self._num or self.deadline_hit
-
-
-def save_model(model, workdir: str, name: str = "model") -> str:
-    """The one way a job hands its model to the page: workdir/NAME.keras, read back by `anndl.zoo.load_file`."""
-    path = os.path.join(workdir, f"{name}.keras")
-    model.save(path)
-    return path
-
-
-def resolve(target: str):
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
-
-
-class _Sender:
-    """The worker's end of its event pipe; the lock keeps messages whole if a job reports from threads."""
-
-    def __init__(self, conn):
-        self.conn, self.lock = conn, threading.Lock()
-
-    def put(self, item) -> None:
-        with self.lock:
-            self.conn.send(item)  # pickles first, then writes: an unpicklable result raises here
-
-
-def _worker_main(inbox, conn, cancel_flag, warm: tuple[str, ...]) -> None:
-    for module in warm:  # import TensorFlow once, before the first job, so jobs start at once
-        try:
-            importlib.import_module(module)
-        except Exception:  # a broken import shows up as the job's own error, not as a crash loop
-            pass
-    events = _Sender(conn)
-    while True:
-        msg = inbox.get()
-        if msg is None:
-            return
-        job_id, num, target, params, limits, workdir = msg
-        ctx = JobContext(job_id, num, events, cancel_flag, limits, workdir)
-        events.put(("started", job_id, os.getpid()))
-        try:
-            result = resolve(target)(params, ctx)
-            events.put(("timeout" if ctx.deadline_hit and cancel_flag.value != num else "done", job_id, result))
-        except Exception as exc:  # the job failed, the worker lives on
-            tail = traceback.format_exc(limit=-3)
-            events.put(("failed", job_id, f"{type(exc).__name__}: {exc}\n{tail}"))
-
-
-class _Worker:
-    def __init__(self, ctx, warm):
-        self.inbox = ctx.Queue()
-        self.events, sender = ctx.Pipe(duplex=False)
-        self.cancel_flag = ctx.Value("q", -1)
-        self.proc = ctx.Process(target=_worker_main, args=(self.inbox, sender, self.cancel_flag, warm),
-                                daemon=True)
-        self.proc.start()
-        sender.close()  # only the worker writes: when it dies, our end reads EOF
-        self.job: Job | None = None
-        self.num = -1
-        self.cancel_at: float | None = None
-        self.broken = False  # its pipe closed: the process is gone or going
-        self.born = time.time()
-
-    def alive(self) -> bool:
-        return not self.broken and self.proc.is_alive()
-
-    def discard(self) -> None:
-        if self.proc.is_alive():
-            self.proc.kill()
-        self.proc.join(timeout=5)
-        self.inbox.cancel_join_thread()
-        self.inbox.close()
-        self.events.close()
+from anndl.worker import JobContext, _Worker, resolve, run_inline, save_model  # noqa: F401
 
 
 class JobRunner:
@@ -435,26 +294,3 @@ class JobRunner:
                 workdir = os.path.join(self.root, job.id)
                 os.makedirs(workdir, exist_ok=True)
                 w.inbox.put((job.id, w.num, job.target, params, self._job_limits[job.id], workdir))
-
-
-def run_inline(target: str, params: dict, limits: Limits | None = None, workdir: str | None = None,
-               report=None) -> dict:
-    """Run a job function in this process (command line, tests, benchmarks).
-
-    Without `workdir` the job writes into a temporary folder that is removed when it returns: pass a folder
-    (e.g. `tempfile.TemporaryDirectory()`) to keep the files the result points to while you use them.
-    """
-
-    class _Flag:
-        value = -2
-
-    class _Sink:
-        def put(self, item):
-            if report and item[0] == "progress":
-                report(item[2])
-
-    if workdir is None:
-        with tempfile.TemporaryDirectory(prefix="anndl-job-") as tmp:
-            return run_inline(target, params, limits, tmp, report)
-    ctx = JobContext("inline", -1, _Sink(), _Flag(), limits or Limits(), workdir)
-    return resolve(target)(params, ctx)

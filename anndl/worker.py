@@ -1,0 +1,132 @@
+"""The worker side of the job runner (DESIGN §4): the context a job function gets, the worker process's loop
+and its handle in the runner, and `run_inline` (the same job function in this process)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+import threading
+import time
+import traceback
+
+from anndl.jobspec import Job, Limits
+
+
+class JobContext:
+    """Handed to a job function inside the worker."""
+
+    def __init__(self, job_id: str, num: int, events, cancel_flag, limits: Limits, workdir: str):
+        self.job_id, self._num, self._events, self._flag = job_id, num, events, cancel_flag
+        self.limits, self.workdir = limits, workdir
+        self.max_epochs = limits.max_epochs
+        self.deadline = time.time() + limits.time_limit_s
+        self.deadline_hit = False
+
+    def report(self, event: dict) -> None:
+        self._events.put(("progress", self.job_id, event))
+
+    def save_model(self, model, name: str = "model") -> str:
+        """Write the job's model into its folder (see `save_model`); returns the path the result carries."""
+        return save_model(model, self.workdir, name)
+
+    def cancelled(self) -> bool:
+        """True once the user pressed Stop or the wall-clock limit has passed (the job should return)."""
+        if time.time() > self.deadline:
+            self.deadline_hit = True
+        return self._flag.value == self._num or self.deadline_hit
+
+
+def save_model(model, workdir: str, name: str = "model") -> str:
+    """The one way a job hands its model to the page: workdir/NAME.keras, read back by `anndl.zoo.load_file`."""
+    path = os.path.join(workdir, f"{name}.keras")
+    model.save(path)
+    return path
+
+
+def resolve(target: str):
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+class _Sender:
+    """The worker's end of its event pipe; the lock keeps messages whole if a job reports from threads."""
+
+    def __init__(self, conn):
+        self.conn, self.lock = conn, threading.Lock()
+
+    def put(self, item) -> None:
+        with self.lock:
+            self.conn.send(item)  # pickles first, then writes: an unpicklable result raises here
+
+
+def _worker_main(inbox, conn, cancel_flag, warm: tuple[str, ...]) -> None:
+    for module in warm:  # import TensorFlow once, before the first job, so jobs start at once
+        try:
+            importlib.import_module(module)
+        except Exception:  # a broken import shows up as the job's own error, not as a crash loop
+            pass
+    events = _Sender(conn)
+    while True:
+        msg = inbox.get()
+        if msg is None:
+            return
+        job_id, num, target, params, limits, workdir = msg
+        ctx = JobContext(job_id, num, events, cancel_flag, limits, workdir)
+        events.put(("started", job_id, os.getpid()))
+        try:
+            result = resolve(target)(params, ctx)
+            events.put(("timeout" if ctx.deadline_hit and cancel_flag.value != num else "done", job_id, result))
+        except Exception as exc:  # the job failed, the worker lives on
+            tail = traceback.format_exc(limit=-3)
+            events.put(("failed", job_id, f"{type(exc).__name__}: {exc}\n{tail}"))
+
+
+class _Worker:
+    def __init__(self, ctx, warm):
+        self.inbox = ctx.Queue()
+        self.events, sender = ctx.Pipe(duplex=False)
+        self.cancel_flag = ctx.Value("q", -1)
+        self.proc = ctx.Process(target=_worker_main, args=(self.inbox, sender, self.cancel_flag, warm),
+                                daemon=True)
+        self.proc.start()
+        sender.close()  # only the worker writes: when it dies, our end reads EOF
+        self.job: Job | None = None
+        self.num = -1
+        self.cancel_at: float | None = None
+        self.broken = False  # its pipe closed: the process is gone or going
+        self.born = time.time()
+
+    def alive(self) -> bool:
+        return not self.broken and self.proc.is_alive()
+
+    def discard(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=5)
+        self.inbox.cancel_join_thread()
+        self.inbox.close()
+        self.events.close()
+
+
+def run_inline(target: str, params: dict, limits: Limits | None = None, workdir: str | None = None,
+               report=None) -> dict:
+    """Run a job function in this process (command line, tests, benchmarks).
+
+    Without `workdir` the job writes into a temporary folder that is removed when it returns: pass a folder
+    (e.g. `tempfile.TemporaryDirectory()`) to keep the files the result points to while you use them.
+    """
+
+    class _Flag:
+        value = -2
+
+    class _Sink:
+        def put(self, item):
+            if report and item[0] == "progress":
+                report(item[2])
+
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="anndl-job-") as tmp:
+            return run_inline(target, params, limits, tmp, report)
+    ctx = JobContext("inline", -1, _Sink(), _Flag(), limits or Limits(), workdir)
+    return resolve(target)(params, ctx)
