@@ -4,7 +4,9 @@ import streamlit as st
 
 from anndl.data import CATALOGUE, names
 from anndl.nets.ffnn import ACTIVATIONS, OPTIMIZERS, FFNNConfig, TrainChoices, keras_code
+from anndl.topics.perceptron.job import BUDGET, train_size
 from app.ui.code import keras_code as code_expander
+from app.ui.owndata import advice, recipe_toggle
 from app.ui.perceptron.basics import activations_section, optimisers_section, perceptron_tab
 from app.ui.perceptron.network import (
     csv_source,
@@ -73,12 +75,18 @@ with tab_nn:
             ds = st.session_state["nn__live_ds"] = page_dataset(params)
             st.caption(f"Data: **{ds.name}** — {len(ds.x)} samples, {ds.x.shape[1]} features, task {ds.task}; "
                        f"source: {ds.source}. Split: 64% train, 16% validation, 20% test (seeded).")
+            if dataset == "csv":  # defaults from the upload's size: the recipe fixes optimiser steps
+                recipe = recipe_toggle("nn", train_size(ds, params), BUDGET)
+                params["recipe"] = recipe is not None
+                if recipe is not None:
+                    fit_cfg.update(epochs=recipe.epochs, batch_size=recipe.batch_size, early_stopping=recipe.patience)
             job = training_panel("nn", "anndl.topics.perceptron.job:train_job", params, live=live_view)
             shown = shown_result(params, job, ds)
             if shown is not None:
                 result, ds, caption, key, path = shown
                 st.caption(caption)
                 result_view(result, ds, key, path)
+                advice(result)
             elif job is None or not job.result:
                 st.info("No shipped model for this data: press **Train** (a few seconds).")
     if ready:
@@ -86,5 +94,6 @@ with tab_nn:
                          n_classes=max(ds.n_classes, 2), optimizer=optimizer, learning_rate=lr,
                          **{k: v for k, v in model.items() if k in ("initializer", "l2", "dropout", "batchnorm",
                                                                     "one_hot")})
-        code_expander(keras_code(cfg, TrainChoices(epochs, batch, fit_cfg.get("early_stopping", 0),
+        code_expander(keras_code(cfg, TrainChoices(fit_cfg["epochs"], fit_cfg["batch_size"],
+                                                   fit_cfg.get("early_stopping", 0),
                                                    fit_cfg.get("reduce_lr", 0)), dataset), "ffnn.py")

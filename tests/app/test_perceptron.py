@@ -70,9 +70,12 @@ def test_train_on_an_uploaded_csv_from_the_page(monkeypatch):
     fake_uploads(monkeypatch, {"nn_csv": ("circle.csv", ("x,y,where\n" + rows).encode())})
     at = open_app("perceptron")
     at.selectbox(key="nn_data").set_value("csv").run()
-    at.select_slider(key="nn_epochs").set_value(10).run()
     assert not errors(at), errors(at)
     assert any("120 samples, 2 features" in c.value for c in at.caption)
+    # defaults from the upload's size (76 training rows), and the size advice, before training
+    infos = [i.value for i in at.info]
+    assert any("76 rows → batch 19, 4 steps an epoch, 375 epochs" in i for i in infos), infos
+    assert any("76 rows is few for this model" in w.value for w in at.warning)
     _button(at, "Train").click().run()
     deadline = time.time() + 180
     while time.time() < deadline and not any("your network" in c.value for c in at.caption):
@@ -81,6 +84,8 @@ def test_train_on_an_uploaded_csv_from_the_page(monkeypatch):
     assert not errors(at), errors(at)
     assert any("your network" in c.value and "uploaded CSV" in c.value for c in at.caption)
     assert "Test accuracy" in {m.label for m in at.metric}
+    # the reading of training vs held-out accuracy after training
+    assert any("training accuracy" in a.value and "held-out" in a.value for a in [*at.success, *at.warning])
 
 
 def test_an_uploaded_csv_is_parsed_once_per_content_not_on_every_rerun(monkeypatch):

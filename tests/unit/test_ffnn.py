@@ -134,3 +134,16 @@ def test_a_result_keeps_the_uploaded_csv_by_hash_not_its_bytes():
     assert topic.result_params(result, other) is None and topic.result_params(result, {"dataset": "csv"}) is None
     spiral = topic.kept_params(topic.DEFAULTS)
     assert topic.result_params({"params": spiral}, {}) == spiral
+
+
+def test_an_uploaded_csv_trains_with_defaults_from_its_size_unless_switched_off():
+    from anndl.topics.perceptron.job import recipe_of, with_recipe
+
+    params = {"dataset": "csv", "recipe": True, "fit": {"epochs": 10, "batch_size": 128, "reduce_lr": 3}}
+    recipe = recipe_of(params, 76)
+    assert (recipe.batch_size, recipe.epochs, recipe.patience) == (19, 375, 37)
+    fit_cfg = with_recipe(params, recipe)["fit"]
+    assert fit_cfg == {"epochs": 375, "batch_size": 19, "early_stopping": 37, "reduce_lr": 3}
+    assert recipe_of({**params, "recipe": False}, 76) is None  # the toggle off keeps the knobs
+    assert recipe_of({**params, "dataset": "spiral"}, 76) is None  # built-in sets keep their tuned defaults
+    assert with_recipe(params, None) is params

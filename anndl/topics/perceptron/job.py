@@ -13,9 +13,12 @@ from anndl.data import Dataset, Split
 from anndl.jobs import save_model
 from anndl.metrics import classification_report, confusion_members
 from anndl.nets.ffnn import FFNNConfig, build_ffnn, predict_classes
+from anndl.recipe import Recipe, StepBudget, data_recipe, own_data_report
 from anndl.train import FitConfig, fit, set_seed
 
 GRID = 50  # decision-region resolution: 2,500 predictions, a few ms
+# an uploaded CSV trains for as many optimiser steps as the spiral default (100 epochs of 10 steps, plus margin)
+BUDGET = StepBudget(steps=1500, batch_size=32, min_epochs=20, max_epochs=500, needed=200, unit="rows")
 
 
 def load_dataset(params: dict) -> Dataset:
@@ -101,6 +104,38 @@ def evaluate(model, ds: Dataset, sp: Split) -> dict:
             "members": {f"{t},{p}": [int(sp.idx_test[i]) for i in idx] for (t, p), idx in members.items()}}
 
 
+def train_size(ds: Dataset, params: dict) -> int:
+    """Rows the network trains on (the hold-out split the job makes)."""
+    sp = catalogue.split(ds, test=float(params.get("test", 0.2)), val=float(params.get("val", 0.2)),
+                         seed=int(params.get("seed", 0)))
+    return len(sp.x_train)
+
+
+def recipe_of(params: dict, n_train: int) -> Recipe | None:
+    """Defaults from the upload's size (issue: own data), when the page's toggle asks for them."""
+    return data_recipe(n_train, BUDGET) if params.get("dataset") == "csv" and params.get("recipe") else None
+
+
+def with_recipe(params: dict, recipe: Recipe | None) -> dict:
+    """The job's parameters with batch, epochs and early stopping taken from the recipe."""
+    if recipe is None:
+        return params
+    fit_cfg = {**params.get("fit", {}), "epochs": recipe.epochs, "batch_size": recipe.batch_size,
+               "early_stopping": recipe.patience}
+    return {**params, "fit": fit_cfg}
+
+
+def own_data(model, ds: Dataset, sp: Split, recipe: Recipe | None, test: dict) -> dict:
+    """Training vs held-out score of a network trained on an uploaded CSV, and what they mean."""
+    pred = predict_classes(model, sp.x_train, ds.task)
+    if ds.task == "regression":
+        train = float(np.mean((pred - sp.y_train) ** 2))
+        # under-trained: no better than predicting the mean of the targets
+        return own_data_report(len(sp.x_train), recipe, BUDGET, train, test["mse"], "MSE", False,
+                               good=float(np.var(sp.y_train)), gap=0.5)
+    return own_data_report(len(sp.x_train), recipe, BUDGET, float(np.mean(pred == sp.y_train)), test["accuracy"])
+
+
 def _fit_config(params: dict) -> FitConfig:
     f = params.get("fit", {})
     return FitConfig(epochs=int(f.get("epochs", 100)), batch_size=int(f.get("batch_size", 32)),
@@ -138,6 +173,8 @@ def train_model(params: dict, report=None, cancelled=None, max_epochs=None, work
     ds = load_dataset(params)
     sp = catalogue.split(ds, test=float(params.get("test", 0.2)), val=float(params.get("val", 0.2)), seed=seed)
     result: dict = {}
+    recipe = recipe_of(params, len(sp.x_train))
+    params = with_recipe(params, recipe)
     if params.get("validation") == "kfold":
         result["kfold"] = kfold_scores(ds, params, int(params.get("k", 5)), report, cancelled, max_epochs)
     cfg = model_config(ds, sp, params.get("model", {}), seed)
@@ -157,6 +194,8 @@ def train_model(params: dict, report=None, cancelled=None, max_epochs=None, work
     result.update(summary, config=cfg.to_dict(), dataset=ds.name, source=ds.source, task=ds.task,
                   class_names=ds.class_names, feature_names=ds.feature_names, test=evaluate(model, ds, sp),
                   view=inspect(model, ds, box), test_idx=sp.idx_test.tolist(), params=kept_params(params))
+    if params.get("dataset") == "csv":
+        result["own_data"] = own_data(model, ds, sp, recipe, result["test"])
     if workdir:
         result["model_path"] = save_model(model, workdir)
     return result
