@@ -3,7 +3,7 @@
 import streamlit as st
 
 from anndl.topics.timeseries.code import classifier_code, forecast_code
-from anndl.topics.timeseries.job import activity_data, evaluate_classifier
+from anndl.topics.timeseries.job import activity_data
 from app.ui.charts import show
 from app.ui.code import keras_code
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
@@ -79,7 +79,7 @@ with tabs[1]:
         else:
             st.markdown("**Test results** — model: " + ("the model you trained" if shown.trained else
                                                        "shipped 1-D CNN with global average pooling"))
-            cchart = cls.metrics(evaluate_classifier(shown.model, data, acts.class_names))
+            cchart = cls.metrics(cls.evaluation(shown, data, acts.class_names))
             if not classroom():
                 c = st.columns(2)
                 with c[0]:

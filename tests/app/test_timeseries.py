@@ -87,3 +87,17 @@ def test_two_uploads_of_equal_length_and_sum_get_their_own_forecast_scores(monke
         assert not errors(at), errors(at)
         scores.append(at.dataframe[0].value.set_index("method")["test MAE"].to_dict())
     assert scores[0] != scores[1]
+
+
+def test_the_classifier_is_scored_once_not_on_every_rerun(monkeypatch):
+    from anndl.topics.timeseries import job
+
+    calls = []
+    real = job.evaluate_classifier
+    monkeypatch.setattr(job, "evaluate_classifier", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = open_app("timeseries")
+    first = len(calls)
+    for _ in range(3):
+        at.run()
+    assert not errors(at)
+    assert len(calls) == first <= 1

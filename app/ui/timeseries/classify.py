@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -92,6 +94,19 @@ def split_summary(data, acts: ts.Activities) -> None:
                f"{'recordings' if acts.split is not None else 'users'} per part: "
                + ", ".join(f"{k} {len(v)}" for k, v in data.users.items())
                + " · no user appears in two parts (§24.3.1).")
+
+
+def evaluation(shown: Shown, data, class_names: list[str]) -> dict:
+    """evaluate_classifier once per (model file, test windows), not a model.predict on every rerun."""
+    digest = hashlib.sha1(np.ascontiguousarray(data.x_test).tobytes() + np.asarray(data.y_test).tobytes()).hexdigest()
+    return _evaluation((shown.path, shown.mtime, digest, tuple(class_names)), shown.model, data)
+
+
+@st.cache_data(show_spinner="Scoring the test users…", max_entries=16, ttl=3600)  # a few KB each; bounded per issue 10
+def _evaluation(key: tuple, _model, _data) -> dict:
+    from anndl.topics.timeseries.job import evaluate_classifier
+
+    return evaluate_classifier(_model, _data, list(key[-1]))
 
 
 def metrics(ev: dict) -> alt.Chart:
