@@ -3,10 +3,11 @@
 import streamlit as st
 
 from anndl.topics.timeseries.code import classifier_code, forecast_code
-from anndl.topics.timeseries.job import activity_data
+from anndl.topics.timeseries.job import BUDGET, activity_data, training_windows
 from app.ui.charts import show
 from app.ui.code import keras_code
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
+from app.ui.owndata import advice, recipe_toggle
 from app.ui.state import classroom, seed
 from app.ui.timeseries import classify as cls
 from app.ui.timeseries import forecast as ui
@@ -39,9 +40,13 @@ with tabs[0]:
         st.markdown("**Windows and telescope** (§24.4): the network sees the blue window and learns the pink "
                     "telescope; sliding the window by the stride gives the training set.")
         show(ui.windows_chart(series, params["window"], params["telescope"], params["stride"]))
+        if series.source == "your upload":  # defaults from the upload's size: the recipe fixes optimiser steps
+            recipe = recipe_toggle("ts_fc", training_windows(series, params), BUDGET)
+            params["recipe"] = recipe is not None
         issue = ui.problem(series, params)
         job = training_panel("ts_fc", JOB, params, label="Train forecaster", disabled=issue is not None)
         direct, ar, label, path = ui.pick_models(series, params, job)
+        advice(job.result if job is not None else None)
         if issue:
             st.error(issue, icon=":material/error:")
         else:

@@ -86,6 +86,9 @@ def test_two_uploads_of_equal_length_and_sum_get_their_own_forecast_scores(monke
         at.selectbox(key="ts_src").set_value("upload").run()
         assert not errors(at), errors(at)
         scores.append(at.dataframe[0].value.set_index("method")["test MAE"].to_dict())
+        # defaults from the upload's size (84 training rows → 49 windows of 24 + 12) and the size advice
+        assert any("49 training windows → batch 13, 4 steps an epoch, 150 epochs" in i.value for i in at.info)
+        assert any("49 training windows is few" in w.value for w in at.warning)
     assert scores[0] != scores[1]
 
 

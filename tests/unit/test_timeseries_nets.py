@@ -147,3 +147,25 @@ def test_classify_job_on_uploaded_activities_splits_by_user(tmp_path):
     parts = [set(result["users"][k]) for k in ("train", "val", "test")]
     assert all(p for p in parts) and not (parts[0] & parts[1] or parts[0] & parts[2] or parts[1] & parts[2])
     assert result["confusion"].shape == (2, 2)
+
+
+def test_forecast_on_an_uploaded_series_uses_defaults_from_its_size_and_reads_its_scores(tmp_path):
+    import pandas as pd
+
+    from anndl.data import timeseries as ts
+    from anndl.topics.timeseries.job import recipe_of, training_windows
+
+    values = (np.sin(np.arange(160) / 3) * 10 + np.arange(160) * 0.1).astype("float32")[:, None]
+    upload = {"name": "series.csv", "values": values, "columns": ["y"], "targets": ["y"], "season": 0}
+    params = {"task": "forecast", "series": upload, "window": 12, "telescope": 4, "ar_step": 0, "units": 8,
+              "kind": "gru", "recipe": True, "epochs": 1}
+    n = training_windows(ts.Series("series.csv", pd.DataFrame(values, columns=["y"]), ["y"], 0), params)
+    assert n == 97  # 112 training rows - 12 - 4 + 1
+    recipe = recipe_of(params, n)
+    assert (recipe.batch_size, recipe.steps_per_epoch, recipe.epochs) == (25, 4, 150)
+    assert recipe_of({**params, "recipe": False}, n) is None and recipe_of({**params, "series": "co2"}, n) is None
+    result = run_inline("anndl.topics.timeseries.job:train_job", {**params, "recipe": False}, workdir=str(tmp_path))
+    own = result["own_data"]  # one epoch with the knobs (toggle off): scores read, no recipe
+    assert own["recipe"] is None and own["metric"] == "MAE" and own["train"] > 0 and own["held_out"] > 0
+    assert own["size_advice"].startswith("97 training windows is few")
+    assert f"training MAE {own['train']:.3g}, held-out {own['held_out']:.3g}" in own["advice"]

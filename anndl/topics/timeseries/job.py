@@ -10,6 +10,10 @@ import pandas as pd
 from anndl.data import timeseries as ts
 from anndl.nets.timeseries import ClassifierConfig, ForecastConfig, build_classifier, build_forecaster
 from anndl.predict import predict_one
+from anndl.recipe import Recipe, StepBudget, data_recipe, own_data_report
+
+# an uploaded series trains for about the steps of the shipped CO2 forecaster (30 epochs of ~9 steps, with margin)
+BUDGET = StepBudget(steps=600, batch_size=64, min_epochs=10, max_epochs=200, needed=500, unit="training windows")
 
 
 @dataclass
@@ -118,11 +122,40 @@ def _fit_forecaster(params, series, telescope, report, cancelled, max_epochs):
                          float(params.get("val", 0.15)), float(params.get("test", 0.15)))
     config = _config(params, series, data, telescope)
     model = build_forecaster(config)
+    recipe = recipe_of(params, len(data.x_train))
     fit_cfg = FitConfig(epochs=int(params.get("epochs", 30)), batch_size=int(params.get("batch_size", 64)),
                         early_stopping=int(params.get("patience", 8)))
+    if recipe is not None:
+        fit_cfg = FitConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, early_stopping=recipe.patience)
     summary = fit(model, data.x_train, data.y_train, fit_cfg, validation_data=(data.x_val, data.y_val),
                   report=report, cancelled=cancelled, max_epochs=max_epochs)
-    return model, config, summary
+    return model, config, summary, data, recipe
+
+
+def recipe_of(params: dict, n_windows: int) -> Recipe | None:
+    """Defaults from an uploaded series' size (its training windows), when the page's toggle asks for them."""
+    return data_recipe(n_windows, BUDGET) if isinstance(params.get("series"), dict) and params.get("recipe") else None
+
+
+def training_windows(series: ts.Series, params: dict) -> int:
+    """How many windows the forecaster trains on (0 when the series is too short for the settings)."""
+    from anndl.errors import SettingsError
+
+    try:
+        data = forecast_data(series, int(params.get("window", 104)), int(params.get("telescope", 52)),
+                             int(params.get("stride", 1)))
+    except SettingsError:
+        return 0
+    return len(data.x_train)
+
+
+def own_data(model, series: ts.Series, data: ForecastData, recipe: Recipe | None) -> dict:
+    """Training vs test MAE of a forecaster trained on an uploaded series; under-trained = no better than naive."""
+    idx, telescope = series.target_idx, data.y_train.shape[1]
+    train = float(np.abs(model.predict(data.x_train, verbose=0, batch_size=512) - data.y_train).mean())
+    test = float(np.abs(model.predict(data.x_test, verbose=0, batch_size=512) - data.y_test).mean())
+    naive = float(np.abs(ts.seasonal_naive(data.x_train, telescope, idx, series.season) - data.y_train).mean())
+    return own_data_report(len(data.x_train), recipe, BUDGET, train, test, "MAE", False, good=naive, gap=0.5)
 
 
 def forecast_job(params: dict, ctx) -> dict:
@@ -132,16 +165,19 @@ def forecast_job(params: dict, ctx) -> dict:
     def mae_only(event):  # MAE in the data's units is the curve to read; the MSE loss adds little
         ctx.report({**event, "logs": {k: v for k, v in event.get("logs", {}).items() if k.endswith("mae")}})
 
-    model, config, summary = _fit_forecaster(params, series, telescope, mae_only, ctx.cancelled, ctx.max_epochs)
+    model, config, summary, data, recipe = _fit_forecaster(params, series, telescope, mae_only, ctx.cancelled,
+                                                           ctx.max_epochs)
     result = {"task": "forecast", "model_path": ctx.save_model(model), "config": config.to_dict(), "fit": summary,
               "ar_model_path": None, "series": series.name}
+    if isinstance(params.get("series"), dict):
+        result["own_data"] = own_data(model, series, data, recipe)
     step = int(params.get("ar_step", 0))
     if 0 < step < telescope and not ctx.cancelled() and len(series.target_idx) == series.values.shape[1]:
         def renamed(event):  # the AR run's curves get their own panel: ar_mae
             ctx.report({**event, "logs": {(f"val_ar_{k[4:]}" if k.startswith("val_") else f"ar_{k}"): v
                                           for k, v in event.get("logs", {}).items() if k.endswith("mae")}})
 
-        ar_model, ar_config, ar_summary = _fit_forecaster(params, series, step, renamed, ctx.cancelled, ctx.max_epochs)
+        ar_model, _, ar_summary, _, _ = _fit_forecaster(params, series, step, renamed, ctx.cancelled, ctx.max_epochs)
         result["ar_model_path"] = ctx.save_model(ar_model, "model_ar")
         result["ar_fit"] = ar_summary
     return result
