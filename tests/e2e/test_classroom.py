@@ -12,6 +12,7 @@ import pytest
 
 from anndl.loadtest.browser import CHROMIUM, FLAGS, IDLE_JS, RESET_JS
 from tests.e2e.test_cnn import bars_zip
+from tests.loops import in_fresh_thread
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 STUDENTS = 3
@@ -72,6 +73,6 @@ async def _class(url: str, zip_path: str) -> dict:
 
 def test_three_students_train_at_once_and_each_sees_its_results(server, tmp_path):
     bars_zip(tmp_path / "bars.zip")
-    seen = asyncio.run(_class(server, str(tmp_path / "bars.zip")))
+    seen = in_fresh_thread(asyncio.run, _class(server, str(tmp_path / "bars.zip")))
     assert sorted(seen["playground"]) == list(range(STUDENTS))
     assert sorted(seen["cnn"]) == list(range(STUDENTS))

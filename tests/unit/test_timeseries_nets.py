@@ -122,7 +122,7 @@ def test_keras_code_is_valid_python(kind):
 
 def test_generated_keras_code_runs_and_reports_its_scores(capsys):
     """The code of the page's expander, run as a student would (tiny settings): it trains and prints its scores."""
-    from anndl.topics.timeseries_code import classifier_code, forecast_code
+    from anndl.topics.timeseries.code import classifier_code, forecast_code
 
     exec(compile(forecast_code({"series": "nile", "kind": "gru", "window": 12, "telescope": 4, "units": 4,
                                 "epochs": 1}), "forecast.py", "exec"), {"__name__": "__main__"})
