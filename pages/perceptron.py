@@ -4,7 +4,7 @@ import streamlit as st
 
 from anndl.data import CATALOGUE, names
 from anndl.nets.ffnn import ACTIVATIONS, OPTIMIZERS, FFNNConfig, TrainChoices, keras_code
-from anndl.topics.perceptron.job import BUDGET, train_size
+from anndl.topics.perceptron.job import BUDGET, train_size, with_recipe
 from app.ui.code import keras_code as code_expander
 from app.ui.owndata import advice, recipe_toggle
 from app.ui.perceptron.basics import activations_section, optimisers_section, perceptron_tab
@@ -79,7 +79,7 @@ with tab_nn:
                 recipe = recipe_toggle("nn", train_size(ds, params), BUDGET)
                 params["recipe"] = recipe is not None
                 if recipe is not None:
-                    fit_cfg.update(epochs=recipe.epochs, batch_size=recipe.batch_size, early_stopping=recipe.patience)
+                    fit_cfg.update(with_recipe(params, recipe)["fit"])  # the job applies the same recipe
             job = training_panel("nn", "anndl.topics.perceptron.job:train_job", params, live=live_view)
             shown = shown_result(params, job, ds)
             if shown is not None:
