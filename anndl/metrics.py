@@ -72,3 +72,18 @@ def mean_iou(y_true, y_pred, n_classes: int, ignore_background: bool = True) -> 
     """Mean IoU over the classes present (class 0, the background, left out by default as in §17.3)."""
     iou = class_iou(y_true, y_pred, n_classes)[1 if ignore_background else 0:]
     return float(np.nanmean(iou)) if np.isfinite(iou).any() else float("nan")
+
+
+def class_dice(y_true, y_pred, n_classes: int) -> np.ndarray:
+    """Per-class Dice 2|A ∩ B| / (|A| + |B|) of two label maps (= 2·IoU / (1 + IoU)); NaN for an absent class."""
+    iou = class_iou(y_true, y_pred, n_classes)
+    return 2 * iou / (1 + iou)
+
+
+def border_band(masks, width: int = 2) -> np.ndarray:
+    """Boolean (..., h, w): pixels within `width` pixels of a change of label (the objects' borders)."""
+    from scipy.ndimage import grey_dilation, grey_erosion
+
+    m = np.asarray(masks)
+    size = (1,) * (m.ndim - 2) + (2 * width + 1, 2 * width + 1)
+    return grey_dilation(m, size=size) != grey_erosion(m, size=size)

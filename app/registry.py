@@ -43,7 +43,7 @@ TOPICS = [
     Topic("detection", "Object detection", "Vision", "§14–§15 (+§16)",
           "Anchors, IoU, non-maximum suppression, mAP.", None, ":material/select_all:"),
     Topic("unet", "U-Net segmentation", "Vision", "§10, §17",
-          "Encoder–decoder with skips, pixel masks, mean IoU.", None, ":material/texture:"),
+          "Encoder–decoder with skips, pixel masks, mean IoU.", "unet.py", ":material/texture:"),
     Topic("siamese", "Siamese retrieval", "Representations & generation", "§18",
           "Contrastive and triplet losses, embeddings, nearest neighbours.", None, ":material/compare:"),
     Topic("autoencoder", "Autoencoder latent explorer", "Representations & generation", "§19–§20",

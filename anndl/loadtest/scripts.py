@@ -88,3 +88,12 @@ async def transformer(s: Session) -> None:
     await _slider_step(s, "Beam width")
     await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
     await s.train(s.page.get_by_role("button", name="Train", exact=True))
+
+
+@register("unet", "unet_epochs=1&unet_n=200")
+async def unet(s: Session) -> None:
+    await s.page.get_by_text("shipped model", exact=False).first.wait_for(timeout=s.settle_s * 1000)
+    await s.act(lambda: s.page.get_by_role("tab", name="Segment").click())
+    await _slider_step(s, "Depth")
+    await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
+    await s.train(s.page.get_by_role("button", name="Train", exact=True))

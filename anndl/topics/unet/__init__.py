@@ -1,0 +1,1 @@
+"""U-Net segmentation (course §10, §17)."""

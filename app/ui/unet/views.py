@@ -1,0 +1,96 @@
+"""U-Net page views: mask overlays, the live prediction thumbnails, the scores per class, your own image."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from anndl.topics.unet import job as topic
+
+PALETTE = np.array([[0, 0, 0], [230, 25, 75], [60, 180, 75], [0, 130, 200], [245, 130, 48], [145, 30, 180],
+                    [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212], [0, 128, 128],
+                    [220, 190, 255], [170, 110, 40], [255, 250, 200], [128, 0, 0], [170, 255, 195],
+                    [128, 128, 0], [255, 215, 180], [0, 0, 128], [128, 128, 128], [255, 255, 255]], "uint8")
+SCALE = 3  # thumbnails enlarged with nearest neighbour: the pixels the network labels stay visible
+
+
+def colour(mask: np.ndarray) -> np.ndarray:
+    """(h, w) class ids -> (h·SCALE, w·SCALE, 3) colours (background black)."""
+    return np.kron(PALETTE[np.asarray(mask) % len(PALETTE)], np.ones((SCALE, SCALE, 1), "uint8"))
+
+
+def overlay(image: np.ndarray, mask: np.ndarray, alpha: float = 0.55) -> np.ndarray:
+    """The image with each labelled pixel tinted by its class colour."""
+    img = np.asarray(image, "float32")
+    rgb = np.repeat(img, 3, -1) if img.shape[-1] == 1 else img[..., :3]
+    rgb = np.kron(rgb * 255, np.ones((SCALE, SCALE, 1)))
+    tint = colour(mask).astype("float32")
+    on = np.kron(np.asarray(mask) > 0, np.ones((SCALE, SCALE)))[..., None]
+    return np.where(on, (1 - alpha) * rgb + alpha * tint, rgb).clip(0, 255).astype("uint8")
+
+
+def legend(class_names: list[str]) -> None:
+    chips = " ".join(f"<span style='background:rgb{tuple(int(v) for v in PALETTE[i % len(PALETTE)])};"
+                     f"color:{'white' if i in (0, 18) else 'black'};padding:1px 6px;border-radius:4px'>{n}</span>"
+                     for i, n in enumerate(class_names))
+    st.markdown(chips, unsafe_allow_html=True)
+
+
+def triplets(images: np.ndarray, truth: np.ndarray, pred: np.ndarray, caption: str = "") -> None:
+    """One column per image: the image, its true mask over it, the predicted mask over it."""
+    cols = st.columns(len(images))
+    for i, col in enumerate(cols):
+        col.image(overlay(images[i], np.zeros_like(truth[i])), caption="image")
+        col.image(overlay(images[i], truth[i]), caption="truth")
+        col.image(overlay(images[i], pred[i]), caption="prediction")
+    if caption:
+        st.caption(caption)
+
+
+def live(data: topic.SegData):
+    """The training panel's live view: the predicted masks of the fixed test canvases after the last epoch."""
+    def draw(job) -> None:
+        ev = next((e for e in reversed(job.epochs) if e.get("extra")), None)
+        if ev is None:
+            return
+        pred = topic.unpack_masks(ev["extra"]["masks"])
+        n = min(len(pred), len(data.x_test))
+        triplets(data.x_test[:n], data.y_test[:n], pred[:n],
+                 f"After epoch {ev['epoch']}: validation mean IoU (background excluded) "
+                 f"{ev['extra']['val_mean_iou']:.3f}.")
+    return draw
+
+
+def live_curve(epochs: list[dict]) -> None:
+    """Validation mean IoU per epoch (from the job's epoch events)."""
+    rows = [{"epoch": e["epoch"], "validation mean IoU": e["extra"]["val_mean_iou"]} for e in epochs if e.get("extra")]
+    if rows:
+        st.line_chart(pd.DataFrame(rows).set_index("epoch"), height=160)
+
+
+def scores_table(info: dict, class_names: list[str]) -> pd.DataFrame:
+    """Per-class IoU and Dice on whole objects and on their borders."""
+    def r(v):
+        return None if v is None or not np.isfinite(v) else round(float(v), 3)
+
+    return pd.DataFrame([{"class": name, "IoU": r(info["class_iou"][i]), "Dice": r(info["class_dice"][i]),
+                          "IoU on borders": r(info["border_iou"][i])} for i, name in enumerate(class_names)])
+
+
+def scores(info: dict, class_names: list[str]) -> pd.DataFrame:
+    c = st.columns(3)
+    c[0].metric("Mean IoU (objects)", f"{info['mean_iou']:.3f}", help="Background excluded (§17.3).")
+    c[1].metric("Mean IoU on borders", f"{info['border_mean_iou']:.3f}",
+                help=f"Only the pixels within {topic.BORDER} px of an object's edge.")
+    c[2].metric("Pixel accuracy", f"{info['pixel_accuracy']:.3f}", help="Inflated by the background.")
+    frame = scores_table(info, class_names)
+    st.dataframe(frame, hide_index=True, width="stretch")
+    return frame
+
+
+def predict(model, x: np.ndarray) -> np.ndarray:
+    """Class ids (n, h, w) of a few images by a direct call (not model.predict)."""
+    import keras
+
+    return keras.ops.convert_to_numpy(model(np.asarray(x, "float32"), training=False)).argmax(-1).astype("uint8")

@@ -1,0 +1,65 @@
+"""AppTest of the U-Net page: the shipped model's masks and scores, the skip switch, the upsampling lesson,
+a bad mask zip's sentence, classroom mode, a tiny training job."""
+
+import io
+import time
+import zipfile
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.app.conftest import errors, fake_uploads, open_app
+
+
+def test_default_page_shows_the_shipped_model_scores_and_lesson():
+    at = open_app("unet")
+    assert not errors(at), errors(at)
+    assert at.title[0].value == "U-Net segmentation"
+    assert any("unet_shapes" in s.value for s in at.sidebar.info)
+    metrics = {m.label: m.value for m in at.metric}
+    assert float(metrics["Mean IoU (objects)"]) > 0.8
+    scores = next(d.value for d in at.dataframe if "IoU on borders" in d.value.columns)
+    assert list(scores["class"]) == ["background", "circle", "square", "triangle"]
+    joins = next(d.value for d in at.dataframe if "joined" in d.value.columns)
+    assert list(joins["joined"]) == ["12×12×64", "24×24×32", "48×48×16"]  # 2f channels after concatenation
+    assert any("The same numbers" in c.value for c in at.caption)  # hand-made transposed conv = Keras'
+    at.radio(key="unet_skip").set_value("none").run()
+    assert not errors(at), errors(at)
+    assert any("plain FCN" in c.value for c in at.caption)
+    at.toggle(key="classroom").set_value(True).run()
+    assert not errors(at), errors(at)
+
+
+def _zip_without_masks() -> bytes:
+    buf, img = io.BytesIO(), io.BytesIO()
+    Image.fromarray(np.zeros((8, 8), "uint8")).save(img, format="PNG")
+    with zipfile.ZipFile(buf, "w") as z:
+        for i in range(4):
+            z.writestr(f"images/{i}.png", img.getvalue())
+    return buf.getvalue()
+
+
+def test_a_zip_without_masks_gets_one_sentence(monkeypatch):
+    fake_uploads(monkeypatch, {"unet_zip": ("pairs.zip", _zip_without_masks())})
+    at = open_app("unet")
+    at.selectbox(key="unet_data").set_value("upload").run()
+    assert any("The zip has no masks" in e for e in errors(at)) and not at.exception
+    assert at.button(key="unet__train").disabled
+
+
+@pytest.mark.slow
+def test_tiny_training_job_replaces_the_shipped_model():
+    at = open_app("unet")
+    at.select_slider(key="unet_n").set_value(200).run()
+    at.slider(key="unet_depth").set_value(1).run()
+    at.select_slider(key="unet_f").set_value(4).run()
+    at.slider(key="unet_epochs").set_value(1).run()
+    at.button(key="unet__train").click().run()
+    deadline = time.time() + 240
+    while time.time() < deadline and not any("your trained network" in s.value for s in at.sidebar.success):
+        time.sleep(2)
+        at.run()
+    assert any("your trained network" in s.value for s in at.sidebar.success), [e.value for e in at.sidebar]
+    assert not errors(at), errors(at)
+    assert 0 <= float({m.label: m.value for m in at.metric}["Mean IoU (objects)"]) <= 1
