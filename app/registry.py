@@ -47,7 +47,7 @@ TOPICS = [
     Topic("siamese", "Siamese retrieval", "Representations & generation", "§18",
           "Contrastive and triplet losses, embeddings, nearest neighbours.", None, ":material/compare:"),
     Topic("autoencoder", "Autoencoder latent explorer", "Representations & generation", "§19–§20",
-          "Autoencoders, walking the latent space (a VAE only as a beyond-the-course option).", None,
+          "Autoencoders, walking the latent space (a VAE only as a beyond-the-course option).", "autoencoder.py",
           ":material/scatter_plot:"),
     Topic("gan", "GAN / cGAN sampler", "Representations & generation", "§21–§22",
           "Generator against discriminator, conditional generation.", None, ":material/auto_awesome:"),

@@ -97,3 +97,12 @@ async def unet(s: Session) -> None:
     await _slider_step(s, "Depth")
     await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
     await s.train(s.page.get_by_role("button", name="Train", exact=True))
+
+
+@register("autoencoder", "ae_epochs=1")
+async def autoencoder(s: Session) -> None:
+    await s.page.get_by_text("shipped model", exact=False).first.wait_for(timeout=s.settle_s * 1000)
+    await s.act(lambda: s.page.get_by_role("tab", name="Walk the latent space").click())
+    await _slider_step(s, "Grid size")
+    await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
+    await s.train(s.page.get_by_role("button", name="Train", exact=True))

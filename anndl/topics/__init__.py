@@ -14,6 +14,7 @@ TOPICS: dict[str, tuple[str, ...]] = {  # topic key -> names of its artifacts in
     "timeseries": ("ts_co2", "ts_co2_ar", "ts_basicmotions"),
     "transformer": ("transformer_en_it",),
     "unet": ("unet_shapes",),
+    "autoencoder": ("ae_mnist2", "ae_mnist64"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Autoencoder latent explorer (course §19–§20)."""

@@ -1,0 +1,31 @@
+"""Shipped artifacts of the autoencoder page: conv autoencoders on MNIST-5k with a 2-D and a 64-D latent space."""
+
+from __future__ import annotations
+
+from anndl import zoo
+
+from .job import DEFAULTS, init_experiment, load_images, split_images
+
+
+def _zoo(dataset: str, latent: int, seed: int, init: bool = False):
+    params = {**DEFAULTS, "dataset": dataset, "latent": latent, "seed": seed}
+    out, model = zoo.trained("autoencoder", params)
+    info = {"config": params, "class_names": out["class_names"], "epochs_run": out["epochs_run"],
+            "data": {"dataset": dataset, "source": out["source"],
+                     "split": "stratified 72/8/20 % train/validation/test (anndl.topics.autoencoder.job.split_images)"},
+            "metrics": {"test_mse": out["test_mse"], "per_class_mse": out["per_class_mse"],
+                        "val_mse": out["history"]["val_mse"][-1]}}
+    if init:  # §19.3, measured once at build time so the page shows it without waiting
+        ds = load_images(dataset, seed)
+        info["init_rows"] = init_experiment(model, split_images(ds, seed), ds.n_classes)
+    return model, info
+
+
+def ae_mnist2(seed: int = 0):
+    """Shipped artifact: the default conv autoencoder with a 2-D code, drawn as it is (§20.4)."""
+    return _zoo("mnist", 2, seed)
+
+
+def ae_mnist64(seed: int = 0):
+    """Shipped artifact: the conv autoencoder with a 64-D code (projected to 2-D), with the §19.3 experiment."""
+    return _zoo("mnist", 64, seed, init=True)

