@@ -106,3 +106,14 @@ async def autoencoder(s: Session) -> None:
     await _slider_step(s, "Grid size")
     await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
     await s.train(s.page.get_by_role("button", name="Train", exact=True))
+
+
+@register("localization", "loc_epochs=1&loc_n=500")
+async def localization(s: Session) -> None:
+    await s.page.get_by_text("shipped model", exact=False).first.wait_for(timeout=s.settle_s * 1000)
+    await s.act(lambda: s.page.get_by_role("tab", name="CAM: boxes without box labels").click())
+    await _slider_step(s, "Heatmap threshold")
+    await s.act(lambda: s.page.get_by_role("tab", name="Explain an image").click())
+    await s.act(lambda: s.page.get_by_text("A photo").click())
+    await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
+    await s.train(s.page.get_by_role("button", name="Train", exact=True))

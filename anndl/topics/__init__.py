@@ -15,6 +15,7 @@ TOPICS: dict[str, tuple[str, ...]] = {  # topic key -> names of its artifacts in
     "transformer": ("transformer_en_it",),
     "unet": ("unet_shapes",),
     "autoencoder": ("ae_mnist2", "ae_mnist64"),
+    "localization": ("loc_shapes",),
 }
 
 

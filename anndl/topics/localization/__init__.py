@@ -1,0 +1,1 @@
+"""Localization and explainability topic (course §11–§13)."""

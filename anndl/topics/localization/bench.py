@@ -1,0 +1,96 @@
+"""`python -m anndl.bench localization` (alias `cam`): the two-head network's mean IoU on unseen test canvases, the
+CAM route without box labels (fraction of CAM boxes with IoU ≥ 0.5), and the time of one Grad-CAM on a 128×128
+input against keras.io's grad_cam example code on the same model, in the same run."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from anndl.bench import Baseline, BenchResult
+
+from .job import DEFAULTS, N_TEST, SIZE, train_model
+
+
+def keras_io_gradcam(img_array, model, last_conv_layer_name, pred_index=None):
+    """keras.io/examples/vision/grad_cam `make_gradcam_heatmap`, verbatim (the baseline: a model per call)."""
+    import keras
+    import tensorflow as tf
+
+    grad_model = keras.models.Model(model.inputs, [model.get_layer(last_conv_layer_name).output, model.output])
+    with tf.GradientTape() as tape:
+        last_conv_layer_output, preds = grad_model(img_array)
+        if pred_index is None:
+            pred_index = tf.argmax(preds[0])
+        class_channel = preds[:, pred_index]
+    grads = tape.gradient(class_channel, last_conv_layer_output)
+    pooled_grads = tf.reduce_mean(grads, axis=(0, 1, 2))
+    last_conv_layer_output = last_conv_layer_output[0]
+    heatmap = last_conv_layer_output @ pooled_grads[..., tf.newaxis]
+    heatmap = tf.squeeze(heatmap)
+    heatmap = tf.maximum(heatmap, 0) / tf.math.reduce_max(heatmap)
+    return heatmap.numpy()
+
+
+def classifier_at(model, side: int):
+    """The trained trunk and class head rebuilt for side × side inputs (they are convolutional up to GAP)."""
+    import keras
+
+    from anndl.nets.localization import LocalizerConfig, build_localizer
+
+    n = model.get_layer("class").kernel.shape[-1]
+    big = build_localizer(LocalizerConfig(input_shape=(side, side, 1), n_classes=n))
+    for layer in big.layers:
+        if layer.weights and not layer.name.startswith("box"):
+            layer.set_weights(model.get_layer(layer.name).get_weights())
+    return keras.Model(big.inputs, big.output["class"], name="classifier")
+
+
+def _median_ms(fn, repeats: int) -> float:
+    fn()  # the first call traces the graph: not part of the time per map
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def gradcam_times(model, side: int = 128, repeats: int = 20, seed: int = 0) -> dict:
+    """Median ms of one Grad-CAM (anndl.explain, cut built once) and of keras.io's code, on the same 128 px image."""
+    from anndl.data.canvas import CanvasConfig, generate
+    from anndl.explain import Explainer, grad_cam, upsample
+
+    clf = classifier_at(model, side)
+    image = generate(1, CanvasConfig(size=side, objects="shapes", min_objects=1, max_objects=1), seed).images[0]
+    ex = Explainer(clf)
+    ours = _median_ms(lambda: upsample(grad_cam(ex, image)[0][None], (side, side)), repeats)
+    theirs = _median_ms(lambda: keras_io_gradcam(image[None], clf, ex.layer), repeats)
+    return {"ours_ms": ours, "keras_io_ms": theirs}
+
+
+def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult:
+    n, epochs = (200, 1) if tiny else (1500, 8) if quick else (DEFAULTS["n_train"], DEFAULTS["epochs"])
+    common = {**DEFAULTS, "seed": seed, "n_train": n, "epochs": epochs}
+    two_model, two = train_model({**common, "alpha": DEFAULTS["alpha"]})
+    _, labels = train_model({**common, "alpha": 1.0})  # labels only: the weakly supervised CAM route of §11.4
+    times = gradcam_times(two_model, repeats=5 if tiny else 20, seed=seed)
+    rows = [{"run": f"two heads, α = {DEFAULTS['alpha']}", "epochs": two["epochs_run"], "train_s": two["train_s"],
+             "accuracy": two["accuracy"], "mean IoU": two["mean_iou"], "IoU≥0.5": two["iou50"],
+             "CAM IoU≥0.5": two["cam_iou50"]},
+            {"run": "labels only (α = 1), CAM boxes", "epochs": labels["epochs_run"], "train_s": labels["train_s"],
+             "accuracy": labels["accuracy"], "mean IoU": labels["cam_mean_iou"], "IoU≥0.5": labels["cam_iou50"],
+             "CAM IoU≥0.5": labels["cam_iou50"]},
+            {"run": "Grad-CAM 128×128, anndl.explain (ms)", "train_s": round(times["ours_ms"], 2)},
+            {"run": "Grad-CAM 128×128, keras.io grad_cam code (ms)", "train_s": round(times["keras_io_ms"], 2)}]
+    extra = {"cam_iou50": labels["cam_iou50"], "cam_mean_iou": labels["cam_mean_iou"],
+             "two_head_cam_iou50": two["cam_iou50"], "gradcam_ms": round(times["ours_ms"], 2),
+             "gradcam_ratio": round(times["ours_ms"] / times["keras_io_ms"], 3), "accuracy": two["accuracy"],
+             "spearman": two["spearman"], "iou50": two["iou50"]}
+    return BenchResult(topic="localization", dataset=f"canvases {SIZE}×{SIZE}, one drawn shape: {n} training, "
+                       f"{N_TEST} test canvases of unseen sprites (seed {seed})", metric="mean_iou",
+                       value=float(two["mean_iou"]), train_s=float(two["train_s"]),
+                       samples_per_s=float(n * two["epochs_run"] / two["train_s"]),
+                       baseline=Baseline("keras.io grad_cam (ms per map, same model)", round(times["keras_io_ms"], 2),
+                                         0.0), rows=rows, extra=extra)
+

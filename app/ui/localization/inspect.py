@@ -1,0 +1,157 @@
+"""Localization page, explain any project model (§12.3–§12.6): CAM, Grad-CAM and saliency side by side on a test
+canvas, a bundled photo or the student's own image, each with the box its heatmap gives and that box's IoU."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from anndl import explain, zoo
+from anndl import explain_checks as checks
+from anndl.data.images import to_array
+from anndl.data.uploads import UploadError, open_image
+from anndl.metrics import box_iou
+from app.ui.localization.draw import HEAT_BOX, TRUE, overlay, rgb, with_boxes
+from app.ui.models import load_model
+
+IMAGE_MODELS = ("cnn_mnist", "cnn_fashion", "mobilenet_fashion", "mobilenet_digits04")
+TOPIC_OF = {"cnn_mnist": "cnn", "cnn_fashion": "cnn"}
+
+
+def model_choices(shown) -> dict[str, tuple[str, str | None, float, list[str]]]:
+    """label -> (model file, topic, mtime, class names): this page's network, the CNN trainer's trained one, and
+    the shipped image classifiers."""
+    import os
+
+    out = {}
+    if shown is not None:
+        label = "This page's network (" + ("your trained one" if shown.trained else "shipped loc_shapes") + ")"
+        out[label] = (shown.path, "localization", shown.mtime, shown.info["class_names"])
+    cnn = st.session_state.get("cnn__result")
+    path = (cnn.result or {}).get("model_path") if cnn is not None else None
+    if path and os.path.exists(path):
+        out["CNN trainer: your trained network"] = (path, "cnn", os.path.getmtime(path), cnn.result["class_names"])
+    for name in IMAGE_MODELS:
+        if zoo.exists(name):
+            p = zoo.path(name)
+            out[f"Shipped {name}"] = (str(p), TOPIC_OF.get(name), os.path.getmtime(p), zoo.info(name)["class_names"])
+    return out
+
+
+# one cut per (model file, layer): building the trunk and head sub-models costs ≈ 0.3 s
+@st.cache_resource(show_spinner=False, max_entries=16)
+def explainer(path: str, topic: str | None, mtime: float, layer: str):
+    return explain.Explainer(load_model(path, topic, mtime), layer)
+
+
+def spatial_layers(model) -> list[str]:
+    return [layer.name for layer in model.layers
+            if getattr(layer, "output", None) is not None and len(layer.output.shape) == 4
+            and not layer.name.startswith(("input", "image"))]
+
+
+def as_input(pixels: np.ndarray | object, shape: tuple) -> np.ndarray:
+    """A PIL image or a [0, 1] array as the model's (h, w, channels) input."""
+    from PIL import Image
+
+    if isinstance(pixels, np.ndarray):
+        a = np.clip(pixels, 0, 1)
+        pixels = Image.fromarray((a[..., 0] if a.shape[-1] == 1 else a) * 255).convert("RGB")
+    return to_array(pixels, tuple(shape[:2]), int(shape[2]))
+
+
+def pick_image(c, key: str):
+    """(image as PIL or array, true xyxy box in canvas pixels or None, source sentence)."""
+    from anndl.data.photos import describe, names, photo_image
+
+    src = st.radio("Input", ["A test canvas", "A photo", "Your image"], horizontal=True, key=f"{key}_src")
+    if src == "A test canvas":
+        i = st.number_input("Test canvas", 0, len(c.images) - 1, 0, key=f"{key}_idx")
+        return c.images[i], c.boxes[i, 0], f"test canvas #{i}"
+    if src == "A photo":
+        name = st.selectbox("Photo", names(), key=f"{key}_photo")
+        return photo_image(name, 512), None, describe(name).source
+    file = st.file_uploader("Your image (PNG/JPEG)", type=["png", "jpg", "jpeg"], key=f"{key}_upload")
+    if file is None:
+        st.info("Upload an image to explain the model's answer on it.", icon=":material/upload:")
+        return None, None, ""
+    try:
+        return open_image(file.getvalue(), 25_000_000), None, "your image"
+    except UploadError as err:
+        st.error(str(err), icon=":material/error:")
+        return None, None, ""
+
+
+def heatmaps(ex, image: np.ndarray, class_index: int, rise_masks: int = 0) -> list[dict]:
+    """CAM (when the network has GAP + softmax Dense), Grad-CAM, saliency and RISE (`rise_masks` > 0) of one image,
+    each over the input and scaled to [0, 1]."""
+    h, w = image.shape[:2]
+    out = []
+    try:
+        out.append({"name": "CAM (§12.6)", "heat": explain.normalise(explain.cam_heatmaps(ex.model, image[None],
+                                                                                          [class_index])[0])})
+    except ValueError:  # no GAP + softmax Dense: CAM does not apply, Grad-CAM does
+        pass
+    heat = explain.grad_cam(ex, image, class_index)[0]
+    out.append({"name": "Grad-CAM (§12.5)", "heat": explain.normalise(explain.upsample(heat[None], (h, w))[0])})
+    out.append({"name": "Saliency (§12.3)", "heat": explain.normalise(explain.saliency_map(ex, image, class_index))})
+    if rise_masks:
+        out.append({"name": f"RISE, {rise_masks} masks (§12.8)",
+                    "heat": explain.normalise(checks.rise(ex, image, class_index, rise_masks))})
+    return out
+
+
+def compare(rows: list[dict], image: np.ndarray, true_box, threshold: float, canvas_side: int) -> list[dict]:
+    """Each heatmap's thresholded box, and that box's IoU against the true box (given in canvas pixels)."""
+    h = image.shape[0]
+    for row in rows:
+        row["box"] = explain.heatmap_box(row["heat"], threshold)
+        if true_box is not None:
+            scale = h / canvas_side
+            row["iou"] = float(box_iou(row["box"], np.asarray(true_box) * scale, pairwise=False))
+    return rows
+
+
+def show_maps(image: np.ndarray, rows: list[dict], true_box, canvas_side: int) -> None:
+    scale = max(1, 240 // image.shape[0])
+    cols = st.columns(len(rows))
+    for col, row in zip(cols, rows):
+        boxes = [(row["box"], HEAT_BOX)]
+        if true_box is not None:
+            boxes.insert(0, (np.asarray(true_box) * image.shape[0] / canvas_side, TRUE))
+        col.image(with_boxes(overlay(image, row["heat"]), boxes, scale), caption=row["name"])
+        if "iou" in row:
+            col.caption(f"IoU of its box with the truth: **{row['iou']:.2f}**")
+        if not row["heat"].any():
+            col.caption("An all-zero map: no position raises this class's score (for Grad-CAM, every weighted "
+                        "map was negative before the ReLU). Try another layer or class.")
+
+
+
+def sanity_check(path: str, topic: str | None, mtime: float, layer: str, image: np.ndarray, class_index: int,
+                 rows: list[dict], masks: int, key: str) -> None:
+    """Adebayo et al. (2018) in one click: randomise the top k layers and measure how much each map changes."""
+    model = load_model(path, topic, mtime)
+    n = len([layer for layer in model.layers if layer.weights])
+    c = st.columns([2, 1])
+    k = c[0].slider("Randomise the top k weighted layers", 1, n, min(2, n), key=f"{key}_k")
+    if not c[1].button("Randomise and compare", key=f"{key}_go", icon=":material/shuffle:"):
+        st.caption("A map that stays the same when the weights it should depend on are random explains nothing.")
+        return
+    ex = explain.Explainer(checks.randomised_copy(model, k), layer)
+    random_rows = heatmaps(ex, image, class_index, masks)
+    cols = st.columns(len(random_rows))
+    for col, before, after in zip(cols, rows, random_rows):
+        rho = checks.rank_similarity(before["heat"], after["heat"])
+        col.image(with_boxes(overlay(image, after["heat"]), [], max(1, 240 // image.shape[0])),
+                  caption=f"{after['name']}, top {k} random")
+        col.caption(f"Rank correlation with the trained map: **{rho:.2f}**" if np.isfinite(rho) else
+                    "The map became constant (all zero): it changed completely.")
+
+
+def max_input(ex, class_index: int, name: str, key: str) -> None:
+    """The input that maximally activates the class (§12.4), on a click (60 gradient steps)."""
+    if st.button(f"Find the input that maximally activates '{name}'", key=key, icon=":material/auto_fix_high:"):
+        x = checks.class_visualisation(ex, class_index)
+        st.image(with_boxes(rgb(x), [], max(1, 160 // x.shape[0])),
+                 caption=f"argmax_x y^c(x) − λ‖x‖², from a gray image: what the network wants to see for '{name}'")
