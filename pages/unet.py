@@ -39,7 +39,7 @@ with tab_train:
                          live=v.live(data) if data is not None else None)
     result = job.result if job is not None and job.result else None
     if result is not None:
-        v.live_curve(job.epochs)
+        v.final_curves(result)
         st.caption(f"Trained {result['train_s']:.1f} s, {result['epochs_run']} epochs, {result['n_params']:,} "
                    f"parameters; test mean IoU {result['mean_iou']:.3f}."
                    + (f" Class weights: {result['class_weights']}." if result.get("class_weights") else ""))
@@ -65,6 +65,8 @@ with tab_seg:
         n = 4 if classroom() else 6
         v.triplets(data.x_test[:n], data.y_test[:n], v.predict(model, data.x_test[:n]),
                    "Test canvases: the image, its true mask, the network's mask.")
+        if params["dataset"] == "shapes" and shape == (48, 48, 1):
+            v.skips_lesson(data, model, info)
         st.subheader("Scores on the test set (§17.3)")
         frame = v.scores(info, names)
         if not classroom() and info.get("confusion"):

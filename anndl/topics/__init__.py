@@ -13,7 +13,7 @@ TOPICS: dict[str, tuple[str, ...]] = {  # topic key -> names of its artifacts in
     "cnn": ("cnn_mnist", "cnn_fashion"),
     "timeseries": ("ts_co2", "ts_co2_ar", "ts_basicmotions"),
     "transformer": ("transformer_en_it",),
-    "unet": ("unet_shapes",),
+    "unet": ("unet_shapes", "fcn_shapes"),
     "autoencoder": ("ae_mnist2", "ae_mnist64"),
     "localization": ("loc_shapes",),
 }

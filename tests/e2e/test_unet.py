@@ -13,7 +13,7 @@ def test_shipped_masks_then_brief_training_and_overlay(server, page, tmp_path):
     page.get_by_text("Showing the shipped model").wait_for(timeout=60_000)
     page.get_by_role("tab", name="Segment").click()
     page.get_by_text("Mean IoU (objects)").first.wait_for()
-    assert page.get_by_text("prediction", exact=True).count() >= 4  # overlays of the test canvases
+    assert page.get_by_text("image · truth · prediction", exact=True).count() >= 4  # test canvases' overlays
     page.screenshot(path=f"{shots}/unet-1.png", full_page=True)
     page.get_by_role("tab", name="Train", exact=True).click()
     page.get_by_role("button", name="Train", exact=True).click()

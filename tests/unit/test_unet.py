@@ -156,6 +156,7 @@ def test_tiny_job_trains_reports_live_masks_and_scores(tmp_path):
     masks = topic.unpack_masks(epochs[-1]["extra"]["masks"])
     assert masks.shape == (topic.THUMBS, topic.SIZE, topic.SIZE) and masks.max() < 4
     assert 0 <= result["mean_iou"] <= 1 and len(result["class_iou"]) == 4
+    assert len(result["history"]["val_mean_iou"]) == 2 and 0 <= epochs[-1]["logs"]["val_mean_iou"] <= 1
     assert np.array(result["confusion"]).sum() == max(50, 64 // 4) * topic.SIZE ** 2  # every test pixel
     assert result["class_weights"][0] < 1 < result["class_weights"][1]  # background is the common class
     assert keras.saving.load_model(result["model_path"], compile=False).output.shape[1:] == (48, 48, 4)

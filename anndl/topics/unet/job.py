@@ -123,14 +123,21 @@ def evaluate(model, x: np.ndarray, y: np.ndarray, n_classes: int) -> dict:
 
 
 def live_view(data: SegData):
-    """The epoch-end extra of `anndl.train.fit`: predicted masks of the first test canvases and validation mean IoU."""
+    """The epoch-end extra of `anndl.train.fit`: the predicted masks of the first test canvases (§17.3)."""
     thumbs = data.x_test[:THUMBS]
+    return lambda model, epoch: {"masks": pack_masks(predict_masks(model, thumbs))}
 
-    def extra(model, epoch: int) -> dict:
-        val = predict_masks(model, data.x_val)
-        return {"masks": pack_masks(predict_masks(model, thumbs)),
-                "val_mean_iou": mean_iou(data.y_val, val, data.n_classes)}
-    return extra
+
+def val_mean_iou(data: SegData):
+    """A callback writing the validation mean IoU (background excluded) into each epoch's logs, as `val_mean_iou`:
+    the curves, the progress events and the history all carry it."""
+    import keras
+
+    class ValMeanIoU(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if logs is not None:
+                logs["val_mean_iou"] = mean_iou(data.y_val, predict_masks(self.model, data.x_val), data.n_classes)
+    return ValMeanIoU()
 
 
 def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: str | None = None) -> dict:
@@ -146,7 +153,8 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
                     seed=int(params.get("seed", 0)))
     summary = fit(model, data.x_train, data.y_train[..., None].astype("int64"), cfg,
                   validation_data=(data.x_val, data.y_val[..., None].astype("int64")), report=report,
-                  cancelled=cancelled, extra=live_view(data), max_epochs=max_epochs)
+                  cancelled=cancelled, extra=live_view(data), callbacks=[val_mean_iou(data)],
+                  max_epochs=max_epochs)
     summary.update(evaluate(model, data.x_test, data.y_test, data.n_classes))
     summary.update(params=params, class_names=data.class_names, source=data.source, class_weights=weights,
                    n_params=model.count_params(), n_train=len(data.x_train))

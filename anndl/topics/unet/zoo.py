@@ -1,4 +1,5 @@
-"""Shipped artifact of the U-Net page: unet_shapes, the page's default trained on canvases of drawn shapes."""
+"""Shipped artifacts of the U-Net page on canvases of drawn shapes: unet_shapes (the page's default) and fcn_shapes
+(the same network without skips, §10.8), so the page opens on what the skips buy."""
 
 from __future__ import annotations
 
@@ -7,14 +8,24 @@ from anndl import zoo
 from .job import DEFAULTS
 
 
-def unet_shapes(seed: int = 0):
-    """Shipped artifact: the default U-Net (depth 3, 16 base filters, concatenated skips) on shape canvases."""
-    params = {**DEFAULTS, "seed": seed}
+def _zoo(seed: int, **change):
+    params = {**DEFAULTS, "seed": seed, **change}
     out, model = zoo.trained("unet", params)
-    metric_keys = ("mean_iou", "pixel_accuracy", "class_iou", "class_dice", "border_iou", "border_mean_iou")
+    metric_keys = ("mean_iou", "pixel_accuracy", "class_iou", "class_dice", "border_iou", "border_mean_iou",
+                   "confusion")
     info = {"config": params, "class_names": out["class_names"], "epochs_run": out["epochs_run"],
             "n_params": out["n_params"],
             "data": {"dataset": "shapes", "source": out["source"], "n_train": out["n_train"],
                      "test": "canvases of sprites unseen in training (anndl.topics.unet.job.canvases)"},
             "metrics": {k: out[k] for k in metric_keys}}
     return model, info
+
+
+def unet_shapes(seed: int = 0):
+    """Shipped artifact: the default U-Net (depth 3, 8 base filters, concatenated skips) on shape canvases."""
+    return _zoo(seed)
+
+
+def fcn_shapes(seed: int = 0):
+    """Shipped artifact: the same network without skips (a plain FCN, §10.8), trained the same way."""
+    return _zoo(seed, skip="none")

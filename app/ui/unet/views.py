@@ -37,15 +37,28 @@ def legend(class_names: list[str]) -> None:
     st.markdown(chips, unsafe_allow_html=True)
 
 
-def triplets(images: np.ndarray, truth: np.ndarray, pred: np.ndarray, caption: str = "") -> None:
-    """One column per image: the image, its true mask over it, the predicted mask over it."""
-    cols = st.columns(len(images))
-    for i, col in enumerate(cols):
-        col.image(overlay(images[i], np.zeros_like(truth[i])), caption="image")
-        col.image(overlay(images[i], truth[i]), caption="truth")
-        col.image(overlay(images[i], pred[i]), caption="prediction")
+def strip(image: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
+    """The image, then the image under each mask, side by side with a white gap."""
+    panels = [overlay(image, np.zeros_like(masks[0]))] + [overlay(image, m) for m in masks]
+    gap = np.full((panels[0].shape[0], 4, 3), 255, "uint8")
+    return np.concatenate([p for panel in panels for p in (panel, gap)][:-1], 1)
+
+
+def triplets(images: np.ndarray, truth: np.ndarray, pred: np.ndarray, caption: str = "", per_row: int = 3) -> None:
+    """Per image: the image, its true mask over it, the predicted mask over it."""
+    for start in range(0, len(images), per_row):
+        cols = st.columns(per_row)
+        for i in range(start, min(start + per_row, len(images))):
+            cols[i - start].image(strip(images[i], [truth[i], pred[i]]), caption="image · truth · prediction")
     if caption:
         st.caption(caption)
+
+
+def compare(images: np.ndarray, truth: np.ndarray, unet: np.ndarray, fcn: np.ndarray) -> None:
+    """The same canvases segmented with and without skips."""
+    cols = st.columns(len(images))
+    for i, col in enumerate(cols):
+        col.image(strip(images[i], [truth[i], unet[i], fcn[i]]), caption="image · truth · U-Net · no skips")
 
 
 def live(data: topic.SegData):
@@ -56,17 +69,19 @@ def live(data: topic.SegData):
             return
         pred = topic.unpack_masks(ev["extra"]["masks"])
         n = min(len(pred), len(data.x_test))
-        triplets(data.x_test[:n], data.y_test[:n], pred[:n],
+        triplets(data.x_test[:n], data.y_test[:n], pred[:n], per_row=2, caption=
                  f"After epoch {ev['epoch']}: validation mean IoU (background excluded) "
-                 f"{ev['extra']['val_mean_iou']:.3f}.")
+                 f"{ev['logs'].get('val_mean_iou', float('nan')):.3f}.")
     return draw
 
 
-def live_curve(epochs: list[dict]) -> None:
-    """Validation mean IoU per epoch (from the job's epoch events)."""
-    rows = [{"epoch": e["epoch"], "validation mean IoU": e["extra"]["val_mean_iou"]} for e in epochs if e.get("extra")]
-    if rows:
-        st.line_chart(pd.DataFrame(rows).set_index("epoch"), height=160)
+def final_curves(result: dict) -> None:
+    """The finished job's loss, pixel accuracy and validation mean IoU per epoch."""
+    from app.ui.charts import curves, history_events, show
+
+    chart = curves(history_events(result["history"]))
+    if chart is not None:
+        show(chart)
 
 
 def scores_table(info: dict, class_names: list[str]) -> pd.DataFrame:
@@ -94,3 +109,24 @@ def predict(model, x: np.ndarray) -> np.ndarray:
     import keras
 
     return keras.ops.convert_to_numpy(model(np.asarray(x, "float32"), training=False)).argmax(-1).astype("uint8")
+
+
+def skips_lesson(data: topic.SegData, model, info: dict) -> None:
+    """The shown network next to the shipped one without skips (fcn_shapes), on the same test canvases."""
+    from anndl import zoo
+    from app.ui.models import shipped
+
+    if not zoo.exists("fcn_shapes"):
+        return
+    fcn, meta = shipped("fcn_shapes")
+    st.subheader("What the skips buy (§10.8, §17.2)")
+    c = st.columns(4)
+    c[0].metric("Mean IoU, this network", f"{info['mean_iou']:.3f}")
+    c[1].metric("Mean IoU, no skips", f"{meta['metrics']['mean_iou']:.3f}")
+    c[2].metric("Border IoU, this network", f"{info['border_mean_iou']:.3f}")
+    c[3].metric("Border IoU, no skips", f"{meta['metrics']['border_mean_iou']:.3f}")
+    x, y = data.x_test[:3], data.y_test[:3]
+    compare(x, y, predict(model, x), predict(fcn, x))
+    st.caption("The network without skips (models/fcn_shapes, the same encoder and decoder trained the same way) must "
+               "rebuild every border from the 6×6 bottleneck: its masks come out blobby and shapes get confused. "
+               "The skips hand the decoder the encoder's full-resolution maps.")
