@@ -50,7 +50,8 @@ metrics = (shown.info if ok and shown.trained else shown.info["metrics"]) if ok 
 
 with tab_map:
     if ok:
-        codes, points, proj = explore.latent_map(shown.path, shown.mtime, dkey, sp, ds.class_names, params["latent"])
+        codes, points, proj = explore.map_data(shown.path, shown.mtime, dkey, sp, params["latent"])
+        explore.latent_map(shown.path, shown.mtime, dkey, sp, ds.class_names, proj.method)
 
 with tab_walk:
     if ok:

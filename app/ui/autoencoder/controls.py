@@ -86,10 +86,10 @@ def img(a: np.ndarray, scale: int = 3) -> np.ndarray:
 
 
 def row(images, captions: list[str] | None = None, scale: int = 3) -> None:
-    """Images side by side."""
+    """Images side by side (an 8×8 digit is enlarged as much as a 28×28 one)."""
     cols = st.columns(max(1, len(images)))
     for i, a in enumerate(images):
-        cols[i].image(img(a, scale), caption=captions[i] if captions else None)
+        cols[i].image(img(a, max(scale, scale * 28 // np.shape(a)[0])), caption=captions[i] if captions else None)
 
 
 def live_view(job) -> None:

@@ -17,7 +17,7 @@ from app.ui.autoencoder.controls import img, row
 from app.ui.charts import show
 from app.ui.downloads import image_png, png_download
 from app.ui.models import load_model
-from app.ui.state import classroom
+from app.ui.state import bound, classroom
 
 MAP_N = 600  # test images on the map, each with its picture in the tooltip (≈ 0.4 kB each in the chart)
 CANDIDATES = 24  # the empty-space grid of clickable candidate points is CANDIDATES × CANDIDATES
@@ -73,10 +73,17 @@ def map_chart(frame: pd.DataFrame, class_names: list[str], axis: str) -> alt.Cha
     ).add_params(pick).properties(height=460, title="Latent map: click a point to decode it")
 
 
-def latent_map(path: str, mtime: float, dkey: tuple, sp, class_names: list[str], latent: int) -> tuple:
-    """The map and the decoded image of the clicked point; returns (codes, points, projection) for the others."""
-    method = "direct" if latent == 2 else st.radio("Projection to 2-D", list(PROJECTIONS), key="ae_proj",
-                                                   format_func=PROJECTIONS.get, horizontal=True)
+def map_data(path: str, mtime: float, dkey: tuple, sp, latent: int) -> tuple:
+    """(codes, 2-D points, Projection) of the shown model; the projection is chosen here for larger codes."""
+    method = "direct" if latent == 2 else bound(st.radio, "Projection to 2-D", "ae_proj", "pca",
+                                                options=list(PROJECTIONS), format_func=PROJECTIONS.get,
+                                                horizontal=True)
+    return _map(path, mtime, dkey, method, sp.x_test)
+
+
+@st.fragment
+def latent_map(path: str, mtime: float, dkey: tuple, sp, class_names: list[str], method: str) -> None:
+    """The map and the decoded image of the clicked point; a click reruns only this fragment."""
     codes, points, proj = _map(path, mtime, dkey, method, sp.x_test)
     frame = _frame(points, sp.y_test[:MAP_N], class_names, sp.x_test, dkey, proj.invertible)
     axis = {"direct": "code", "pca": "PC", "tsne": "t-SNE"}[proj.method]
@@ -87,10 +94,10 @@ def latent_map(path: str, mtime: float, dkey: tuple, sp, class_names: list[str],
     picked = (event.selection.get("pick") or [None])[0] if event and event.selection else None
     with right:
         _decoded(picked, frame, codes, proj, sp, path, mtime)
-    st.caption(f"{len(points):,} test images; grey = candidate points in empty space (click one to decode a code "
-               f"no image has). {'The codes as they are' if proj.method == 'direct' else 'Projected: ' + axis}. "
-               "§20.4: with 2-D codes the classes overlap; a 64-D code projected separates them better.")
-    return codes, points, proj
+    how = "The codes as they are" if proj.method == "direct" else f"Projected: {axis}"
+    st.caption(f"{len(points):,} test images (hover: the image); grey = candidate points in empty space (click one "
+               f"to decode a code no image has). {how}. §20.4: 2-D codes overlap; pick latent 64 and t-SNE to see "
+               "a larger code keep the classes apart.")
 
 
 def _decoded(picked: dict | None, frame, codes, proj, sp, path: str, mtime: float) -> None:
