@@ -62,7 +62,7 @@ with tab_seg:
         names = data.class_names
         info = shown.info if shown.trained else shown.info["metrics"]
         v.legend(names)
-        n = 4 if classroom() else 6
+        n = 3 if classroom() else 6
         v.triplets(data.x_test[:n], data.y_test[:n], v.predict(model, data.x_test[:n]),
                    "Test canvases: the image, its true mask, the network's mask.")
         if params["dataset"] == "shapes" and shape == (48, 48, 1):

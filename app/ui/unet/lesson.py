@@ -40,7 +40,7 @@ def upsampling_lesson() -> None:
     with c[1]:
         _matrix(up.bed_of_nails(x), "Bed of nails ×2")
     with c[2]:
-        before = np.kron(np.ones((1, 1)), np.arange(16, dtype=float).reshape(4, 4) % 7)
+        before = np.arange(16.0).reshape(4, 4) % 7  # the map a 2×2 max pooling saw
         pooled, switches = up.max_pool_switches(before)
         _matrix(up.max_unpooling(x[:2, :2], switches), "Max unpooling ×2")
         st.caption(f"The values go where a 2×2 max pooling of {before.astype(int).tolist()} found its maxima.")

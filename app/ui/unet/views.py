@@ -121,10 +121,10 @@ def skips_lesson(data: topic.SegData, model, info: dict) -> None:
     fcn, meta = shipped("fcn_shapes")
     st.subheader("What the skips buy (§10.8, §17.2)")
     c = st.columns(4)
-    c[0].metric("Mean IoU, this network", f"{info['mean_iou']:.3f}")
-    c[1].metric("Mean IoU, no skips", f"{meta['metrics']['mean_iou']:.3f}")
-    c[2].metric("Border IoU, this network", f"{info['border_mean_iou']:.3f}")
-    c[3].metric("Border IoU, no skips", f"{meta['metrics']['border_mean_iou']:.3f}")
+    c[0].metric("Mean IoU", f"{info['mean_iou']:.3f}", help="This network, background excluded.")
+    c[1].metric("No skips", f"{meta['metrics']['mean_iou']:.3f}", help="models/fcn_shapes")
+    c[2].metric("Border IoU", f"{info['border_mean_iou']:.3f}", help="This network, object borders only.")
+    c[3].metric("No skips, borders", f"{meta['metrics']['border_mean_iou']:.3f}", help="models/fcn_shapes")
     x, y = data.x_test[:3], data.y_test[:3]
     compare(x, y, predict(model, x), predict(fcn, x))
     st.caption("The network without skips (models/fcn_shapes, the same encoder and decoder trained the same way) must "
