@@ -97,26 +97,35 @@ def nearest(embeddings: np.ndarray, query: np.ndarray, k: int = 10, exclude: int
 # --- Heatmaps: where does the network look? (course §12.3–§12.8, §11.4) ------------------------------------
 
 
-def last_conv_layer(model) -> str:
-    """The last layer with spatial maps (h, w, channels) on the way to the class output, pooling, dropout and BN
-    skipped (a nested backbone counts as one layer): found by walking the graph back from the output, so a side
-    branch (a box head) is skipped."""
+def class_path(model) -> list:
+    """The top-level layers from the class output back to the input (breadth-first, the output first): what the
+    class score depends on, a side branch (a box head) left out; a nested backbone counts as one layer."""
     import keras
 
-    SKIP = (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D, keras.layers.Dropout,  # noqa: N806
-            keras.layers.SpatialDropout2D, keras.layers.BatchNormalization)
     _, target = _softmax_dense(model)
     names = {layer.name for layer in model.layers}
-    queue, seen = [target], set()
+    queue, seen, out = [target], set(), []
     while queue:
         t = queue.pop(0)
         op = t._keras_history.operation
         if id(op) in seen or isinstance(op, keras.layers.InputLayer):
             continue
         seen.add(id(op))
-        if op.name in names and len(t.shape) == 4 and not isinstance(op, SKIP):
-            return op.name
+        if op.name in names:
+            out.append(op)
         queue += [p for node in op._inbound_nodes for p in node.input_tensors]
+    return out
+
+
+def last_conv_layer(model) -> str:
+    """The last layer with spatial maps (h, w, channels) on the class path, pooling, dropout and BN skipped."""
+    import keras
+
+    skip = (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D, keras.layers.Dropout,
+            keras.layers.SpatialDropout2D, keras.layers.BatchNormalization)
+    for layer in class_path(model):
+        if len(layer.output.shape) == 4 and not isinstance(layer, skip):
+            return layer.name
     raise ValueError("The network has no layer with spatial maps (h, w, channels) to explain.")
 
 

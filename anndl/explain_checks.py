@@ -53,16 +53,24 @@ def class_visualisation(ex: Explainer, class_index: int, steps: int = 60, step_s
     return x[0]
 
 
+def weighted_class_path(model) -> list[str]:
+    """The layers with weights that the class score depends on, the output's first."""
+    from .explain import class_path
+
+    return [layer.name for layer in class_path(model) if layer.weights]
+
+
 def randomised_copy(model, top_k: int, seed: int = 0):
-    """The model with the weights of its top `top_k` weighted layers re-drawn from their initialisers and the rest
-    kept (the cascading randomisation of Adebayo et al., 2018)."""
+    """The model with the top `top_k` weighted layers of its class path re-drawn from their initialisers and every
+    other weight kept (the cascading randomisation of Adebayo et al., 2018)."""
     import keras
 
     keras.utils.set_random_seed(seed)
     clone = keras.models.clone_model(model)
-    weighted = [layer for layer in model.layers if layer.weights]
-    for layer in weighted[: max(0, len(weighted) - top_k)]:
-        clone.get_layer(layer.name).set_weights(layer.get_weights())
+    random = set(weighted_class_path(model)[:top_k])
+    for layer in model.layers:
+        if layer.weights and layer.name not in random:
+            clone.get_layer(layer.name).set_weights(layer.get_weights())
     return clone
 
 

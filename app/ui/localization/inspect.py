@@ -132,9 +132,10 @@ def sanity_check(path: str, topic: str | None, mtime: float, layer: str, image: 
                  rows: list[dict], masks: int, key: str) -> None:
     """Adebayo et al. (2018) in one click: randomise the top k layers and measure how much each map changes."""
     model = load_model(path, topic, mtime)
-    n = len([layer for layer in model.layers if layer.weights])
+    path = checks.weighted_class_path(model)
     c = st.columns([2, 1])
-    k = c[0].slider("Randomise the top k weighted layers", 1, n, min(2, n), key=f"{key}_k")
+    k = c[0].slider("Randomise the top k weighted layers", 1, len(path), min(2, len(path)), key=f"{key}_k",
+                    help="Counted from the class output back: " + " ← ".join(path) + ".")
     if not c[1].button("Randomise and compare", key=f"{key}_go", icon=":material/shuffle:"):
         st.caption("A map that stays the same when the weights it should depend on are random explains nothing.")
         return
