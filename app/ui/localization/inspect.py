@@ -154,5 +154,5 @@ def max_input(ex, class_index: int, name: str, key: str) -> None:
     """The input that maximally activates the class (§12.4), on a click (60 gradient steps)."""
     if st.button(f"Find the input that maximally activates '{name}'", key=key, icon=":material/auto_fix_high:"):
         x = checks.class_visualisation(ex, class_index)
-        st.image(with_boxes(rgb(x), [], max(1, 160 // x.shape[0])),
+        st.image(with_boxes(rgb(x), [], max(1, 160 // x.shape[0])), width=200,
                  caption=f"argmax_x y^c(x) − λ‖x‖², from a gray image: what the network wants to see for '{name}'")
