@@ -81,3 +81,25 @@ def rank_similarity(a: np.ndarray, b: np.ndarray) -> float:
     if np.ptp(a) == 0 or np.ptp(b) == 0:
         return float("nan")
     return float(spearmanr(np.ravel(a), np.ravel(b)).statistic)
+
+
+def augmented_cam(ex: Explainer, image: np.ndarray, class_index: int, shifts: int | None = None) -> np.ndarray:
+    """Augmented super-resolution CAM (§12.7): the maps of the image shifted by every (dy, dx) below the maps'
+    stride, each enlarged to the input, shifted back and averaged, so the shifts fill in the detail one coarse
+    map cannot hold; Grad-CAM maps when the network has no GAP + softmax Dense. (H, W)."""
+    from .explain import class_activation_map, grad_cam
+
+    h, w = image.shape[:2]
+    fh = ex.trunk.output.shape[1]
+    s = shifts or max(1, h // fh)
+    offsets = [(dy, dx) for dy in range(s) for dx in range(s)]
+    shifted = np.stack([np.roll(image, (dy, dx), axis=(0, 1)) for dy, dx in offsets])
+    try:
+        maps = np.maximum(class_activation_map(ex.model, shifted, [class_index]), 0)
+    except ValueError:
+        maps = np.stack([grad_cam(ex, x, class_index)[0] for x in shifted])
+    out = np.zeros((h, w), "float32")
+    for (dy, dx), m in zip(offsets, maps):
+        big = np.kron(m, np.ones((-(-h // m.shape[0]), -(-w // m.shape[1])), "float32"))[:h, :w]
+        out += np.roll(big, (-dy, -dx), axis=(0, 1))
+    return out / len(offsets)

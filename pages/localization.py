@@ -77,14 +77,17 @@ with tab_explain:
             probs = inspect.checks.class_probabilities(ex, image[None])[0]
             c = st.selectbox("Class to explain", range(len(names)), index=int(probs.argmax()), key="loc_x_class",
                              format_func=lambda i: f"{names[i]} (p = {probs[i]:.2f})")
-            masks = bound(st.select_slider, "RISE masks (0 = off)", "loc_rise", 0, options=[0, 100, 300, 1000, 2000])
-            rows = inspect.compare(inspect.heatmaps(ex, image, c, masks), image, true_box, threshold,
+            k = st.columns(2)
+            masks = bound(k[0].select_slider, "RISE masks (0 = off)", "loc_rise", 0, options=[0, 100, 300, 1000, 2000])
+            aug = bound(k[1].toggle, "Augmented super-resolution CAM", "loc_aug", False,
+                        help="§12.7: maps of the image shifted by less than the maps' stride, combined at full size.")
+            rows = inspect.compare(inspect.heatmaps(ex, image, c, masks, aug), image, true_box, threshold,
                                    test.images.shape[1])
             st.caption(f"Input: {source}, as the model sees it ({image.shape[0]}×{image.shape[1]}); boxes at "
                        f"{threshold:.0%} of each map's maximum (the threshold of the CAM tab).")
             inspect.show_maps(image, rows, true_box, test.images.shape[1])
             st.subheader("Sanity check: do the maps depend on the weights?")
-            inspect.sanity_check(path, topic, mtime, layer, image, c, rows, masks, "loc_sanity")
+            inspect.sanity_check(path, topic, mtime, layer, image, c, rows, masks, aug, "loc_sanity")
             inspect.max_input(ex, c, names[c], "loc_maxin")
 
 code_expander(keras_code(params), "localization.py")

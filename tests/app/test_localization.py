@@ -23,6 +23,10 @@ def test_default_page_scores_the_shipped_network_and_explains_a_test_canvas():
     assert any("Spearman ρ" in d.value.index for d in at.dataframe)
     ious = [c.value for c in at.caption if c.value.startswith("IoU of its box with the truth")]
     assert len(ious) == 3  # CAM, Grad-CAM and saliency of test canvas #0, each with its box's IoU
+    at.select_slider(key="loc_rise").set_value(100).run()
+    at.toggle(key="loc_aug").set_value(True).run()
+    assert not errors(at), errors(at)
+    assert len([c for c in at.caption if c.value.startswith("IoU of its box with the truth")]) == 5  # + RISE, aug.
 
 
 def test_a_photo_is_explained_and_a_broken_upload_gets_one_sentence(monkeypatch):

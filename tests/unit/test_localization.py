@@ -182,3 +182,16 @@ def test_class_visualisation_stays_an_image():
 
     x = class_visualisation(explain.Explainer(build_localizer(TINY)), 1, steps=3)
     assert x.shape == (16, 16, 1) and 0 <= x.min() and x.max() <= 1 and np.ptp(x) > 0
+
+
+def test_augmented_cam_is_the_relu_cam_without_shifts_and_full_size_with_them():
+    from anndl.explain_checks import augmented_cam
+
+    model = gap_model()
+    x = np.random.default_rng(6).normal(size=(4, 4, 1)).astype("float32")
+    ex = explain.Explainer(model)
+    cam = explain.class_activation_map(model, x[None], [0])[0]
+    assert np.allclose(augmented_cam(ex, x, 0, shifts=1), np.maximum(cam, 0), atol=1e-6)
+    big = augmented_cam(explain.Explainer(build_localizer(TINY)), np.random.default_rng(7).random((16, 16, 1),
+                                                                                                 "float32"), 1)
+    assert big.shape == (16, 16) and big.min() >= 0

@@ -82,9 +82,9 @@ def pick_image(c, key: str):
         return None, None, ""
 
 
-def heatmaps(ex, image: np.ndarray, class_index: int, rise_masks: int = 0) -> list[dict]:
-    """CAM (when the network has GAP + softmax Dense), Grad-CAM, saliency and RISE (`rise_masks` > 0) of one image,
-    each over the input and scaled to [0, 1]."""
+def heatmaps(ex, image: np.ndarray, class_index: int, rise_masks: int = 0, augmented: bool = False) -> list[dict]:
+    """CAM (when the network has GAP + softmax Dense), Grad-CAM, saliency, RISE (`rise_masks` > 0) and the augmented
+    super-resolution CAM of one image, each over the input and scaled to [0, 1]."""
     h, w = image.shape[:2]
     out = []
     try:
@@ -98,6 +98,9 @@ def heatmaps(ex, image: np.ndarray, class_index: int, rise_masks: int = 0) -> li
     if rise_masks:
         out.append({"name": f"RISE, {rise_masks} masks (§12.8)",
                     "heat": explain.normalise(checks.rise(ex, image, class_index, rise_masks))})
+    if augmented:
+        out.append({"name": "Augmented CAM (§12.7)",
+                    "heat": explain.normalise(checks.augmented_cam(ex, image, class_index))})
     return out
 
 
@@ -129,7 +132,7 @@ def show_maps(image: np.ndarray, rows: list[dict], true_box, canvas_side: int) -
 
 
 def sanity_check(path: str, topic: str | None, mtime: float, layer: str, image: np.ndarray, class_index: int,
-                 rows: list[dict], masks: int, key: str) -> None:
+                 rows: list[dict], masks: int, augmented: bool, key: str) -> None:
     """Adebayo et al. (2018) in one click: randomise the top k layers and measure how much each map changes."""
     model = load_model(path, topic, mtime)
     path = checks.weighted_class_path(model)
@@ -140,7 +143,7 @@ def sanity_check(path: str, topic: str | None, mtime: float, layer: str, image: 
         st.caption("A map that stays the same when the weights it should depend on are random explains nothing.")
         return
     ex = explain.Explainer(checks.randomised_copy(model, k), layer)
-    random_rows = heatmaps(ex, image, class_index, masks)
+    random_rows = heatmaps(ex, image, class_index, masks, augmented)
     cols = st.columns(len(random_rows))
     for col, before, after in zip(cols, rows, random_rows):
         rho = checks.rank_similarity(before["heat"], after["heat"])
