@@ -46,6 +46,8 @@ def test_keras_round_trip_keeps_the_vae(tmp_path):
     back = keras.saving.load_model(tmp_path / "vae.keras", compile=False)
     np.testing.assert_allclose(np.asarray(back(X, training=False)), np.asarray(model(X, training=False)), atol=1e-6)
     assert back.get_layer("sampling").beta == 2.0
+    model(X, training=True)
+    assert len(model.losses) == 1 and float(model.losses[0]) >= 0  # β·KL joins the training loss
 
 
 def test_bad_settings_get_one_sentence():
@@ -119,6 +121,7 @@ def test_job_trains_reports_live_reconstructions_and_saves(tmp_path):
     assert os.path.exists(result["model_path"])
 
 
+@pytest.mark.slow
 def test_init_experiment_rows_on_tiny_data():
     from types import SimpleNamespace
 
