@@ -85,7 +85,7 @@ with tab_explain:
                                    test.images.shape[1])
             st.caption(f"Input: {source}, as the model sees it ({image.shape[0]}×{image.shape[1]}); boxes at "
                        f"{threshold:.0%} of each map's maximum (the threshold of the CAM tab).")
-            inspect.show_maps(image, rows, true_box, test.images.shape[1])
+            inspect.show_maps(image, rows, true_box, test.images.shape[1], "loc_maps")
             st.subheader("Sanity check: do the maps depend on the weights?")
             inspect.sanity_check(path, topic, mtime, layer, image, c, rows, masks, aug, "loc_sanity")
             inspect.max_input(ex, c, names[c], "loc_maxin")

@@ -115,19 +115,25 @@ def compare(rows: list[dict], image: np.ndarray, true_box, threshold: float, can
     return rows
 
 
-def show_maps(image: np.ndarray, rows: list[dict], true_box, canvas_side: int) -> None:
+def show_maps(image: np.ndarray, rows: list[dict], true_box, canvas_side: int, key: str) -> None:
+    """The maps side by side, each with its box (white) and the true box (green), and one PNG of them all."""
+    from app.ui.downloads import image_png, png_download
+
     scale = max(1, 240 // image.shape[0])
     cols = st.columns(len(rows))
+    pics = []
     for col, row in zip(cols, rows):
         boxes = [(row["box"], HEAT_BOX)]
         if true_box is not None:
             boxes.insert(0, (np.asarray(true_box) * image.shape[0] / canvas_side, TRUE))
-        col.image(with_boxes(overlay(image, row["heat"]), boxes, scale), caption=row["name"])
+        pics.append(with_boxes(overlay(image, row["heat"]), boxes, scale))
+        col.image(pics[-1], caption=row["name"])
         if "iou" in row:
             col.caption(f"IoU of its box with the truth: **{row['iou']:.2f}**")
         if not row["heat"].any():
             col.caption("An all-zero map: no position raises this class's score (for Grad-CAM, every weighted "
                         "map was negative before the ReLU). Try another layer or class.")
+    png_download(image_png(np.concatenate(pics, 1)), "heatmaps.png", f"{key}_png", "These maps (PNG)")
 
 
 
