@@ -42,6 +42,32 @@ def _zip_without_masks() -> bytes:
     return buf.getvalue()
 
 
+def _pairs_zip() -> bytes:
+    """Six image + mask pairs (a bright square, class 1) and one image without its mask."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for i in range(7):
+            img, mask = np.zeros((40, 40, 3), "uint8"), np.zeros((40, 40), "uint8")
+            img[8 + i:24 + i, 10:30], mask[8 + i:24 + i, 10:30] = 220, 1
+            for folder, a in (("images", img), ("masks", mask)):
+                if folder == "masks" and i == 6:
+                    continue
+                png = io.BytesIO()
+                Image.fromarray(a).save(png, format="PNG")
+                z.writestr(f"{folder}/p{i}.png", png.getvalue())
+    return buf.getvalue()
+
+
+def test_own_image_mask_zip_is_read_and_the_bad_pair_named(monkeypatch):
+    fake_uploads(monkeypatch, {"unet_zip": ("pairs.zip", _pairs_zip())})
+    at = open_app("unet")
+    at.selectbox(key="unet_data").set_value("upload").run()
+    assert not errors(at), errors(at)
+    assert any("Your zip: 6 image + mask pairs, class ids [0, 1]" in c.value for c in at.caption)
+    assert any("p6" in w.value for w in at.warning)
+    assert not at.button(key="unet__train").disabled
+
+
 def test_a_zip_without_masks_gets_one_sentence(monkeypatch):
     fake_uploads(monkeypatch, {"unet_zip": ("pairs.zip", _zip_without_masks())})
     at = open_app("unet")
