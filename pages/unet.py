@@ -10,7 +10,7 @@ from anndl.topics import job as job_target
 from anndl.topics.unet.code import keras_code
 from app.ui.charts import confusion_chart, show
 from app.ui.code import keras_code as code_expander
-from app.ui.downloads import csv_download, image_png, model_download
+from app.ui.downloads import csv_download, image_png, model_download, png_download
 from app.ui.state import classroom, seed
 from app.ui.training import training_panel
 from app.ui.unet import controls as ui
@@ -63,8 +63,8 @@ with tab_seg:
         info = shown.info if shown.trained else shown.info["metrics"]
         v.legend(names)
         n = 3 if classroom() else 6
-        v.triplets(data.x_test[:n], data.y_test[:n], v.predict(model, data.x_test[:n]),
-                   "Test canvases: the image, its true mask, the network's mask.")
+        figure = v.triplets(data.x_test[:n], data.y_test[:n], v.predict(model, data.x_test[:n]),
+                            "Test canvases: the image, its true mask, the network's mask.")
         if params["dataset"] == "shapes" and shape == (48, 48, 1):
             v.skips_lesson(data, model, info)
         st.subheader("Scores on the test set (§17.3)")
@@ -72,10 +72,12 @@ with tab_seg:
         if not classroom() and info.get("confusion"):
             st.markdown("**Confusion over pixels** (rows: true class, columns: predicted)")
             show(confusion_chart(np.array(info["confusion"]), names), use_container_width=False)
-        c = st.columns(2)
+        c = st.columns(3)
         with c[0]:
             csv_download(frame, "unet_scores.csv", "unet_scores_dl")
         with c[1]:
+            png_download(image_png(figure), "unet_masks.png", "unet_masks_dl", label="Masks (PNG)")
+        with c[2]:
             model_download(shown.path, "unet.keras", "unet_model_dl")
         st.subheader("Your image")
         file = st.file_uploader("An image (PNG/JPEG) to segment with this network", type=["png", "jpg", "jpeg"],

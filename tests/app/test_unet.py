@@ -21,6 +21,7 @@ def test_default_page_shows_the_shipped_model_scores_and_lesson():
     assert float(metrics["Mean IoU (objects)"]) > 0.8
     assert float(metrics["No skips"]) < float(metrics["Mean IoU"]) - 0.3  # shipped fcn_shapes vs unet_shapes
     assert len(at.get("vega_lite_chart")) >= 3  # the pixel confusion and the two checkerboard count maps
+    assert {"Metrics (CSV)", "Masks (PNG)", "Model (.keras)"} <= {b.proto.label for b in at.get("download_button")}
     scores = next(d.value for d in at.dataframe if "IoU on borders" in d.value.columns)
     assert list(scores["class"]) == ["background", "circle", "square", "triangle"]
     joins = next(d.value for d in at.dataframe if "joined" in d.value.columns)

@@ -44,14 +44,17 @@ def strip(image: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
     return np.concatenate([p for panel in panels for p in (panel, gap)][:-1], 1)
 
 
-def triplets(images: np.ndarray, truth: np.ndarray, pred: np.ndarray, caption: str = "", per_row: int = 3) -> None:
-    """Per image: the image, its true mask over it, the predicted mask over it."""
+def triplets(images: np.ndarray, truth: np.ndarray, pred: np.ndarray, caption: str = "", per_row: int = 3
+             ) -> np.ndarray:
+    """Per image: the image, its true mask over it, the predicted mask over it; returns the strips stacked."""
+    strips = [strip(images[i], [truth[i], pred[i]]) for i in range(len(images))]
     for start in range(0, len(images), per_row):
         cols = st.columns(per_row)
         for i in range(start, min(start + per_row, len(images))):
-            cols[i - start].image(strip(images[i], [truth[i], pred[i]]), caption="image · truth · prediction")
+            cols[i - start].image(strips[i], caption="image · truth · prediction")
     if caption:
         st.caption(caption)
+    return np.concatenate(strips, 0)
 
 
 def compare(images: np.ndarray, truth: np.ndarray, unet: np.ndarray, fcn: np.ndarray) -> None:
