@@ -42,7 +42,8 @@ elif shown is not None:
     st.sidebar.info(f"Showing the **shipped model** {shown.path.rsplit('/', 1)[-1]} (latent {params['latent']}, "
                     f"test MSE {shown.info['metrics']['test_mse']:.4f}). Train to replace it.")
 elif ds is not None:
-    st.info("No autoencoder for these settings yet: press **Train** (shipped ones: conv, MNIST, latent 2 or 64).",
+    st.info("No autoencoder for these settings yet: press **Train** (shipped: conv, MNIST or Fashion-MNIST, latent 2 "
+            "or 64).",
             icon=":material/info:")
 ok = shown is not None
 dkey = (params["dataset"], seed())

@@ -14,7 +14,7 @@ TOPICS: dict[str, tuple[str, ...]] = {  # topic key -> names of its artifacts in
     "timeseries": ("ts_co2", "ts_co2_ar", "ts_basicmotions"),
     "transformer": ("transformer_en_it",),
     "unet": ("unet_shapes", "fcn_shapes"),
-    "autoencoder": ("ae_mnist2", "ae_mnist64"),
+    "autoencoder": ("ae_mnist2", "ae_mnist64", "ae_fashion2", "ae_fashion64"),
     "localization": ("loc_shapes",),
 }
 

@@ -35,7 +35,7 @@ def test_clicking_empty_space_decodes_a_code_no_image_has(monkeypatch):
     assert image_captions(at, "decoded from empty space")
 
 
-def test_latent_64_uses_pca_and_classroom_mode_hides_the_upload():
+def test_latent_64_uses_pca_classroom_mode_hides_the_upload_and_fashion_has_its_own():
     at = open_app("autoencoder")
     at.select_slider(key="ae_latent").set_value(64).run()
     assert not errors(at), errors(at)
@@ -45,6 +45,10 @@ def test_latent_64_uses_pca_and_classroom_mode_hides_the_upload():
     at.toggle(key="classroom").set_value(True).run()
     assert not errors(at), errors(at)
     assert "Your image" not in [s.value for s in at.subheader]
+    at.selectbox(key="ae_data").set_value("fashion_mnist").run()
+    assert not errors(at), errors(at)
+    assert any("ae_fashion64" in s.value for s in at.sidebar.info)
+    assert any("Fashion-MNIST from" in c.value for c in at.caption)  # the offline source is said
 
 
 def test_unshipped_setting_asks_to_train_and_a_bad_image_gets_one_sentence(monkeypatch):

@@ -140,6 +140,20 @@ def test_init_experiment_rows_on_tiny_data():
 
 
 @pytest.mark.slow
+def test_init_job_runs_the_experiment_on_a_saved_autoencoder(tmp_path):
+    from anndl.jobs import run_inline
+
+    model = build_autoencoder(AEConfig(input_shape=(8, 8, 1), filters=(4, 8), latent=4))
+    model.save(tmp_path / "ae.keras")
+    events = []
+    params = {"model_path": str(tmp_path / "ae.keras"), "dataset": "digits", "labels": [2], "seeds": [0],
+              "epochs": 1}
+    result = run_inline("anndl.topics.autoencoder.job:init_job", params, report=events.append)
+    assert [r["labels_per_class"] for r in result["init_rows"]] == [2]
+    assert [e["epoch"] for e in events if e.get("kind") == "epoch"] == [1]  # progress: one step per label count
+
+
+@pytest.mark.slow
 def test_generated_keras_code_runs(tmp_path):
     from anndl.topics.autoencoder.code import keras_code
 

@@ -123,5 +123,6 @@ def init_job(params: dict, ctx) -> dict:
     seed = int(params.get("seed", 0))
     ds = load_images(params.get("dataset", "mnist"), seed)
     rows = init_experiment(load_file(params["model_path"], "autoencoder"), split_images(ds, seed), ds.n_classes,
-                           epochs=int(params.get("epochs", 40)), report=ctx.report)
+                           labels=tuple(params.get("labels", INIT_LABELS)), epochs=int(params.get("epochs", 40)),
+                           seeds=tuple(params.get("seeds", (0, 1, 2))), report=ctx.report)
     return {"init_rows": rows, "params": params}

@@ -1,4 +1,5 @@
-"""Shipped artifacts of the autoencoder page: conv autoencoders on MNIST-5k with a 2-D and a 64-D latent space."""
+"""Shipped artifacts of the autoencoder page: conv autoencoders on MNIST-5k and on 10,000 Fashion-MNIST items,
+each with a 2-D and a 64-D latent space."""
 
 from __future__ import annotations
 
@@ -29,3 +30,13 @@ def ae_mnist2(seed: int = 0):
 def ae_mnist64(seed: int = 0):
     """Shipped artifact: the conv autoencoder with a 64-D code (projected to 2-D), with the §19.3 experiment."""
     return _zoo("mnist", 64, seed, init=True)
+
+
+def ae_fashion2(seed: int = 0):
+    """Shipped artifact: the default conv autoencoder with a 2-D code on 10,000 Fashion-MNIST items."""
+    return _zoo("fashion_mnist", 2, seed)
+
+
+def ae_fashion64(seed: int = 0):
+    """Shipped artifact: the conv autoencoder with a 64-D code on 10,000 Fashion-MNIST items."""
+    return _zoo("fashion_mnist", 64, seed)

@@ -12,7 +12,8 @@ from anndl.topics.autoencoder import job as topic
 from app.ui.models import shown_model
 from app.ui.state import bound, classroom
 
-SHIPPED = {("mnist", 2): "ae_mnist2", ("mnist", 64): "ae_mnist64"}  # (dataset, latent) -> artifact in models/
+SHIPPED = {("mnist", 2): "ae_mnist2", ("mnist", 64): "ae_mnist64", ("fashion_mnist", 2): "ae_fashion2",
+           ("fashion_mnist", 64): "ae_fashion64"}  # (dataset, latent) -> artifact in models/
 KINDS = {"conv": "Convolutional (§19.2)", "dense": "Dense (§19.1)"}
 
 

@@ -31,7 +31,7 @@ def _parts(path: str, mtime: float):
     return model, encoder_of(model), decoder_of(model)
 
 
-@st.cache_resource(show_spinner="Encoding the test images…", max_entries=8)
+@st.cache_resource(show_spinner="Encoding the test images and projecting them to 2-D…", max_entries=8)
 def _map(path: str, mtime: float, dkey: tuple, method: str, _x: np.ndarray):
     """(codes, 2-D points, Projection) of the first MAP_N test images; one per (model file, data, method)."""
     _, enc, _ = _parts(path, mtime)
