@@ -1,37 +1,43 @@
 """Issue 10, memory: reruns of each page must not grow the server's memory (≤ 50 MB over 200 reruns).
 
 The count is small in CI (ANNDL_RERUNS, default 10); `ANNDL_RERUNS=200 pytest tests/app/test_memory.py -s`
-gives the issue's figure. Growth is measured after a warm-up (imports, shipped models, caches filled).
+gives the issue's figure. The pages are measured in one fresh process (tests/app/memprobe.py), each after a
+warm-up.
 """
 
-import gc
+import json
 import os
+import subprocess
+import sys
 
-import psutil
 import pytest
 
 from app.registry import built_topics
-from tests.app.conftest import errors, open_app
+from tests.conftest import ROOT
 
 RERUNS = int(os.environ.get("ANNDL_RERUNS", "10"))
-WARM = 5
+PAGES = [t.page.removesuffix(".py") for t in built_topics()]
 
 
-def rss_mb() -> float:
-    gc.collect()
-    return psutil.Process().memory_info().rss / 2**20
+@pytest.fixture(scope="module")
+def rows() -> dict:
+    out = subprocess.run([sys.executable, "-m", "tests.app.memprobe", str(RERUNS), *PAGES], cwd=ROOT,
+                         capture_output=True, text=True, timeout=1200)
+    found = {}
+    for line in out.stdout.splitlines():
+        if line.startswith("{"):
+            row = json.loads(line)
+            found[row["page"]] = row
+    return {"rows": found, "stderr": out.stderr[-3000:]}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", [t.page.removesuffix(".py") for t in built_topics()])
-def test_reruns_do_not_grow_memory(page):
-    at = open_app(page)
-    for _ in range(WARM):
-        at.run()
-    start = rss_mb()
-    for _ in range(RERUNS):
-        at.run()
-    growth = rss_mb() - start
-    print(f"\n{page}: {RERUNS} reruns, RSS {start:.0f} MB -> {start + growth:.0f} MB ({growth:+.1f} MB)")
-    assert not errors(at)
+@pytest.mark.timeout(1500)  # the first test waits for the probe of every page
+@pytest.mark.parametrize("page", PAGES)
+def test_reruns_do_not_grow_memory(rows, page):
+    row = rows["rows"].get(page)
+    assert row is not None, rows["stderr"]
+    growth = row["end_mb"] - row["start_mb"]
+    print(f"\n{page}: {RERUNS} reruns, RSS {row['start_mb']:.0f} MB -> {row['end_mb']:.0f} MB ({growth:+.1f} MB)")
+    assert not row["errors"]
     assert growth <= 50 * RERUNS / 200 + 15, f"{growth:.1f} MB after {RERUNS} reruns"  # 50 MB / 200 + noise
