@@ -11,6 +11,7 @@ import streamlit as st  # noqa: E402
 
 from app.registry import SECTIONS, built_topics  # noqa: E402
 from app.ui.sidebar import sidebar  # noqa: E402
+from app.ui.training import begin_run, watch_running  # noqa: E402
 
 st.set_page_config(page_title="anndl — Neural networks, hands on", page_icon=":material/neurology:", layout="wide")
 
@@ -23,4 +24,6 @@ for section in SECTIONS:
         nav[section] = pages
 page = st.navigation(nav)
 sidebar()
+begin_run()
 page.run()
+watch_running()  # redraws the running training panels until their jobs end

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+import time
 import uuid
+from dataclasses import dataclass
 from typing import Callable
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from anndl.jobs import Job, JobRunner, Limits, QueueFull
 from app.ui.charts import curves, show
@@ -49,32 +53,77 @@ def _progress(job: Job) -> float:
     return 1.0 if job.status == "done" else min(1.0, max(0.0, (done + frac) / epochs))
 
 
-def _panel(key: str, job_id: str, live: Callable[[Job], None] | None, watching: bool) -> None:
-    """The live part, polled while the job runs. `watching`: the last full run saw the job unfinished."""
-    job = runner().get(job_id)
-    if job is None:
-        return
-    cols = st.columns([1, 5])
-    if not job.finished and cols[0].button("Stop", key=f"{key}__stop", icon=":material/stop:"):
-        runner().cancel(job_id)
+@dataclass
+class _Watched:
+    """A panel of this script run whose job is still running: where to redraw it, and its live view."""
+    job_id: str
+    status: DeltaGenerator  # the progress line (an st.empty)
+    body: DeltaGenerator  # curves and the live view (an st.empty)
+    live: Callable[[Job], None] | None
+
+
+_run = threading.local()  # the panels the current script run watches (one script thread per run)
+
+
+def _draw(w: _Watched, job: Job) -> None:
+    """The live part of a panel, drawn in place: status and progress, then curves and the live view."""
     ev = job.latest or {}
     text = STATUS[job.status]
     if ev.get("epoch"):
         text += f" epoch {ev['epoch']}/{ev.get('epochs', '?')}, {ev.get('elapsed', 0):.1f} s"
-    cols[1].progress(_progress(job), text=text)
-    if job.status in ("failed", "interrupted"):
-        st.error(f"{STATUS[job.status]} {(job.error or '').splitlines()[0]}")
-    if not job.finished:  # once finished, the page shows the result itself
-        chart = curves(job.epochs)
-        if chart is not None:
-            show(chart)
-        if live is not None and job.latest:
-            live(job)
-    if job.finished and watching:
-        # The full script draws the result. No "already asked" flag here: a rerun that gets lost (coalesced
-        # with other requests under load) is simply asked again at the next tick, until a full run has seen
-        # the job finished and stops the polling.
-        st.rerun()
+    with w.status.container():
+        st.progress(_progress(job), text=text)
+        if job.status in ("failed", "interrupted"):
+            st.error(f"{STATUS[job.status]} {(job.error or '').splitlines()[0]}")
+    with w.body.container():
+        if not job.finished:  # once finished, the page shows the result itself
+            chart = curves(job.epochs)
+            if chart is not None:
+                show(chart)
+            if w.live is not None and job.latest:
+                w.live(job)
+
+
+def _panel(key: str, job: Job, live: Callable[[Job], None] | None) -> None:
+    """Stop button, progress and live views of `job`; a running job is watched after the page is drawn."""
+    cols = st.columns([1, 5])
+    if not job.finished and cols[0].button("Stop", key=f"{key}__stop", icon=":material/stop:"):
+        runner().cancel(job.id)
+    w = _Watched(job.id, cols[1].empty(), st.empty(), live)
+    _draw(w, job)
+    if not job.finished:
+        _run.__dict__.setdefault("watched", []).append(w)
+
+
+def begin_run() -> None:
+    """Called by app/main.py before the page runs: this run watches no panel yet."""
+    _run.watched = []
+
+
+def _pause(seconds: float) -> None:
+    """Sleep, reading the session state every 0.1 s: each read lets Streamlit stop this run at once for a click."""
+    for _ in range(max(1, round(seconds / 0.1))):
+        time.sleep(0.1)
+        st.session_state.get("anndl_owner")
+
+
+def watch_running() -> None:
+    """Called by app/main.py after the page is drawn: redraw each running panel in place every POLL_S and rerun the
+    page once a job has finished, so the full script draws its result.
+
+    The polling is server-side on purpose. A fragment with `run_every` that calls `st.rerun()` when the job ends
+    lost results in the browser under load (issue 10): with three sessions on two cores, 4–6 of 12 pages dropped
+    the element after the panel or stayed at "Training…" for good (frontend races between the fragment's timer
+    and the full rerun). A loop in the script run has no timer to race; a click stops it like any run.
+    """
+    watched = getattr(_run, "watched", [])
+    while watched:
+        _pause(POLL_S)
+        for w in watched:
+            job = runner().get(w.job_id)
+            if job is None or job.finished:
+                st.rerun()
+            _draw(w, job)
 
 
 def training_panel(key: str, target: str, params: dict, *, label: str = "Train", limits: Limits | None = None,
@@ -95,15 +144,14 @@ def training_panel(key: str, target: str, params: dict, *, label: str = "Train",
                  disabled=running or disabled):
         try:
             job_id = runner().submit(target, params, limits, owner=owner())
-            job, running = runner().get(job_id), True
+            job = runner().get(job_id)
         except QueueFull as busy:  # the server's queue is full, or this session already has its share
             st.warning(str(busy), icon=":material/hourglass:")
     if job is not None:
         st.session_state[job_key] = st.query_params[url_key] = job_id
         if job.finished:
             st.session_state[f"{key}__result"] = job
-        # once a second: each poll reruns the panel (and its live views) in the server for every watching session
-        st.fragment(_panel, run_every=POLL_S if running else None)(key, job_id, live, running)
+        _panel(key, job, live)
     return kept_result(key)
 
 
