@@ -20,9 +20,10 @@ def _style(chart: alt.Chart) -> alt.Chart:
     return chart
 
 
-def show(chart, use_container_width: bool = True, **kwargs) -> None:
-    """st.altair_chart with classroom styling; `use_container_width=False` keeps the chart's own size."""
-    st.altair_chart(_style(chart), width="stretch" if use_container_width else "content", **kwargs)
+def show(chart, use_container_width: bool = True, **kwargs):
+    """st.altair_chart with classroom styling; `use_container_width=False` keeps the chart's own size. Returns
+    st.altair_chart's value (the selection event when `on_select` is given)."""
+    return st.altair_chart(_style(chart), width="stretch" if use_container_width else "content", **kwargs)
 
 
 def history_frame(epochs: list[dict]) -> pd.DataFrame:

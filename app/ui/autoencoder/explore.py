@@ -89,8 +89,7 @@ def latent_map(path: str, mtime: float, dkey: tuple, sp, class_names: list[str],
     axis = {"direct": "code", "pca": "PC", "tsne": "t-SNE"}[proj.method]
     left, right = st.columns([3, 1])
     with left:
-        event = st.altair_chart(map_chart(frame, class_names, axis), on_select="rerun", key="ae_map",
-                                width="stretch")
+        event = show(map_chart(frame, class_names, axis), on_select="rerun", key="ae_map")
     picked = (event.selection.get("pick") or [None])[0] if event and event.selection else None
     with right:
         _decoded(picked, frame, codes, proj, sp, path, mtime)
