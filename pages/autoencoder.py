@@ -4,6 +4,7 @@ import streamlit as st
 
 from anndl.data.images import image_from_bytes
 from anndl.data.uploads import UploadError
+from anndl.topics import job as job_target
 from anndl.topics.autoencoder.code import keras_code
 from app.ui.autoencoder import controls as ui
 from app.ui.autoencoder import explore
@@ -26,7 +27,7 @@ tab_map, tab_walk, tab_rec, tab_train, tab_init = st.tabs(
 with tab_train:
     params.update(ui.training_knobs())
     st.session_state["ae__live_sp"] = sp
-    job = training_panel("ae", "anndl.topics.autoencoder.job:train_job", params, live=ui.live_view,
+    job = training_panel("ae", job_target("autoencoder"), params, live=ui.live_view,
                          disabled=ds is None)
     result = job.result if job is not None and job.result else None
     if result is not None and "history" in result:

@@ -5,6 +5,7 @@ import streamlit as st
 from anndl.data.images import image_from_bytes
 from anndl.data.uploads import UploadError
 from anndl.nets.cnn import conv_layers, layer_table
+from anndl.topics import job as job_target
 from anndl.topics.cnn.code import keras_code
 from app.ui.cnn import controls as ui
 from app.ui.cnn import inside
@@ -36,7 +37,7 @@ with tab_train:
         params.update(ui.own_data_knobs(len(sp.x_train)))
     if ds is not None:
         ui.augmentation_preview(sp, n_classes, fit["augment"], seed())
-    job = training_panel("cnn", "anndl.topics.cnn.job:train_job", params, disabled=not ok or ds is None)
+    job = training_panel("cnn", job_target("cnn"), params, disabled=not ok or ds is None)
     result = job.result if job is not None and job.result else None
     if result is not None:
         ui.final_curves(result)

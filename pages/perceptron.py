@@ -4,6 +4,7 @@ import streamlit as st
 
 from anndl.data import CATALOGUE, names
 from anndl.nets.ffnn import ACTIVATIONS, OPTIMIZERS, FFNNConfig, TrainChoices, keras_code
+from anndl.topics import job as job_target
 from anndl.topics.perceptron.job import BUDGET, train_size, with_recipe
 from app.ui.code import keras_code as code_expander
 from app.ui.owndata import advice, recipe_toggle
@@ -80,7 +81,7 @@ with tab_nn:
                 params["recipe"] = recipe is not None
                 if recipe is not None:
                     fit_cfg.update(with_recipe(params, recipe)["fit"])  # the job applies the same recipe
-            job = training_panel("nn", "anndl.topics.perceptron.job:train_job", params, live=live_view)
+            job = training_panel("nn", job_target("perceptron"), params, live=live_view)
             shown = shown_result(params, job, ds)
             if shown is not None:
                 result, ds, caption, key, path = shown

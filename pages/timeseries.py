@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from anndl.topics import job as job_target
 from anndl.topics.timeseries.code import classifier_code, forecast_code
 from anndl.topics.timeseries.job import BUDGET, activity_data, training_windows
 from app.ui.charts import show
@@ -13,7 +14,7 @@ from app.ui.timeseries import classify as cls
 from app.ui.timeseries import forecast as ui
 from app.ui.training import training_panel
 
-JOB = "anndl.topics.timeseries.job:train_job"
+JOB = job_target("timeseries")
 
 st.title("Time series")
 st.markdown(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from anndl.topics import job as job_target
 from anndl.topics.transformer.job import BUDGET, n_train_pairs
 from app.ui.downloads import csv_download, model_download
 from app.ui.owndata import advice, recipe_toggle
 from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
 
-TARGET = "anndl.topics.transformer.job:train_job"
+TARGET = job_target("transformer")
 
 
 def knobs() -> dict:
