@@ -1,17 +1,12 @@
 """Playwright in Debian's Chromium against a live server on a free loopback port (DESIGN §6)."""
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
+from anndl.loadtest import start_server, stop_server
 from anndl.loadtest.browser import CHROMIUM, FLAGS, IDLE_JS
-from tests.conftest import RESULTS, ROOT
+from tests.conftest import RESULTS
 
 pytestmark = pytest.mark.e2e
 
@@ -28,38 +23,15 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server():
-    """Start `streamlit run app/main.py` on a free port; yield its base URL; stop it by PID."""
-    port = _free_port()
-    env = {**os.environ, "ANNDL_WORKERS": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "ANNDL_RESULTS": RESULTS}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        os.killpg(proc.pid, signal.SIGKILL)
-        pytest.fail("the Streamlit server did not start within 60 s")
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
+    """`streamlit run app/main.py` on a free port with one worker and the tests' results folder; yields its URL."""
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        proc, url = start_server({"ANNDL_WORKERS": "1", "ANNDL_RESULTS": RESULTS}, timeout=60)
+    except RuntimeError as err:
+        pytest.fail(str(err))
+    yield url
+    stop_server(proc)
 
 
 def wait_for_app(page, timeout: float = 60_000) -> None:
