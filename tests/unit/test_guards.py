@@ -83,7 +83,8 @@ def test_other_builders_refuse_oversized_configurations():
         build_transformer(TransformerConfig(embed_dim=2048, ff_dim=8192, enc_layers=6, dec_layers=6))
 
 
-def test_scratch_files_are_named_by_content_and_bounded():
+def test_scratch_files_are_named_by_content_and_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(scratch, "_root", str(tmp_path))  # other tests' scratch files would count towards `keep`
     a, b = scratch.content_key(b"zip one", 32, 1), scratch.content_key(b"zip two", 32, 1)
     assert a != b and a == scratch.content_key(b"zip one", 32, 1) and a != scratch.content_key(b"zip one", 28, 1)
     paths = []
