@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -23,16 +24,19 @@ PAGES = [t.page.removesuffix(".py") for t in built_topics()]
 def rows() -> dict:
     """One fresh process per page: in CI the CNN page grew by 117–156 MB after the playground's run in the same
     process (never alone, and never in three local runs of the same pair), so no page is measured after another."""
-    found, stderr = {}, ""
-    for page in PAGES:
-        out = subprocess.run([sys.executable, "-m", "tests.app.memprobe", str(RERUNS), page], cwd=ROOT,
-                             capture_output=True, text=True, timeout=600)
-        stderr += out.stderr[-1500:]
-        for line in out.stdout.splitlines():
-            if line.startswith("{"):
-                row = json.loads(line)
-                found[row["page"]] = row
-    return {"rows": found, "stderr": stderr}
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:  # processes share no RSS
+        runs = list(pool.map(_probe, PAGES))
+    found = {row["page"]: row for out in runs for row in _rows(out.stdout)}
+    return {"rows": found, "stderr": "".join(out.stderr[-1500:] for out in runs)}
+
+
+def _probe(page: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tests.app.memprobe", str(RERUNS), page], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+
+
+def _rows(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
 
 
 @pytest.mark.slow
