@@ -46,7 +46,7 @@ TOPICS = [
     Topic("unet", "U-Net segmentation", "Vision", "§10, §17",
           "Encoder–decoder with skips, pixel masks, mean IoU.", "unet.py", ":material/texture:"),
     Topic("siamese", "Siamese retrieval", "Representations & generation", "§18",
-          "Contrastive and triplet losses, embeddings, nearest neighbours.", None, ":material/compare:"),
+          "Contrastive and triplet losses, embeddings, nearest neighbours.", "siamese.py", ":material/compare:"),
     Topic("autoencoder", "Autoencoder latent explorer", "Representations & generation", "§19–§20",
           "Autoencoders, walking the latent space (a VAE only as a beyond-the-course option).", "autoencoder.py",
           ":material/scatter_plot:"),

@@ -117,3 +117,12 @@ async def localization(s: Session) -> None:
     await s.act(lambda: s.page.get_by_text("A photo").click())
     await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
     await s.train(s.page.get_by_role("button", name="Train", exact=True))
+
+
+@register("siamese", "sia_epochs=1")
+async def siamese(s: Session) -> None:
+    await s.page.get_by_text("shipped encoder", exact=False).first.wait_for(timeout=s.settle_s * 1000)
+    await s.act(lambda: s.page.get_by_role("tab", name="Identification (§18.3)").click())
+    await _slider_step(s, "Threshold γ")
+    await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
+    await s.train(s.page.get_by_role("button", name="Train", exact=True))

@@ -1,0 +1,1 @@
+"""Siamese retrieval: metric learning with contrastive and triplet losses (course §18.3)."""
