@@ -122,11 +122,19 @@ def test_generated_keras_code_runs(tmp_path):
     assert "recall@1" in out.stdout and (tmp_path / "siamese.keras").exists()
 
 
-@pytest.mark.slow
-def test_bench_tiny_json_has_the_issue_keys(capsys):
+def test_bench_json_has_the_issue_keys(monkeypatch, capsys):
+    """The figures' plumbing (the real training runs in tests/unit/test_benches_run.py): value = the triplet
+    encoder's recall@1, extra.unseen_id_acc and extra.softmax_recall1 from the softmax run."""
     from anndl import bench
+    from anndl.topics.siamese import bench as sb
 
+    def fake_run(data, loss, epochs, seed, plain=False):
+        base = {"recall1": 0.9, "softmax": 0.7}.get(loss, 0.8)
+        return {"loss": loss, "train_s": 1.0, **{k: base for k in sb.KEYS}}
+
+    monkeypatch.setattr(sb, "run", fake_run)
     bench.main(["siamese", "--tiny"])
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert result["topic"] == "siamese" and result["metric"] == "recall@1"
-    assert {"unseen_id_acc", "softmax_recall1"} <= set(result["extra"])
+    assert result["topic"] == "siamese" and result["metric"] == "recall@1" and result["value"] == 0.8
+    assert result["extra"]["unseen_id_acc"] == 0.8 and result["extra"]["softmax_recall1"] == 0.7
+    assert result["baseline"]["value"] == 0.7 and result["extra"]["contrastive_recall1"] == 0.8
