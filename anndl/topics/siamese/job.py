@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from anndl.data import Dataset, load, split
+from anndl.data import Dataset, Split, load, split
 from anndl.jobs import save_model
 from anndl.nets.siamese import SiameseConfig, build_siamese, embedding_of
 
@@ -23,15 +23,9 @@ NAMES = [str(i) for i in range(10)]
 
 
 @dataclass
-class Data:
+class Data(Split):
     """Seen digits split 72/8/20 % train/validation/test; held-out digits as templates and queries."""
 
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
     x_new: np.ndarray  # held-out digits, templates first (TEMPLATES per class), then the queries
     y_new: np.ndarray
     source: str
@@ -63,7 +57,7 @@ def load_data(seed: int = 0, n: int | None = None) -> Data:
     rng = np.random.default_rng(seed)
     new = [rng.permutation(np.flatnonzero(y == c)) for c in UNSEEN]
     order = np.concatenate([i[:TEMPLATES] for i in new] + [i[TEMPLATES:] for i in new])
-    return Data(sp.x_train, sp.y_train, sp.x_val, sp.y_val, sp.x_test, sp.y_test, x[order], y[order], ds.source)
+    return Data(**vars(sp), x_new=x[order], y_new=y[order], source=ds.source)
 
 
 def config_from(params: dict, input_shape: tuple = (28, 28, 1)) -> SiameseConfig:
