@@ -36,7 +36,7 @@ TOPICS = [
           "Convolutions, pooling, Inception / ResNet / SE / MobileNet blocks, augmentation, filters, retrieval.",
           "cnn.py", ":material/grid_on:"),
     Topic("transfer", "Transfer learning", "Vision", "§7.2, §8, §9.13–§9.14",
-          "Feature extraction and fine-tuning of a pretrained backbone on your own images.", None,
+          "Feature extraction and fine-tuning of a pretrained backbone on your own images.", "transfer.py",
           ":material/move_up:"),
     Topic("localization", "Localization & CAM", "Vision", "§11–§13",
           "Bounding-box regression with two heads, class activation maps, Grad-CAM, saliency.", "localization.py",

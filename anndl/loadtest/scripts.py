@@ -125,4 +125,15 @@ async def siamese(s: Session) -> None:
     await s.act(lambda: s.page.get_by_role("tab", name="Identification (§18.3)").click())
     await _slider_step(s, "Threshold γ")
     await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
+
+
+@register("transfer", "tl_k=5&tl_s1=50&tl_s2=50")
+async def transfer(s: Session) -> None:
+    await s.page.get_by_text("shipped default run", exact=False).first.wait_for(timeout=s.settle_s * 1000)
+    await s.act(lambda: s.page.get_by_text("Test-time augmentation").click())
+    await s.act(lambda: s.page.get_by_role("tab", name="Your image (top-3)").click())
+    upload = s.page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+    await s.act(lambda: upload.set_input_files(files=[{"name": "digit.png", "mimeType": "image/png",
+                                                      "buffer": _digit_png()}]))
+    await s.act(lambda: s.page.get_by_role("tab", name="Transfer & fine-tune").click())
     await s.train(s.page.get_by_role("button", name="Train", exact=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 
 GRAY = (0.299, 0.587, 0.114)  # ITU-R 601 luma weights: RGB uploads meet a gray backbone
 
@@ -40,3 +41,36 @@ def backbone_head(features: keras.Model, input_shape: tuple, n_classes: int, dro
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="categorical_crossentropy",
                   metrics=["accuracy"])
     return model
+
+
+FINE_TUNED = ("Conv2D", "DepthwiseConv2D")  # §9.14: only convolutions are unfrozen; BatchNormalization never is
+
+
+def fine_tune(model: keras.Model, n_layers: int, learning_rate: float = 3e-4) -> list[str]:
+    """§9.14: unfreeze the top `n_layers` Conv2D / DepthwiseConv2D layers of the frozen backbone (BN stays frozen,
+    so its statistics keep the pretrained ones), recompile with a smaller step; the names unfrozen, top first."""
+    convs = [layer for layer in model.layers if type(layer).__name__ in FINE_TUNED and layer.name != "to_gray"]
+    top = convs[::-1][:max(0, int(n_layers))]
+    for layer in top:
+        layer.trainable = True
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    return [layer.name for layer in top]
+
+
+def unfreeze_all(model: keras.Model, learning_rate: float = 3e-3) -> keras.Model:
+    """From scratch: every layer trainable (the same graph as the transfer model, random weights); recompiled."""
+    for layer in model.layers:
+        layer.trainable = layer.name != "to_gray"
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def parameter_counts(model: keras.Model) -> dict[str, int]:
+    """Trainable and non-trainable parameters (what model.summary() prints at its foot)."""
+    return {"trainable": _count(model.trainable_weights), "non_trainable": _count(model.non_trainable_weights)}
+
+
+def _count(weights) -> int:
+    return int(sum(int(np.prod(w.shape)) for w in weights))

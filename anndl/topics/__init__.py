@@ -17,6 +17,7 @@ TOPICS: dict[str, tuple[str, ...]] = {  # topic key -> names of its artifacts in
     "autoencoder": ("ae_mnist2", "ae_mnist64", "ae_fashion2", "ae_fashion64"),
     "localization": ("loc_shapes",),
     "siamese": ("siamese_triplet", "siamese_contrastive", "siamese_softmax"),
+    "transfer": ("transfer_digits59",),
 }
 
 

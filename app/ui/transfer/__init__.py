@@ -1,0 +1,1 @@
+"""Transfer learning page widgets and views."""

@@ -1,0 +1,110 @@
+"""Transfer page views: both phases on one chart, parameter counts per phase, confusion matrix and per-class
+metrics, the scratch / transfer / fine-tune comparison (live while it runs) and the top-3 of an uploaded image."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app.ui.charts import confusion_chart, curves, history_events, show
+from app.ui.state import classroom
+
+RUN_COLORS = alt.Scale(domain=["scratch", "transfer", "fine-tune"], range=["#7f7f7f", "#1f77b4", "#d62728"])
+
+
+def phases_chart(metrics: dict) -> None:
+    """Both phases on one epoch axis; the dashed rule is where fine-tuning starts."""
+    marks = {"fine-tune starts": metrics["boundary"] + 0.5} if len(metrics["phases"]) > 1 else None
+    chart = curves(history_events(metrics["history"]), marks=marks)
+    if chart is not None:
+        show(chart)
+
+
+def phases_table(metrics: dict) -> None:
+    """Trainable and non-trainable parameters, learning rate and test accuracy of each phase."""
+    st.dataframe(pd.DataFrame([{"phase": p["phase"], "epochs": p["epochs"], "learning rate": p["lr"],
+                                "trainable": p["trainable"], "non-trainable": p["non_trainable"],
+                                "test accuracy": round(p.get("test_accuracy", float("nan")), 3),
+                                "unfrozen": ", ".join(p["unfrozen"]) or "— (backbone frozen)"}
+                               for p in metrics["phases"]]), hide_index=True)
+
+
+def evaluation(metrics: dict, tta: bool) -> pd.DataFrame:
+    """Test accuracy (with TTA when asked), confusion matrix and per-class precision / recall / F1."""
+    from sklearn.metrics import confusion_matrix
+
+    names = metrics["class_names"]
+    acc = f"Test accuracy **{metrics['test_accuracy']:.3f}** on {len(metrics['y_true'])} images"
+    if tta:
+        acc += f"; with test-time augmentation (±1 px shifts averaged, §7.1.2) **{metrics['tta_accuracy']:.3f}**"
+    st.markdown(acc + ".")
+    frame = pd.DataFrame(metrics["report"]).round(3)
+    cols = st.columns([1, 1])
+    with cols[0]:
+        show(confusion_chart(confusion_matrix(metrics["y_true"], metrics["y_pred"], labels=range(len(names))), names),
+             use_container_width=False)
+    cols[1].dataframe(frame, hide_index=True)
+    return frame
+
+
+def compare_chart(rows: list[dict]) -> alt.Chart:
+    """Test accuracy against training examples per class (log axis), one line per way of training."""
+    frame = pd.DataFrame(rows)
+    return alt.Chart(frame).mark_line(point=True, strokeWidth=3 if classroom() else 2).encode(
+        x=alt.X("per_class:Q", scale=alt.Scale(type="log"), title="training images per class"),
+        y=alt.Y("test_accuracy:Q", title="test accuracy", scale=alt.Scale(zero=False)),
+        color=alt.Color("run:N", scale=RUN_COLORS, title=None, legend=alt.Legend(orient="top")),
+        tooltip=["per_class", "run", alt.Tooltip("test_accuracy:Q", format=".3f")]).properties(height=280)
+
+
+def compare_live(job) -> None:
+    """The comparison's rows so far (each event carries them)."""
+    rows = next((e["extra"]["rows"] for e in reversed(job.epochs) if e.get("extra")), None)
+    if rows:
+        show(compare_chart(rows))
+
+
+def live_phase(job) -> None:
+    """Which phase the running job is in."""
+    phase = next((e.get("phase") for e in reversed(job.epochs) if e.get("phase")), None)
+    if phase:
+        st.caption(f"Phase: **{phase}** (epochs continue across phases; fine-tuning starts after the transfer "
+                   "epochs).")
+
+
+def top3(model, image: np.ndarray, class_names: list[str]) -> None:
+    """The model's three most probable classes for one image."""
+    from anndl.predict import predict_one
+
+    probs = predict_one(model, image)
+    best = np.argsort(probs)[::-1][:3]
+    cols = st.columns([1, 3])
+    cols[0].image((np.clip(image.squeeze(), 0, 1) * 255).astype("uint8"), width=112, caption="as the model sees it")
+    cols[1].dataframe(pd.DataFrame({"class": [class_names[i] for i in best],
+                                    "probability": [round(float(probs[i]), 3) for i in best]}), hide_index=True)
+
+
+def gallery_view() -> None:
+    """The §8 table (sortable: click a column) and the era chart: year against parameters, area = multiply-adds."""
+    from anndl.topics.transfer.gallery import gallery
+
+    frame = pd.DataFrame(gallery())
+    frame["params (M)"] = (frame["params"] / 1e6).round(2)
+    frame["mult-adds (G)"] = (frame["multiply_adds"] / 1e9).round(3)
+    base = alt.Chart(frame).encode(
+        x=alt.X("year:Q", scale=alt.Scale(domain=[1996, 2020]), axis=alt.Axis(format="d")),
+        y=alt.Y("params:Q", scale=alt.Scale(type="log"), title="parameters (log)"))
+    dots = base.mark_circle(opacity=0.7).encode(
+        size=alt.Size("multiply_adds:Q", title="multiply-adds", scale=alt.Scale(range=[60, 1500])),
+        color=alt.Color("imagenet_top1:Q", title="ImageNet top-1", scale=alt.Scale(scheme="viridis")),
+        tooltip=["network", "year", "params (M)", "mult-adds (G)", "depth", "idea"])
+    labels = base.mark_text(align="left", dx=9, fontSize=14 if classroom() else 11).encode(text="network:N")
+    show((dots + labels).properties(height=360))
+    st.dataframe(frame[["network", "year", "params (M)", "mult-adds (G)", "depth", "input", "imagenet_top1", "idea",
+                        "built_with"]], hide_index=True)
+    st.caption("Built with `weights=None` (nothing downloads); multiply-adds of the convolutions and dense layers for "
+               "one 224×224 image (LeNet-5: its own 32×32); depth = convolution and dense layers, shortcut "
+               "projections and SE layers included; ImageNet top-1 as the Keras applications table publishes it "
+               "(blank: not in keras.applications).")

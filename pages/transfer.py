@@ -1,0 +1,89 @@
+"""Transfer learning and fine-tuning (course §7.2, §8, §9.13–§9.14)."""
+
+import streamlit as st
+
+from anndl.data.images import image_from_bytes
+from anndl.data.uploads import UploadError
+from anndl.topics import job as job_target
+from anndl.topics.transfer.code import keras_code
+from anndl.topics.transfer.job import PER_CLASS
+from app.ui.code import keras_code as code_expander
+from app.ui.downloads import csv_download, model_download
+from app.ui.state import bound, seed
+from app.ui.training import training_panel
+from app.ui.transfer import controls as ui
+from app.ui.transfer import views
+
+st.title("Transfer learning and fine-tuning")
+st.markdown("A network trained on a large data set has learned features — edges, strokes, textures — that other "
+            "tasks need too. Transfer learning keeps that backbone frozen and trains only a new softmax head on the "
+            "new classes; fine-tuning then unfreezes the top convolutions with a smaller step. With few images per "
+            "class this beats training from scratch. _Course §7.2 (few data), §8 (famous CNNs), §9.13 (transfer "
+            "learning), §9.14 (fine-tuning)._")
+
+params, n_data = ui.choose_task(seed())
+params["backbone"] = ui.backbone_knob(params["task"])
+tab_train, tab_cmp, tab_photo, tab_gallery = st.tabs(
+    ["Transfer & fine-tune", "Scratch vs transfer", "Your image (top-3)", "Famous CNNs (§8)"])
+
+with tab_train:
+    params.update(ui.knobs(params["task"] == "upload"))
+    job = training_panel("tl", job_target("transfer"), params, live=views.live_phase, disabled=n_data is None)
+    if job is not None and job.status == "failed":
+        st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
+
+shown = ui.shown(params, job)
+metrics = (shown.info if shown.trained else shown.info["metrics"]) if shown is not None else None
+if shown is not None and shown.trained:
+    st.sidebar.success(f"Showing **your fine-tuned model** ({job.status}, {metrics['epochs_run']} epochs, "
+                       f"{metrics['n_train']} training images).")
+elif shown is not None:
+    st.sidebar.info(f"Showing the **shipped default run** models/{ui.SHIPPED[params['task']]}.keras (test accuracy "
+                    f"{metrics['test_accuracy']:.3f}). Train to replace it.")
+
+with tab_train:
+    if metrics is None:
+        st.info("No model for this task yet: press **Train** (about half a minute on a CPU).", icon=":material/info:")
+    else:
+        st.caption(f"{metrics['backbone_why']} {metrics['n_train']} training images; "
+                   f"{metrics.get('train_s', 0):.1f} s of training.")
+        views.phases_chart(metrics)
+        views.phases_table(metrics)
+        tta = bound(st.toggle, "Test-time augmentation", "tl_tta", False,
+                    help="Average the predictions over the image shifted by one pixel in each direction.")
+        frame = views.evaluation(metrics, tta)
+        cols = st.columns(3)
+        with cols[0]:
+            model_download(shown.path, "transfer_finetuned.keras", "tl_model_dl")
+        with cols[1]:
+            csv_download(frame, "transfer_metrics.csv", "tl_metrics_dl")
+
+with tab_cmp:
+    st.markdown("The same test set, the same network: trained **from scratch** (random weights, all layers), "
+                "**transfer** (pretrained backbone frozen, new head) and **transfer + fine-tune**, with 5 to 100 "
+                "training images per class.")
+    upto = bound(st.select_slider, "Up to … images per class", "tl_cmp_max", 100, options=list(PER_CLASS))
+    cmp = training_panel("tl_cmp", "anndl.topics.transfer.compare:compare_job",
+                         {**params, "per_class_list": [k for k in PER_CLASS if k <= upto]},
+                         label="Run the comparison", live=views.compare_live, disabled=n_data is None)
+    mine = cmp is not None and cmp.status in ("done", "cancelled") and cmp.result
+    rows = cmp.result["rows"] if mine else (shown.info.get("compare_rows") if shown and not shown.trained else None)
+    if rows:
+        st.caption("Your run." if mine else "Measured when the shipped model was built; run it to measure again.")
+        views.show(views.compare_chart(rows))
+    else:
+        st.info("Run the comparison (a few minutes on a CPU: 15 trainings).", icon=":material/science:")
+
+with tab_photo:
+    file = st.file_uploader("An image (PNG/JPEG): the model's three most probable classes", type=["png", "jpg", "jpeg"],
+                            key="tl_img")
+    if file is not None and shown is not None:
+        try:
+            views.top3(shown.model, image_from_bytes(file.getvalue(), (28, 28), 1), metrics["class_names"])
+        except UploadError as err:
+            st.error(str(err), icon=":material/error:")
+
+with tab_gallery:
+    views.gallery_view()
+
+code_expander(keras_code(params), "transfer.py")

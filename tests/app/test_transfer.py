@@ -1,0 +1,42 @@
+"""AppTest of the transfer learning page: the instant default from the shipped run (both phases, counts,
+confusion matrix, comparison), the ImageNet fallback said in one sentence, bad inputs, classroom mode."""
+
+from anndl import backbones
+from tests.app.conftest import errors, fake_uploads, open_app
+
+
+def test_default_shows_the_shipped_run_its_phases_and_the_comparison():
+    at = open_app("transfer")
+    assert not errors(at), errors(at)
+    assert at.title[0].value == "Transfer learning and fine-tuning"
+    assert any("transfer_digits59" in s.value for s in at.sidebar.info)
+    assert any("Backbone in use" in i.value and "mobilenet_digits04" in i.value for i in at.info)
+    phases = next(d.value for d in at.dataframe if "phase" in d.value.columns)
+    assert list(phases["phase"]) == ["transfer", "fine-tune"]
+    assert phases["trainable"].iloc[1] > phases["trainable"].iloc[0]
+    assert len(at.get("vega_lite_chart")) >= 4  # phases with the boundary, confusion, comparison, gallery
+    assert any("Test accuracy" in m.value for m in at.markdown)
+    at.toggle(key="tl_tta").set_value(True).run()
+    assert any("test-time augmentation" in m.value for m in at.markdown)
+
+
+def test_imagenet_backbone_offline_falls_back_and_says_why(monkeypatch):
+    monkeypatch.setitem(backbones._REACHABLE, "answer", (False, "ImageNet weights are not reachable from this "
+                                                                  "server (gaierror)"))
+    at = open_app("transfer")
+    at.selectbox(key="tl_backbone").set_value("MobileNetV3Small").run()
+    assert not errors(at), errors(at)
+    assert any("not reachable" in i.value and "mobilenet_digits04" in i.value for i in at.info)
+
+
+def test_bad_zip_and_bad_image_get_one_sentence_each_and_classroom_hides_knobs(monkeypatch):
+    fake_uploads(monkeypatch, {"tl_zip": ("x.zip", b"not a zip"), "tl_img": ("x.png", b"not an image")})
+    at = open_app("transfer")
+    assert len(at.error) == 1 and "image" in at.error[0].value.lower() and not at.exception, errors(at)
+    at.selectbox(key="tl_task").set_value("upload").run()  # no model for an upload yet: only the zip is read
+    assert len(at.error) == 1 and "zip" in at.error[0].value.lower() and len(at.error[0].value) < 300, errors(at)
+    assert not at.exception
+    assert at.button(key="tl__train").disabled
+    at.toggle(key="classroom").set_value(True).run()
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key == "tl_backbone"]

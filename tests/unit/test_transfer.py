@@ -1,0 +1,110 @@
+"""Transfer learning page (issue 13): freezing freezes, fine-tuning unfreezes exactly the requested convolutions
+and keeps BN frozen, the ImageNet failure falls back offline, the two-phase job, the comparison, the code."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from anndl.nets.transfer import fine_tune, parameter_counts
+from anndl.topics.transfer import job
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = {"per_class": 5, "transfer_steps": 4, "finetune_steps": 4, "batch": 16}
+
+
+def offline():
+    return False, "ImageNet weights are not reachable from this server (gaierror)"
+
+
+def _backbone_weights(model):
+    return {la.name: [w.copy() for w in la.get_weights()] for la in model.layers
+            if la.name not in ("predictions", "to_gray") and la.get_weights()}
+
+
+def test_transfer_epoch_leaves_the_backbone_unchanged_and_fine_tune_unfreezes_exactly_n_convs():
+    from anndl.train import FitConfig, fit
+
+    model = job.build("mobilenet_digits04", "block_2_add", 5, 0.3, 1e-2)
+    before, head = _backbone_weights(model), model.get_layer("predictions").get_weights()[0].copy()
+    x = np.random.default_rng(0).random((32, 28, 28, 1)).astype("float32")
+    y = np.eye(5, dtype="float32")[np.arange(32) % 5]
+    fit(model, x, y, FitConfig(epochs=1, batch_size=16))
+    after = _backbone_weights(model)
+    assert all(np.array_equal(a, b) for n in before for a, b in zip(before[n], after[n])), "a frozen weight moved"
+    assert not np.array_equal(head, model.get_layer("predictions").get_weights()[0]), "the head did not train"
+    frozen = parameter_counts(model)
+    assert frozen["trainable"] == model.get_layer("predictions").count_params()
+
+    names = fine_tune(model, 3, 1e-4)
+    kinds = {type(model.get_layer(n)).__name__ for n in names}
+    assert len(names) == 3 and kinds <= {"Conv2D", "DepthwiseConv2D"}
+    assert names == ["block_2_project", "block_2_depthwise", "block_2_expand"]  # the top three, top first
+    trainable = {la.name for la in model.layers if la.trainable and la.weights}
+    assert trainable == set(names) | {"predictions"}
+    assert all(not la.trainable for la in model.layers if type(la).__name__ == "BatchNormalization")
+    counts = parameter_counts(model)
+    extra = sum(model.get_layer(n).count_params() for n in names)
+    assert counts["trainable"] == frozen["trainable"] + extra
+    assert counts["non_trainable"] == frozen["non_trainable"] - extra
+
+
+def test_imagenet_failure_falls_back_to_the_projects_backbone_and_says_why():
+    name, why = job.resolve_backbone("MobileNetV3Small", "digits59", probe=offline)
+    assert name == "mobilenet_digits04"
+    assert "not reachable" in why and "MNIST digits 0–4" in why
+    assert job.resolve_backbone("auto", "mnist_fashion")[0] == "mobilenet_fashion"
+
+
+def test_two_phase_job_on_one_axis_with_counts_per_phase(tmp_path):
+    from anndl.jobs import Limits, run_inline
+
+    events = []
+    out = run_inline("anndl.topics.transfer.job:train_job", {"task": "digits59", **TINY}, Limits(max_epochs=50),
+                     workdir=str(tmp_path), report=events.append)
+    assert [p["phase"] for p in out["phases"]] == ["transfer", "fine-tune"]
+    assert out["boundary"] == out["phases"][0]["epochs"] and out["epochs_run"] == len(out["history"]["loss"])
+    assert out["phases"][1]["trainable"] > out["phases"][0]["trainable"]
+    epochs = [e for e in events if e.get("kind") == "epoch"]
+    assert [e["epoch"] for e in epochs] == list(range(1, out["epochs_run"] + 1))  # both phases on one axis
+    assert {e["phase"] for e in epochs} == {"transfer", "fine-tune"}
+    assert out["n_train"] == 25 and len(out["y_true"]) == len(out["y_pred"]) == 500
+    assert Path(out["model_path"]).exists() and 0.0 <= out["tta_accuracy"] <= 1.0
+
+
+def test_comparison_rows_share_the_test_set():
+    from anndl.topics.transfer.compare import compare_runs
+
+    rows = compare_runs({**TINY}, per_class=(2,))
+    assert [(r["per_class"], r["run"]) for r in rows] == [(2, "scratch"), (2, "transfer"), (2, "fine-tune")]
+    assert all(0.0 <= r["test_accuracy"] <= 1.0 for r in rows)
+
+
+@pytest.mark.slow
+def test_generated_keras_code_runs(tmp_path):
+    from anndl.topics.transfer.code import keras_code
+
+    (tmp_path / "tl.py").write_text(keras_code({**TINY, "unfreeze": 2}))
+    out = subprocess.run([sys.executable, "tl.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                         env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "test accuracy" in out.stdout and (tmp_path / "transfer.keras").exists()
+
+
+def test_gallery_cache_equals_keras_and_the_papers_counts():
+    import keras
+
+    from anndl.topics.transfer import gallery
+
+    rows = {r["network"]: r for r in gallery.gallery()}
+    assert len(rows) == 10 and all(r["params"] > 0 and r["multiply_adds"] > 0 for r in rows.values())
+    mobilenet = keras.applications.MobileNet(weights=None, input_shape=(224, 224, 3))
+    assert rows["MobileNet"]["params"] == mobilenet.count_params()
+    assert abs(gallery.multiply_adds(mobilenet) - 569e6) / 569e6 < 0.01  # the MobileNet paper: 569 M mult-adds
+    lenet = gallery.lenet5()
+    assert rows["LeNet-5"]["params"] == lenet.count_params() == 61_706
+    # 28²·25·6 + 10²·150·16 + 400·120 + 120·84 + 84·10: each weight once per output pixel
+    assert gallery.multiply_adds(lenet) == rows["LeNet-5"]["multiply_adds"] == 416_520
+    assert rows["LeNet-5"]["depth"] == 5
