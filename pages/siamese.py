@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from anndl import zoo
 from anndl.topics import job as job_target
 from anndl.topics.siamese import retrieval as rt
 from anndl.topics.siamese.code import keras_code
@@ -10,7 +11,6 @@ from anndl.topics.siamese.job import NAMES, TEMPLATES, UNSEEN
 from app.ui.charts import show
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import model_download
-from app.ui.models import shipped
 from app.ui.siamese import controls as ui
 from app.ui.siamese import explore
 from app.ui.state import bound, classroom, seed
@@ -112,7 +112,7 @@ with tab_id:
                "validation digits (0–3 enrolled, 4–7 impostors), chosen before 8–9 were seen.")
 
 with tab_cmp:
-    explore.compare({ui.LOSSES[k_]: shipped(a)[1] for k_, a in ui.SHIPPED.items()})
+    explore.compare({ui.LOSSES[k_]: zoo.info(a) for k_, a in ui.SHIPPED.items() if zoo.exists(a)})
 
 model_download(shown.path, f"siamese_{loss}.keras", "sia_model_dl")
 code_expander(keras_code(params), "siamese.py")

@@ -34,12 +34,15 @@ class Data(Split):
     def n_templates(self) -> int:
         return TEMPLATES * len(UNSEEN)
 
+    def queries(self, per_class: int) -> np.ndarray:
+        """Indices into x_new of `per_class` held-out queries of each class (templates excluded)."""
+        k = self.n_templates
+        return np.concatenate([k + np.flatnonzero(self.y_new[k:] == c)[:per_class] for c in UNSEEN])
+
     def map_index(self) -> tuple[np.ndarray, np.ndarray]:
         """Indices of the fixed map images: MAP_PER_CLASS per class from x_test (seen) and the queries (held out)."""
         seen = np.concatenate([np.flatnonzero(self.y_test == c)[:MAP_PER_CLASS] for c in SEEN])
-        new = np.concatenate([self.n_templates + np.flatnonzero(self.y_new[self.n_templates:] == c)[:MAP_PER_CLASS]
-                              for c in UNSEEN])
-        return seen, new
+        return seen, self.queries(MAP_PER_CLASS)
 
     def map_images(self) -> tuple[np.ndarray, np.ndarray]:
         seen, new = self.map_index()

@@ -28,11 +28,9 @@ def _url(a: np.ndarray) -> str:
 @st.cache_data(show_spinner=False, max_entries=6)
 def _frame(path: str, mtime: float, seed: int) -> pd.DataFrame:
     """Map rows: PCA of the test digits and 100 held-out queries, with their pictures."""
-    d, e = data(seed), embeddings(path, mtime, seed)
-    k = d.n_templates
-    emb = np.concatenate([e["test"][:MAP_N], e["new"][k:k + 100]])
-    x = np.concatenate([d.x_test[:MAP_N], d.x_new[k:k + 100]])
-    y = np.concatenate([d.y_test[:MAP_N], d.y_new[k:k + 100]])
+    d, emb = data(seed), _map_embeddings(path, mtime, seed)
+    q = d.queries(50)
+    x, y = np.concatenate([d.x_test[:MAP_N], d.x_new[q]]), np.concatenate([d.y_test[:MAP_N], d.y_new[q]])
     pts, _ = topic.pca_2d(emb)
     return pd.DataFrame({"id": np.arange(len(y)), "x": pts[:, 0], "y": pts[:, 1], "digit": [str(v) for v in y],
                          "seen": ["held out" if v in topic.UNSEEN else "trained" for v in y],
@@ -41,8 +39,13 @@ def _frame(path: str, mtime: float, seed: int) -> pd.DataFrame:
 
 def _map_images(seed: int) -> np.ndarray:
     d = data(seed)
-    k = d.n_templates
-    return np.concatenate([d.x_test[:MAP_N], d.x_new[k:k + 100]])
+    return np.concatenate([d.x_test[:MAP_N], d.x_new[d.queries(50)]])
+
+
+def _map_embeddings(path: str, mtime: float, seed: int) -> np.ndarray:
+    """The map's digits' embeddings: MAP_N test digits 0–7, then 50 held-out queries of each of 8 and 9."""
+    e = embeddings(path, mtime, seed)
+    return np.concatenate([e["test"][:MAP_N], e["new"][data(seed).queries(50)]])
 
 
 @st.fragment
@@ -66,9 +69,7 @@ def embedding_map(path: str, mtime: float, seed: int, k: int) -> None:
             st.info("Click a point of the map: its nearest neighbours appear here.", icon=":material/touch_app:")
         else:
             i = int(picked["id"])
-            e = embeddings(path, mtime, seed)
-            kk = data(seed).n_templates
-            emb = np.concatenate([e["test"][:MAP_N], e["new"][kk:kk + 100]])
+            emb = _map_embeddings(path, mtime, seed)
             idx, dist = nearest(emb, emb[i], k=k, exclude=i)
             images, labels = _map_images(seed), frame["digit"].to_numpy()
             neighbours(images[i], images[idx], [f"{labels[j]} · d={v:.2f}" for j, v in zip(idx, dist)],
@@ -115,8 +116,8 @@ def roc_chart(m: dict, point: tuple[float, float]) -> alt.Chart:
     frame = pd.DataFrame({"FAR": m["roc"]["far"], "TAR": m["roc"]["tar"]})
     line = alt.Chart(frame).mark_line().encode(x=alt.X("FAR:Q", title="false accept rate"),
                                                y=alt.Y("TAR:Q", title="true accept rate"))
-    dot = alt.Chart(pd.DataFrame({"FAR": [point[0]], "TAR": [point[1]]})).mark_point(size=120, filled=True,
-                                                                                     color="black")
+    dot = alt.Chart(pd.DataFrame({"FAR": [point[0]], "TAR": [point[1]]})).mark_point(
+        size=120, filled=True, color="black").encode(x="FAR:Q", y="TAR:Q", tooltip=["FAR", "TAR"])
     return (line + dot).properties(height=260, title=f"ROC of verification (AUC {m['roc_auc']:.3f})")
 
 
@@ -137,7 +138,7 @@ def identification(gallery: rt.Gallery, q_emb: np.ndarray, query: np.ndarray, ga
                                               tooltip=["class", alt.Tooltip("average distance:Q", format=".3f")])
     rule = alt.Chart(pd.DataFrame({"γ": [gamma]})).mark_rule(color="red").encode(x="γ:Q")
     with c[1]:
-        show((bars + rule).properties(height=40 + 28 * len(gallery.names), title="Average distance to each "
+        show((bars + rule).properties(height=60 + 36 * len(gallery.names), title="Average distance to each "
                                                                                 "class's templates (red: γ)"))
 
 
