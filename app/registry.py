@@ -51,7 +51,7 @@ TOPICS = [
           "Autoencoders, walking the latent space (a VAE only as a beyond-the-course option).", "autoencoder.py",
           ":material/scatter_plot:"),
     Topic("gan", "GAN / cGAN sampler", "Representations & generation", "§21–§22",
-          "Generator against discriminator, conditional generation.", None, ":material/auto_awesome:"),
+          "Generator against discriminator, conditional generation.", "gan.py", ":material/auto_awesome:"),
     Topic("timeseries", "Time series", "Sequences", "§23–§24",
           "Forecasting with windows and telescopes, activity classification, vanishing gradients.", "timeseries.py",
           ":material/show_chart:"),

@@ -108,6 +108,15 @@ async def autoencoder(s: Session) -> None:
     await s.train(s.page.get_by_role("button", name="Train", exact=True))
 
 
+@register("gan", "gan_epochs=1")
+async def gan(s: Session) -> None:
+    await s.page.get_by_text("shipped generator", exact=False).first.wait_for(timeout=s.settle_s * 1000)
+    await s.act(lambda: s.page.get_by_role("tab", name="Interpolate & arithmetic").click())
+    await _slider_step(s, "Steps")
+    await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
+    await s.train(s.page.get_by_role("button", name="Train", exact=True))
+
+
 @register("localization", "loc_epochs=1&loc_n=500")
 async def localization(s: Session) -> None:
     await s.page.get_by_text("shipped model", exact=False).first.wait_for(timeout=s.settle_s * 1000)

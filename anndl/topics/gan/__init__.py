@@ -1,0 +1,1 @@
+"""GAN and conditional GAN sampler (course §21–§22)."""
