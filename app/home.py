@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app.registry import SECTIONS, TOPICS
+from app.ui.lecture import shipped_list
 
 st.title("Artificial Neural Networks & Deep Learning — hands on")
 st.markdown(
@@ -19,3 +20,8 @@ for section in SECTIONS:
             else:
                 st.markdown(f"**{topic.title}** · _coming_")
             st.caption(f"Course {topic.course} — {topic.summary}")
+
+st.subheader("Lectures, ready to project")
+st.caption("Each chapter's demos in teaching order, in classroom mode: step with ◀ ▶ (or the arrow keys). Build your "
+           "own from any page in the sidebar (“Lecture playlist”) and share its JSON file.")
+shipped_list()

@@ -10,10 +10,13 @@ if str(ROOT) not in sys.path:  # pages import `app.ui` and `anndl` from the repo
 import streamlit as st  # noqa: E402
 
 from app.registry import SECTIONS, built_topics  # noqa: E402
+from app.ui.lecture import follow, step_bar  # noqa: E402
 from app.ui.sidebar import sidebar  # noqa: E402
 from app.ui.training import begin_run, watch_running  # noqa: E402
 
-st.set_page_config(page_title="anndl — Neural networks, hands on", page_icon=":material/neurology:", layout="wide")
+PROJECTOR = st.query_params.get("classroom") in ("1", "true", "True")  # classroom link: the sidebar starts folded
+st.set_page_config(page_title="anndl — Neural networks, hands on", page_icon=":material/neurology:", layout="wide",
+                   initial_sidebar_state="collapsed" if PROJECTOR else "auto")
 
 home = st.Page(ROOT / "app" / "home.py", title="Home", icon=":material/home:", default=True)
 nav = {"": [home]}
@@ -23,7 +26,9 @@ for section in SECTIONS:
     if pages:
         nav[section] = pages
 page = st.navigation(nav)
-sidebar()
+follow()  # a lecture's previous / next has just been pressed: open that step
+sidebar(page.url_path or None)
+step_bar()
 begin_run()
 page.run()
 watch_running()  # redraws the running training panels until their jobs end

@@ -7,6 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ["Foundations", "Vision", "Representations & generation", "Sequences"]
+CHAPTERS = dict(zip(SECTIONS, ["§1–§5", "§6–§17", "§18–§22", "§23–§28"]))  # the course sections of each chapter
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class Topic:
     summary: str
     page: str | None = None  # file under pages/, None while the topic is still coming
     icon: str = ":material/school:"
+    # the lecture's demo states, in teaching order: (one-line note, URL knobs; "tab" opens that tab)
+    demos: tuple[tuple[str, dict], ...] = ()
 
     @property
     def path(self) -> Path | None:
@@ -31,33 +34,51 @@ class Topic:
 TOPICS = [
     Topic("perceptron", "Perceptron & FFNN playground", "Foundations", "§1–§5",
           "Hebbian learning, hyperplanes, feed-forward networks, activations, optimisers, overfitting.",
-          "perceptron.py", ":material/hub:"),
+          "perceptron.py", ":material/hub:",
+          demos=(("Hebbian learning finds AND in a few steps", {"tab": "Perceptron", "pc_gate": "AND"}),
+                 ("XOR: no single hyperplane separates it", {"tab": "Perceptron", "pc_gate": "XOR"}),
+                 ("Two spirals: hidden layers carve the plane", {"nn_data": "spiral"}),
+                 ("Activations and optimisers on a loss surface", {"tab": "Activations & optimisers"}))),
     Topic("cnn", "CNN trainer", "Vision", "§6–§9, §12.1–§12.2",
           "Convolutions, pooling, Inception / ResNet / SE / MobileNet blocks, augmentation, filters, retrieval.",
-          "cnn.py", ":material/grid_on:"),
+          "cnn.py", ":material/grid_on:",
+          demos=(("Activation maps of the shipped MNIST network", {"cnn_data": "mnist"}),
+                 ("The same network on Fashion-MNIST", {"cnn_data": "fashion_mnist"}),
+                 ("Compose the stack from the course's blocks", {"tab": "Architecture"}))),
     Topic("transfer", "Transfer learning", "Vision", "§7.2, §8, §9.13–§9.14",
           "Feature extraction and fine-tuning of a pretrained backbone on your own images.", "transfer.py",
           ":material/move_up:"),
     Topic("localization", "Localization & CAM", "Vision", "§11–§13",
           "Bounding-box regression with two heads, class activation maps, Grad-CAM, saliency.", "localization.py",
-          ":material/center_focus_strong:"),
+          ":material/center_focus_strong:",
+          demos=(("Two heads: the class and its box", {}),
+                 ("CAM: boxes without any box label", {"tab": "CAM: boxes without box labels"}))),
     Topic("detection", "Object detection", "Vision", "§14–§15 (+§16)",
           "Anchors, IoU, non-maximum suppression, mAP.", None, ":material/select_all:"),
     Topic("unet", "U-Net segmentation", "Vision", "§10, §17",
-          "Encoder–decoder with skips, pixel masks, mean IoU.", "unet.py", ":material/texture:"),
+          "Encoder–decoder with skips, pixel masks, mean IoU.", "unet.py", ":material/texture:",
+          demos=(("Every pixel gets a class: true and predicted masks", {}),
+                 ("Upsampling and the transposed convolution", {"tab": "Upsampling (§10.5)"}))),
     Topic("siamese", "Siamese retrieval", "Representations & generation", "§18",
           "Contrastive and triplet losses, embeddings, nearest neighbours.", "siamese.py", ":material/compare:"),
     Topic("autoencoder", "Autoencoder latent explorer", "Representations & generation", "§19–§20",
           "Autoencoders, walking the latent space (a VAE only as a beyond-the-course option).", "autoencoder.py",
-          ":material/scatter_plot:"),
+          ":material/scatter_plot:",
+          demos=(("The latent map: click a point to decode it", {}),
+                 ("Walk the latent space between two images", {"tab": "Walk the latent space"}))),
     Topic("gan", "GAN / cGAN sampler", "Representations & generation", "§21–§22",
           "Generator against discriminator, conditional generation.", "gan.py", ":material/auto_awesome:"),
     Topic("timeseries", "Time series", "Sequences", "§23–§24",
           "Forecasting with windows and telescopes, activity classification, vanishing gradients.", "timeseries.py",
-          ":material/show_chart:"),
+          ":material/show_chart:",
+          demos=(("Forecast CO₂ and beat the naive baselines", {}),
+                 ("Classify activities from sensor windows", {"tab": "Activity classification"}),
+                 ("Why plain RNNs forget: vanishing gradients", {"tab": "Vanishing gradients"}))),
     Topic("transformer", "Transformer translator", "Sequences", "§25–§28",
           "Attention, positional encoding, encoder–decoder translation, greedy and beam search.", "transformer.py",
-          ":material/translate:"),
+          ":material/translate:",
+          demos=(("Greedy decoding against beam search", {}),
+                 ("Where each word looks: the attention maps", {"tab": "Look inside"}))),
 ]
 
 

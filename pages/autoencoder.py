@@ -8,21 +8,23 @@ from anndl.topics import job as job_target
 from anndl.topics.autoencoder.code import keras_code
 from app.ui.autoencoder import controls as ui
 from app.ui.autoencoder import explore
+from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import model_download
 from app.ui.state import classroom, seed
 from app.ui.training import training_panel
 
-st.title("Autoencoder latent explorer")
-st.markdown("An autoencoder squeezes each image through a small code and learns to rebuild it: the encoder "
-            "compresses, the decoder generates. No labels are needed, and the code space can be walked: decode a "
-            "point, a grid, a line between two images. _Course §19 (autoencoders, denoising, pre-training for "
-            "classification), §20 (encoder/decoder, walking the latent space)._")
+header("Autoencoder latent explorer",
+       "An autoencoder squeezes each image through a small code and learns to rebuild it: the encoder "
+       "compresses, the decoder generates. No labels are needed, and the code space can be walked: decode a "
+       "point, a grid, a line between two images. _Course §19 (autoencoders, denoising, pre-training for "
+       "classification), §20 (encoder/decoder, walking the latent space)._")
 
 ds, sp, params = ui.choose_data(seed())
 params.update(ui.code_knobs())
-tab_map, tab_walk, tab_rec, tab_train, tab_init = st.tabs(
-    ["Latent map", "Walk the latent space", "Reconstructions & your image", "Train", "Few labels (§19.3)"])
+tab_map, tab_walk, tab_rec, tab_train, tab_init = stage_tabs(
+    ["Latent map", "Walk the latent space", "Reconstructions & your image", "Train", "Few labels (§19.3)"],
+    stage="Latent map")
 
 with tab_train:
     params.update(ui.training_knobs())

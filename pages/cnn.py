@@ -7,6 +7,7 @@ from anndl.data.uploads import UploadError
 from anndl.nets.cnn import conv_layers, layer_table
 from anndl.topics import job as job_target
 from anndl.topics.cnn.code import keras_code
+from app.ui.classroom import header, stage, stage_tabs
 from app.ui.cnn import controls as ui
 from app.ui.cnn import inside
 from app.ui.code import keras_code as code_expander
@@ -15,14 +16,15 @@ from app.ui.owndata import advice
 from app.ui.state import classroom, seed
 from app.ui.training import training_panel
 
-st.title("CNN trainer")
-st.markdown("A convolutional network slides small learned filters over the image, so a few shared weights find the "
-            "same pattern anywhere; pooling and strides grow the receptive field until the head can classify. "
-            "Compose the stack from the course's blocks, train it, and look at what its filters respond to. "
-            "_Course §6–§9 (convolution, pooling, Inception, ResNet, SE, MobileNet, augmentation), §12.1–§12.2._")
+header("CNN trainer",
+       "A convolutional network slides small learned filters over the image, so a few shared weights find the "
+       "same pattern anywhere; pooling and strides grow the receptive field until the head can classify. "
+       "Compose the stack from the course's blocks, train it, and look at what its filters respond to. "
+       "_Course §6–§9 (convolution, pooling, Inception, ResNet, SE, MobileNet, augmentation), §12.1–§12.2._")
 
 ds, sp, params, shape, n_classes = ui.choose_data(seed())
-tab_arch, tab_train, tab_inside, tab_find = st.tabs(["Architecture", "Train", "Look inside", "Retrieval & your image"])
+tab_arch, tab_train, tab_inside, tab_find = stage_tabs(
+    ["Architecture", "Train", "Look inside", "Retrieval & your image"], stage="Look inside")
 
 with tab_arch:
     net = ui.architecture()
@@ -68,14 +70,21 @@ with tab_inside:
     if model is None:
         st.info("Train a model (or pick MNIST / Fashion-MNIST for the shipped one) to look inside.")
     else:
-        st.subheader("First-layer filters")
-        inside.filters(model, "cnn_in")
         layers = conv_layers(model)
+        if not classroom():  # the projector opens on the activation maps; the filters follow them
+            st.subheader("First-layer filters")
+            inside.filters(model, "cnn_in")
         st.subheader("Activation maps (§9.11)")
         mine = ui.uploaded_image(shape)  # the image uploaded under "Retrieval & your image", if any
-        pick = st.number_input("Test image", 0, len(sp.x_test) - 1, 0, key="cnn_act_idx", disabled=mine is not None,
-                               help="Upload your own image in the last tab to see its activation maps instead.")
-        inside.activations(path, mtime, layers, sp.x_test[pick] if mine is None else mine, "cnn_act")
+        with stage():
+            knobs, maps = st.columns([1, 3]) if classroom() else (st.container(), st.container())
+            pick = knobs.number_input("Test image", 0, len(sp.x_test) - 1, 0, key="cnn_act_idx",
+                                      disabled=mine is not None,
+                                      help="Upload your own image in the last tab to see its activation maps instead.")
+            inside.activations(path, mtime, layers, sp.x_test[pick] if mine is None else mine, "cnn_act", knobs, maps)
+        if classroom():
+            st.subheader("First-layer filters")
+            inside.filters(model, "cnn_in")
         if not classroom():
             st.subheader("Maximally activating patches (§12.2)")
             inside.patches(path, mtime, model, layer_table(model), layers, sp.x_test, dkey, "cnn_patch")

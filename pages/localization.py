@@ -5,6 +5,7 @@ import streamlit as st
 from anndl.topics import job as job_target
 from anndl.topics.localization.code import keras_code
 from app.ui.charts import curves, history_events, show
+from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import model_download
 from app.ui.localization import boxes, inspect
@@ -12,16 +13,16 @@ from app.ui.localization import controls as ui
 from app.ui.state import bound, seed
 from app.ui.training import training_panel
 
-st.title("Localization & CAM")
-st.markdown("Localization adds a second head to a classifier: besides the class, it regresses the four numbers of "
-            "the object's box, trained on α·cross-entropy + (1 − α)·box loss. Without any box label, the class "
-            "activation map of a GAP network still shows where the object is, and Grad-CAM and saliency explain any "
-            "network's answer. _Course §11 (localization), §12.3–§12.8 (saliency, CAM, Grad-CAM, RISE), §13 "
-            "(IoU and its ranks)._")
+header("Localization & CAM",
+       "Localization adds a second head to a classifier: besides the class, it regresses the four numbers of "
+       "the object's box, trained on α·cross-entropy + (1 − α)·box loss. Without any box label, the class "
+       "activation map of a GAP network still shows where the object is, and Grad-CAM and saliency explain any "
+       "network's answer. _Course §11 (localization), §12.3–§12.8 (saliency, CAM, Grad-CAM, RISE), §13 "
+       "(IoU and its ranks)._")
 
 params = ui.knobs(seed())
-tab_boxes, tab_cam, tab_explain, tab_train = st.tabs(["Two heads: class + box", "CAM: boxes without box labels",
-                                                       "Explain an image", "Train"])
+tab_boxes, tab_cam, tab_explain, tab_train = stage_tabs(["Two heads: class + box", "CAM: boxes without box labels",
+                                                       "Explain an image", "Train"], stage="Two heads: class + box")
 with tab_train:
     job = training_panel("loc", job_target("localization"), params)
     result = job.result if job is not None and job.result else None

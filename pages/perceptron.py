@@ -6,6 +6,7 @@ from anndl.data import CATALOGUE, names
 from anndl.nets.ffnn import ACTIVATIONS, OPTIMIZERS, FFNNConfig, TrainChoices, keras_code
 from anndl.topics import job as job_target
 from anndl.topics.perceptron.job import BUDGET, train_size, with_recipe
+from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.owndata import advice, recipe_toggle
 from app.ui.perceptron.basics import activations_section, optimisers_section, perceptron_tab
@@ -20,12 +21,12 @@ from app.ui.perceptron.network import (
 from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
 
-st.title("Perceptron & feed-forward networks")
-st.markdown("From Rosenblatt's perceptron and Hebbian learning to multi-layer networks trained by backpropagation: "
-            "see why one neuron cannot learn XOR, how hidden layers carve the plane, and how activations, "
-            "optimisers, regularisation and early stopping change learning. _Course §1–§5._")
+header("Perceptron & feed-forward networks",
+       "From Rosenblatt's perceptron and Hebbian learning to multi-layer networks trained by backpropagation: "
+       "see why one neuron cannot learn XOR, how hidden layers carve the plane, and how activations, "
+       "optimisers, regularisation and early stopping change learning. _Course §1–§5._")
 
-tab_p, tab_nn, tab_ao = st.tabs(["Perceptron", "Neural network", "Activations & optimisers"])
+tab_p, tab_nn, tab_ao = stage_tabs(["Perceptron", "Neural network", "Activations & optimisers"], stage="Neural network")
 with tab_p:
     perceptron_tab()
 with tab_ao:
@@ -74,6 +75,7 @@ with tab_nn:
             st.info("Upload a CSV on the left (numeric features and a target column) to train on your own data.")
         else:
             ds = st.session_state["nn__live_ds"] = page_dataset(params)
+            head = st.container()  # classroom mode: the network's result above the data line and the Train button
             st.caption(f"Data: **{ds.name}** — {len(ds.x)} samples, {ds.x.shape[1]} features, task {ds.task}; "
                        f"source: {ds.source}. Split: 64% train, 16% validation, 20% test (seeded).")
             if dataset == "csv":  # defaults from the upload's size: the recipe fixes optimiser steps
@@ -85,9 +87,10 @@ with tab_nn:
             shown = shown_result(params, job, ds)
             if shown is not None:
                 result, ds, caption, key, path = shown
-                st.caption(caption)
-                result_view(result, ds, key, path)
-                advice(result)
+                with head if classroom() else st.container():
+                    result_view(result, ds, key, path)
+                    st.caption(caption)
+                    advice(result)
             elif job is None or not job.result:
                 st.info("No shipped model for this data: press **Train** (a few seconds).")
     if ready:

@@ -6,6 +6,7 @@ from anndl.topics import job as job_target
 from anndl.topics.timeseries.code import classifier_code, forecast_code
 from anndl.topics.timeseries.job import BUDGET, activity_data, training_windows
 from app.ui.charts import show
+from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
 from app.ui.owndata import advice, recipe_toggle
@@ -16,18 +17,19 @@ from app.ui.training import training_panel
 
 JOB = job_target("timeseries")
 
-st.title("Time series")
-st.markdown(
-    "A recurrent network reads a sequence one step at a time and keeps a **state**; LSTM and GRU cells gate that "
-    "state so that gradients survive long sequences. To **forecast**, cut the series into windows of past steps "
-    "and learn the next *telescope* steps; to **classify** activities, cut sensor recordings into fixed windows. "
-    "Always compare with the naive forecast: a network that cannot beat \"same as last season\" has learned nothing.")
-st.caption("Course §23 RNN, BPTT, vanishing gradients, LSTM, GRU · §24.1–§24.3 activity classification · "
-           "§24.4 forecasting with windows and telescopes · §24.5 direct vs autoregressive prediction")
+header("Time series",
+       "A recurrent network reads a sequence one step at a time and keeps a **state**; LSTM and GRU cells gate that "
+       "state so that gradients survive long sequences. To **forecast**, cut the series into windows of past steps "
+       "and learn the next *telescope* steps; to **classify** activities, cut sensor recordings into fixed windows. "
+       "Always compare with the naive forecast: a network that cannot beat \"same as last season\" has learned "
+       "nothing.",
+       "Course §23 RNN, BPTT, vanishing gradients, LSTM, GRU · §24.1–§24.3 activity classification · "
+       "§24.4 forecasting with windows and telescopes · §24.5 direct vs autoregressive prediction")
 
-tabs = st.tabs(["Forecasting", "Activity classification", "Vanishing gradients"])
+tabs = stage_tabs(["Forecasting", "Activity classification", "Vanishing gradients"], stage="Forecasting")
 with tabs[0]:
     series = ui.choose_series()
+    head = st.container()  # classroom mode: the forecast right under the series, the knobs below it
     if series is not None:
         st.caption(f"Data: **{series.source}** · {len(series.frame)} rows · forecasting "
                    f"{', '.join(series.targets)}" + (f" from {series.frame.shape[1]} columns"
@@ -59,7 +61,8 @@ with tabs[0]:
             if direct is not None and ar is None and params["ar_step"]:
                 st.caption("The autoregressive model needs every input column as a target; it is trained when "
                            "the target columns are all the columns.")
-            chart = ui.results(series, ev)
+            with head if classroom() else st.container():
+                chart = ui.results(series, ev)
             if not classroom():
                 c = st.columns(3)
                 with c[0]:

@@ -4,20 +4,20 @@ import streamlit as st
 
 from anndl.data.translation import tokens
 from anndl.topics.transformer.code import keras_code
+from app.ui.classroom import header, stage, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import chart_png, model_download, png_download
 from app.ui.state import bound, classroom
 from app.ui.transformer import train as tt
 from app.ui.transformer import translate as ui
 
-st.title("Transformer translator")
-st.markdown(
-    "A Transformer translates English into Italian with **attention** instead of recurrence: the encoder lets every "
-    "word look at every other word, the decoder writes the translation one word at a time, looking back at what it "
-    "wrote (masked self-attention) and across at the English sentence (cross-attention). Positions enter only "
-    "through the **positional encoding** added to each word vector.")
-st.caption("Course §25 sequence-to-sequence models · §26 attention and beam search · §27 self-attention, positional "
-           "encoding · §28 the Transformer")
+header("Transformer translator",
+       "A Transformer translates English into Italian with **attention** instead of recurrence: the encoder lets every "
+       "word look at every other word, the decoder writes the translation one word at a time, looking back at what it "
+       "wrote (masked self-attention) and across at the English sentence (cross-attention). Positions enter only "
+       "through the **positional encoding** added to each word vector.",
+       "Course §25 sequence-to-sequence models · §26 attention and beam search · §27 self-attention, positional "
+       "encoding · §28 the Transformer")
 
 try:
     model, decoder, info = ui.shipped()
@@ -25,7 +25,7 @@ except FileNotFoundError as err:
     st.error(f"The shipped translator is missing ({err}).")
     st.stop()
 
-tabs = st.tabs(["Translate", "Look inside", "Attention sandbox", "Train", "Your data"])
+tabs = stage_tabs(["Translate", "Look inside", "Attention sandbox", "Train", "Your data"], stage="Translate")
 with tabs[4]:
     pairs = tt.upload_section()
     st.divider()
@@ -53,7 +53,8 @@ with tabs[0]:
         if unknown:
             st.warning(f"Not in the model's vocabulary, read as [unk]: {', '.join(unknown)}. The model knows only "
                        "the words of its training corpus (see 'Your data').")
-        ui.translations(decoder, sentence, width)
+        with stage():
+            ui.translations(decoder, sentence, width)
         with st.expander("Preparation (§25.7): standardisation, tokens, ids", expanded=not classroom()):
             ui.preparation(decoder, sentence)
 

@@ -9,6 +9,7 @@ from anndl.predict import predict_one
 from anndl.topics import job as job_target
 from anndl.topics.unet.code import keras_code
 from app.ui.charts import confusion_chart, show
+from app.ui.classroom import header, stage, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import csv_download, image_png, model_download, png_download
 from app.ui.state import classroom, seed
@@ -17,17 +18,18 @@ from app.ui.unet import controls as ui
 from app.ui.unet import lesson
 from app.ui.unet import views as v
 
-st.title("U-Net segmentation")
-st.markdown("Semantic segmentation gives **every pixel a class**. A fully convolutional network shrinks the image "
-            "to see whole objects, then upsamples back to the input's size; the U-Net adds **skip connections** "
-            "that hand the encoder's fine maps to the decoder, so the borders come back sharp. Trained with a "
-            "pixel-wise cross-entropy, scored with the IoU of each class. "
-            "_Course §10 (FCN, upsampling, transposed convolution), §17 (U-Net, mean IoU), §16 as context._")
+header("U-Net segmentation",
+       "Semantic segmentation gives **every pixel a class**. A fully convolutional network shrinks the image "
+       "to see whole objects, then upsamples back to the input's size; the U-Net adds **skip connections** "
+       "that hand the encoder's fine maps to the decoder, so the borders come back sharp. Trained with a "
+       "pixel-wise cross-entropy, scored with the IoU of each class. "
+       "_Course §10 (FCN, upsampling, transposed convolution), §17 (U-Net, mean IoU), §16 as context._")
 
 data, params = ui.choose_data(seed())
 shape = data.x_train.shape[1:] if data is not None else (48, 48, 1)
 n_classes = data.n_classes if data is not None else 2
-tab_arch, tab_train, tab_seg, tab_up = st.tabs(["Architecture", "Train", "Segment", "Upsampling (§10.5)"])
+tab_arch, tab_train, tab_seg, tab_up = stage_tabs(
+    ["Architecture", "Train", "Segment", "Upsampling (§10.5)"], stage="Segment")
 
 with tab_arch:
     net = ui.architecture()
@@ -61,10 +63,11 @@ with tab_seg:
     else:
         names = data.class_names
         info = shown.info if shown.trained else shown.info["metrics"]
-        v.legend(names)
         n = 3 if classroom() else 6
-        figure = v.triplets(data.x_test[:n], data.y_test[:n], v.predict(model, data.x_test[:n]),
-                            "Test canvases: the image, its true mask, the network's mask.")
+        with stage():
+            v.legend(names)
+            figure = v.triplets(data.x_test[:n], data.y_test[:n], v.predict(model, data.x_test[:n]),
+                                "Test canvases: the image, its true mask, the network's mask.")
         if params["dataset"] == "shapes" and shape == (48, 48, 1):
             v.skips_lesson(data, model, info)
         st.subheader("Scores on the test set (§17.3)")

@@ -15,6 +15,7 @@ from anndl.topics.autoencoder import latent as lat
 from anndl.topics.autoencoder.job import run_model
 from app.ui.autoencoder.controls import img, row
 from app.ui.charts import show
+from app.ui.classroom import stage
 from app.ui.downloads import image_png, png_download
 from app.ui.models import load_model
 from app.ui.state import bound, classroom
@@ -66,11 +67,11 @@ def map_chart(frame: pd.DataFrame, class_names: list[str], axis: str) -> alt.Cha
     size = 160 if classroom() else 60
     return alt.Chart(frame).mark_circle().encode(
         x=alt.X("x:Q", title=f"{axis} 1"), y=alt.Y("y:Q", title=f"{axis} 2"),
-        color=alt.Color("class:N", scale=colors, title="class"),
+        color=alt.Color("class:N", scale=colors, title="class", legend=alt.Legend(columns=2 if classroom() else 1)),
         size=alt.condition(pick, alt.value(size * 4), alt.value(size)),
         opacity=alt.condition("datum.kind == 'candidate'", alt.value(0.35), alt.value(0.85)),
         tooltip=[alt.Tooltip("class:N"), alt.Tooltip("image:N", title="image")],
-    ).add_params(pick).properties(height=460, title="Latent map: click a point to decode it")
+    ).add_params(pick).properties(height=240 if classroom() else 460, title="Latent map: click a point to decode it")
 
 
 def map_data(path: str, mtime: float, dkey: tuple, sp, latent: int) -> tuple:
@@ -88,7 +89,7 @@ def latent_map(path: str, mtime: float, dkey: tuple, sp, class_names: list[str],
     frame = _frame(points, sp.y_test[:MAP_N], class_names, sp.x_test, dkey, proj.invertible)
     axis = {"direct": "code", "pca": "PC", "tsne": "t-SNE"}[proj.method]
     left, right = st.columns([3, 1])
-    with left:
+    with left, stage():
         event = show(map_chart(frame, class_names, axis), on_select="rerun", key="ae_map")
     picked = (event.selection.get("pick") or [None])[0] if event and event.selection else None
     with right:

@@ -88,10 +88,11 @@ def _sub_model(path: str, mtime: float, layer: str | None):
     return embedding_model(model) if layer is None else explain.feature_model(model, layer)
 
 
-def activations(path: str, mtime: float, layers: list[str], image: np.ndarray, key: str) -> None:
-    layer = st.selectbox("Layer", layers, key=f"{key}_layer")
+def activations(path: str, mtime: float, layers: list[str], image: np.ndarray, key: str, knobs=st, where=st) -> None:
+    """The chosen layer's activation maps for one image (§9.11); `knobs` and `where` hold the picker and the maps."""
+    layer = knobs.selectbox("Layer", layers, key=f"{key}_layer")
     maps = np.moveaxis(predict_one(_sub_model(path, mtime, layer), image), -1, 0)  # (channels, h, w)
-    cols = st.columns([1, 5])
+    cols = where.columns([1, 5])
     cols[0].image(_img(image, 6), caption="input")
     cols[1].image(_img(explain.tile(maps[:64], cols=16), scale=max(1, 96 // maps.shape[1])),
                   caption=f"{layer}: {min(len(maps), 64)} of {len(maps)} channels, {maps.shape[1]}×{maps.shape[2]}")

@@ -8,8 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from anndl import explain
+from app.ui.classroom import stage
 from app.ui.downloads import csv_download
 from app.ui.localization.draw import HEAT_BOX, PRED, TRUE, overlay, rgb, with_boxes
+from app.ui.state import classroom
 
 PER_ROW = 8
 
@@ -21,6 +23,8 @@ def _caption(ev: dict, names: list[str], i: int, iou_key: str) -> str:
 
 def two_heads(ev: dict, c, key: str) -> None:
     """Scores of the box head, predicted against true boxes on test canvases, and the worst images."""
+    if classroom():  # the projector opens on the boxes, the scores follow
+        _canvases(ev, c, key)
     m = st.columns(4)
     m[0].metric("Class accuracy", f"{ev['accuracy']:.3f}")
     m[1].metric("Mean IoU", f"{ev['mean_iou']:.3f}")
@@ -30,13 +34,20 @@ def two_heads(ev: dict, c, key: str) -> None:
     st.dataframe(rho.style.format("{:.3f}"), width="stretch")
     st.caption("IoU = |predicted ∩ true| / |predicted ∪ true| per image (§13.2); Spearman's ρ ranks each predicted "
                "coordinate against the true one over the test set. Red: predicted box, green: true box.")
-    start = st.slider("First test canvas", 0, len(ev["iou"]) - PER_ROW, 0, step=PER_ROW, key=f"{key}_start")
-    gallery(c, ev, range(start, start + PER_ROW), "iou", "boxes", PRED)
+    if not classroom():
+        _canvases(ev, c, key)
     st.markdown("**The worst predictions** (lowest IoU)")
     gallery(c, ev, np.argsort(ev["iou"])[:PER_ROW], "iou", "boxes", PRED)
     frame = pd.DataFrame({"image": range(len(ev["iou"])), "iou": ev["iou"], "cam_iou": ev["cam_iou"],
                           "true_class": c.classes[:, 0], "predicted_class": ev["pred"]})
     csv_download(frame, "localization_iou.csv", f"{key}_csv", "IoU per test image (CSV)")
+
+
+def _canvases(ev: dict, c, key: str) -> None:
+    """Predicted (red) and true (green) boxes on a row of test canvases the slider picks."""
+    with stage():
+        start = st.slider("First test canvas", 0, len(ev["iou"]) - PER_ROW, 0, step=PER_ROW, key=f"{key}_start")
+        gallery(c, ev, range(start, start + PER_ROW), "iou", "boxes", PRED)
 
 
 def gallery(c, ev: dict, indices, iou_key: str, box_key: str, colour, heat: np.ndarray | None = None) -> None:

@@ -14,8 +14,9 @@ from anndl.nets.ffnn import INITIALIZERS
 from anndl.scratch import content_key
 from anndl.topics.perceptron.job import SHIPPED, load_dataset, result_params, shipped_result
 from app.ui.charts import confusion_chart, curves, history_events, show, to_png_image
+from app.ui.classroom import stage
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
-from app.ui.state import bound
+from app.ui.state import bound, classroom
 from app.ui.uploads import csv_frame, csv_uploader
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
@@ -108,7 +109,10 @@ def metrics_view(test: dict, class_names: list[str], ds, key: str) -> None:
 def result_view(result: dict, ds, key: str, model_path: str | None) -> None:
     """Everything the page shows about a trained (or shipped) network."""
     test, view = result["test"], result["view"]
-    cols = st.columns(4)
+    top = st.container()
+    tabs = st.tabs(["Decision regions" if "grid" in view else "Fit", "Curves", "Neurons", "Weights", "Metrics"])
+    head = st.container() if classroom() else top  # classroom mode: the regions first, the figures below them
+    cols = head.columns(4)
     if "accuracy" in test:
         cols[0].metric("Test accuracy", f"{test['accuracy']:.3f}")
         cols[1].metric("Macro F1", f"{test['report'][-2]['f1']:.3f}")
@@ -118,9 +122,8 @@ def result_view(result: dict, ds, key: str, model_path: str | None) -> None:
     cols[3].metric("Training time", f"{result.get('train_s', 0):.1f} s")
     if result.get("kfold"):
         scores = result["kfold"]
-        st.info(f"{len(scores)}-fold cross-validation: {np.mean(scores):.3f} ± {np.std(scores):.3f} "
+        head.info(f"{len(scores)}-fold cross-validation: {np.mean(scores):.3f} ± {np.std(scores):.3f} "
                 f"(folds: {', '.join(f'{s:.3f}' for s in scores)}); the model below is trained on the hold-out split.")
-    tabs = st.tabs(["Decision regions" if "grid" in view else "Fit", "Curves", "Neurons", "Weights", "Metrics"])
     main_chart = None
     with tabs[0]:
         if "grid" in view:
@@ -128,7 +131,8 @@ def result_view(result: dict, ds, key: str, model_path: str | None) -> None:
         elif "curve" in view:
             main_chart = curve_chart(view["curve"], ds.x, ds.y)
         if main_chart is not None:
-            show(main_chart, use_container_width=False)
+            with stage():
+                show(main_chart, use_container_width=False)
         else:
             st.info("Decision regions are drawn for 2-D data; this dataset has "
                     f"{ds.x.shape[1]} features: see Curves and Metrics.")

@@ -13,6 +13,7 @@ from anndl.data import timeseries as ts
 from anndl.data.uploads import UploadError
 from anndl.errors import SettingsError
 from app.ui.charts import show
+from app.ui.classroom import stage
 from app.ui.models import load_model, shipped, shown_model
 from app.ui.state import bound, classroom
 from app.ui.uploads import csv_uploader
@@ -189,7 +190,8 @@ def results(series: ts.Series, ev: dict) -> alt.Chart:
     if len(series.targets) > 1:
         j = series.targets.index(st.selectbox("Target to plot", series.targets, key="ts_plot"))
     chart = forecast_charts(series, ev, j)
-    show(chart)
+    with stage():
+        show(chart)
     left, right = st.columns([3, 2])
     with left:
         show(horizon_chart(ev))
