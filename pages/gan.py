@@ -6,6 +6,7 @@ from anndl.errors import SettingsError
 from anndl.topics import job as job_target
 from anndl.topics.gan.code import keras_code
 from anndl.topics.gan.job import TOYS, toy_points
+from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import model_download
 from app.ui.gan import controls as ui
@@ -13,15 +14,15 @@ from app.ui.gan import explore
 from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
 
-st.title("GAN / cGAN sampler")
-st.markdown("A generator turns noise into images; a discriminator learns to tell them from real ones, and the "
-            "generator learns to fool it. Given a label on both sides, the conditional GAN draws the class you ask "
-            "for. _Course §21 (generative models, the latent space), §22 (GAN training, k discriminator steps, "
-            "the non-saturating loss, the monitor grid, the conditional GAN)._")
+header("GAN / cGAN sampler",
+       "A generator turns noise into images; a discriminator learns to tell them from real ones, and the "
+       "generator learns to fool it. Given a label on both sides, the conditional GAN draws the class you ask "
+       "for. _Course §21 (generative models, the latent space), §22 (GAN training, k discriminator steps, "
+       "the non-saturating loss, the monitor grid, the conditional GAN)._")
 
 params = {**ui.choose(), "seed": seed()}
-tab_sample, tab_walk, tab_train, tab_quality, tab_toy = st.tabs(
-    ["Sample", "Interpolate & arithmetic", "Train", "Quality meter", "Toy 2-D GAN"])
+tab_sample, tab_walk, tab_train, tab_quality, tab_toy = stage_tabs(
+    ["Sample", "Interpolate & arithmetic", "Train", "Quality meter", "Toy 2-D GAN"], stage="Sample")
 
 with tab_train:
     params.update(ui.training_knobs())

@@ -9,6 +9,7 @@ from anndl.topics.siamese import retrieval as rt
 from anndl.topics.siamese.code import keras_code
 from anndl.topics.siamese.job import NAMES, TEMPLATES, UNSEEN
 from app.ui.charts import show
+from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import model_download
 from app.ui.siamese import controls as ui
@@ -16,18 +17,18 @@ from app.ui.siamese import explore
 from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
 
-st.title("Siamese retrieval")
-st.markdown("A Siamese network passes two (or three) images through the **same** encoder f_w and compares the "
-            "embeddings: trained with the contrastive or the triplet loss, images of one class land close together, "
-            "so new classes can be recognised from a few templates without retraining. _Course §18.3 (Siamese "
-            "networks, contrastive and triplet losses with margin m, identification with a threshold γ)._")
+header("Siamese retrieval",
+       "A Siamese network passes two (or three) images through the **same** encoder f_w and compares the "
+       "embeddings: trained with the contrastive or the triplet loss, images of one class land close together, "
+       "so new classes can be recognised from a few templates without retraining. _Course §18.3 (Siamese "
+       "networks, contrastive and triplet losses with margin m, identification with a threshold γ)._")
 
 d = ui.data(seed())
 st.caption(f"MNIST digits 0–7 train the encoder ({len(d.x_train):,} train / {len(d.x_val):,} validation / "
            f"{len(d.x_test):,} test); 8 and 9 are held out for enrolment — {d.source}.")
 loss = ui.choose_loss()
-tab_map, tab_ret, tab_id, tab_cmp, tab_train = st.tabs(
-    ["Embedding map", "Retrieval", "Identification (§18.3)", "Contrastive vs triplet", "Train"])
+tab_map, tab_ret, tab_id, tab_cmp, tab_train = stage_tabs(
+    ["Embedding map", "Retrieval", "Identification (§18.3)", "Contrastive vs triplet", "Train"], stage="Embedding map")
 
 with tab_train:
     params = {"loss": loss, "seed": seed(), **ui.training_knobs(loss)}

@@ -7,24 +7,26 @@ from anndl.data.uploads import UploadError
 from anndl.topics import job as job_target
 from anndl.topics.transfer.code import keras_code
 from anndl.topics.transfer.job import PER_CLASS
+from app.ui.classroom import header, stage, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import csv_download, model_download
-from app.ui.state import bound, seed
+from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
 from app.ui.transfer import controls as ui
 from app.ui.transfer import views
 
-st.title("Transfer learning and fine-tuning")
-st.markdown("A network trained on a large data set has learned features — edges, strokes, textures — that other "
-            "tasks need too. Transfer learning keeps that backbone frozen and trains only a new softmax head on the "
-            "new classes; fine-tuning then unfreezes the top convolutions with a smaller step. With few images per "
-            "class this beats training from scratch. _Course §7.2 (few data), §8 (famous CNNs), §9.13 (transfer "
-            "learning), §9.14 (fine-tuning)._")
+header("Transfer learning and fine-tuning",
+       "A network trained on a large data set has learned features — edges, strokes, textures — that other "
+       "tasks need too. Transfer learning keeps that backbone frozen and trains only a new softmax head on the "
+       "new classes; fine-tuning then unfreezes the top convolutions with a smaller step. With few images per "
+       "class this beats training from scratch. _Course §7.2 (few data), §8 (famous CNNs), §9.13 (transfer "
+       "learning), §9.14 (fine-tuning)._")
 
 params, n_data = ui.choose_task(seed())
 params["backbone"] = ui.backbone_knob(params["task"])
-tab_train, tab_cmp, tab_photo, tab_gallery = st.tabs(
-    ["Transfer & fine-tune", "Scratch vs transfer", "Your image (top-3)", "Famous CNNs (§8)"])
+tab_train, tab_cmp, tab_photo, tab_gallery = stage_tabs(
+    ["Transfer & fine-tune", "Scratch vs transfer", "Your image (top-3)", "Famous CNNs (§8)"],
+    stage="Scratch vs transfer")
 
 with tab_train:
     params.update(ui.knobs(params["task"] == "upload"))
@@ -59,6 +61,7 @@ with tab_train:
             csv_download(frame, "transfer_metrics.csv", "tl_metrics_dl")
 
 with tab_cmp:
+    head = st.container()  # classroom mode: the measured comparison first, its knob and Run below
     st.markdown("The same test set, the same network: trained **from scratch** (random weights, all layers), "
                 "**transfer** (pretrained backbone frozen, new head) and **transfer + fine-tune**, with 5 to 100 "
                 "training images per class.")
@@ -69,8 +72,10 @@ with tab_cmp:
     mine = cmp is not None and cmp.status in ("done", "cancelled") and cmp.result
     rows = cmp.result["rows"] if mine else (shown.info.get("compare_rows") if shown and not shown.trained else None)
     if rows:
-        st.caption("Your run." if mine else "Measured when the shipped model was built; run it to measure again.")
-        views.show(views.compare_chart(rows))
+        with head if classroom() else st.container():
+            with stage():
+                views.show(views.compare_chart(rows))
+            st.caption("Your run." if mine else "Measured when the shipped model was built; run it to measure again.")
     else:
         st.info("Run the comparison (a few minutes on a CPU: 15 trainings).", icon=":material/science:")
 

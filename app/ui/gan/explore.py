@@ -8,6 +8,7 @@ import streamlit as st
 from anndl.errors import SettingsError
 from anndl.topics.gan import sampler
 from app.ui.charts import show
+from app.ui.classroom import stage
 from app.ui.models import load_model
 from app.ui.state import bound, classroom
 
@@ -37,8 +38,9 @@ def sample(path: str, mtime: float, class_names: list[str], seed: int) -> dict:
     except SettingsError as err:
         st.error(str(err), icon=":material/error:")
         return {"seed": int(s), "n": int(n), "label": label}
-    st.image(grid_image(images[..., 0], cols=10, scale=3 if classroom() else 2),
-             caption=f"{n} samples of noise seed {s}, numbered row by row from 0")
+    with stage():
+        st.image(grid_image(images[..., 0], cols=10, scale=3 if classroom() else 2),
+                 caption=f"{n} samples of noise seed {s}, numbered row by row from 0")
     return {"seed": int(s), "n": int(n), "label": label}
 
 

@@ -14,6 +14,7 @@ from anndl.explain import nearest
 from anndl.topics.siamese import job as topic
 from anndl.topics.siamese import retrieval as rt
 from app.ui.charts import show
+from app.ui.classroom import stage
 from app.ui.downloads import image_png
 from app.ui.siamese.controls import PALETTE, data, embeddings, img, points_chart
 from app.ui.state import classroom
@@ -56,12 +57,14 @@ def embedding_map(path: str, mtime: float, seed: int, k: int) -> None:
     size = 140 if classroom() else 45
     chart = alt.Chart(frame).mark_circle().encode(
         x=alt.X("x:Q", title="PC 1"), y=alt.Y("y:Q", title="PC 2"),
-        color=alt.Color("digit:N", scale=alt.Scale(domain=topic.NAMES, range=PALETTE)),
+        color=alt.Color("digit:N", scale=alt.Scale(domain=topic.NAMES, range=PALETTE),
+                        legend=alt.Legend(columns=2 if classroom() else 1)),
         shape=alt.Shape("seen:N", title=""), size=alt.condition(pick, alt.value(size * 4), alt.value(size)),
         tooltip=["digit", "seen", alt.Tooltip("image:N", title="image")],
-    ).add_params(pick).properties(height=440, title="Embedding map: click a point for its nearest neighbours")
+    ).add_params(pick).properties(height=300 if classroom() else 440,
+                                  title="Embedding map: click a point for its nearest neighbours")
     left, right = st.columns([3, 2])
-    with left:
+    with left, stage():
         event = show(chart, on_select="rerun", key="sia_map")
     picked = (event.selection.get("pick") or [None])[0] if event and event.selection else None
     with right:
