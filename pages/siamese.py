@@ -34,6 +34,8 @@ with tab_train:
     params = {"loss": loss, "seed": seed(), **ui.training_knobs(loss)}
     st.session_state["sia__live_labels"] = d.map_images()[1]
     job = training_panel("sia", job_target("siamese"), params, live=ui.live_view)
+    if job is not None and job.result and "history" in job.result:
+        ui.final_curves(job.result)
     if job is not None and job.status == "failed":
         st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
     sampling_box = st.expander("How pairs and triplets are sampled (on real digits, with the model shown)")

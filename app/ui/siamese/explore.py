@@ -55,7 +55,7 @@ def embedding_map(path: str, mtime: float, seed: int, k: int) -> None:
     frame = _frame(path, mtime, seed)
     pick = alt.selection_point(name="pick", fields=["id"], on="click", empty=False)
     size = 140 if classroom() else 45
-    chart = alt.Chart(frame).mark_circle().encode(
+    chart = alt.Chart(frame).mark_point(filled=True, opacity=0.85).encode(
         x=alt.X("x:Q", title="PC 1"), y=alt.Y("y:Q", title="PC 2"),
         color=alt.Color("digit:N", scale=alt.Scale(domain=topic.NAMES, range=PALETTE),
                         legend=alt.Legend(columns=2 if classroom() else 1)),
