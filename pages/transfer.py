@@ -24,9 +24,9 @@ header("Transfer learning and fine-tuning",
 
 params, n_data = ui.choose_task(seed())
 params["backbone"] = ui.backbone_knob(params["task"])
-tab_train, tab_cmp, tab_photo, tab_gallery = stage_tabs(
-    ["Transfer & fine-tune", "Scratch vs transfer", "Your image (top-3)", "Famous CNNs (§8)"],
-    stage="Scratch vs transfer")
+tab_train, tab_cmp, tab_probe, tab_photo, tab_gallery = stage_tabs(
+    ["Transfer & fine-tune", "Scratch vs transfer", "Linear probe per layer", "Your image (top-3)",
+     "Famous CNNs (§8)"], stage="Scratch vs transfer")
 
 with tab_train:
     params.update(ui.knobs(params["task"] == "upload"))
@@ -78,6 +78,14 @@ with tab_cmp:
             st.caption("Your run." if mine else "Measured when the shipped model was built; run it to measure again.")
     else:
         st.info("Run the comparison (a few minutes on a CPU: 15 trainings).", icon=":material/science:")
+
+with tab_probe:
+    st.markdown("Beyond the course: a logistic regression on the **frozen** features of each block of the backbone "
+                "(raw pixels first). Where the curve turns down, the features have become specific to the old task.")
+    probe = training_panel("tl_probe", "anndl.topics.transfer.probe:probe_job", {**params}, label="Run the probe",
+                           live=views.probe_live, disabled=n_data is None)
+    if probe is not None and probe.status == "done" and probe.result:
+        views.show(views.probe_chart(probe.result["rows"]))
 
 with tab_photo:
     file = st.file_uploader("An image (PNG/JPEG): the model's three most probable classes", type=["png", "jpg", "jpeg"],

@@ -108,3 +108,14 @@ def test_gallery_cache_equals_keras_and_the_papers_counts():
     # 28²·25·6 + 10²·150·16 + 400·120 + 120·84 + 84·10: each weight once per output pixel
     assert gallery.multiply_adds(lenet) == rows["LeNet-5"]["multiply_adds"] == 416_520
     assert rows["LeNet-5"]["depth"] == 5
+
+
+def test_linear_probe_scores_raw_pixels_then_each_requested_block():
+    from anndl.topics.transfer.probe import linear_probe
+
+    events = []
+    rows = linear_probe({"per_class": 5}, blocks=[("block_2_add", "block 2"), ("avg_pool", "pooled")],
+                        report=events.append)
+    assert [r["layer"] for r in rows] == ["pixels", "block_2_add", "avg_pool"]
+    assert [r["features"] for r in rows] == [784, 7 * 7 * 24, 96]
+    assert all(0.0 <= r["test_accuracy"] <= 1.0 for r in rows) and len(events) == 3

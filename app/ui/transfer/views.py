@@ -29,6 +29,9 @@ def phases_table(metrics: dict) -> None:
                                 "test accuracy": round(p.get("test_accuracy", float("nan")), 3),
                                 "unfrozen": ", ".join(p["unfrozen"]) or "— (backbone frozen)"}
                                for p in metrics["phases"]]), hide_index=True)
+    st.caption("Fine-tuning unfreezes convolutions only: BatchNormalization stays frozen (inference mode), so it keeps "
+               "the pretrained data's mean and variance; re-estimating them from a few small batches of new images "
+               "would shift every feature the backbone computes and undo what it learned (§9.14).")
 
 
 def evaluation(metrics: dict, tta: bool) -> pd.DataFrame:
@@ -92,19 +95,40 @@ def gallery_view() -> None:
 
     frame = pd.DataFrame(gallery())
     frame["params (M)"] = (frame["params"] / 1e6).round(2)
-    frame["mult-adds (G)"] = (frame["multiply_adds"] / 1e9).round(3)
+    frame["mult-adds (M)"] = (frame["multiply_adds"] / 1e6).round(1)
+    frame["top-1"] = frame["imagenet_top1"].map(lambda v: f"{v:.3f}" if v == v and v is not None else "—")
+    frame["above"] = np.arange(len(frame)) % 2 == 0  # alternate labels above and below: same-year nets overlap
     base = alt.Chart(frame).encode(
-        x=alt.X("year:Q", scale=alt.Scale(domain=[1996, 2020]), axis=alt.Axis(format="d")),
+        x=alt.X("year:Q", scale=alt.Scale(domain=[1996, 2022]), axis=alt.Axis(format="d")),
         y=alt.Y("params:Q", scale=alt.Scale(type="log"), title="parameters (log)"))
-    dots = base.mark_circle(opacity=0.7).encode(
+    dots = base.mark_circle(opacity=0.7, color="#1f77b4").encode(
         size=alt.Size("multiply_adds:Q", title="multiply-adds", scale=alt.Scale(range=[60, 1500])),
-        color=alt.Color("imagenet_top1:Q", title="ImageNet top-1", scale=alt.Scale(scheme="viridis")),
-        tooltip=["network", "year", "params (M)", "mult-adds (G)", "depth", "idea"])
-    labels = base.mark_text(align="left", dx=9, fontSize=14 if classroom() else 11).encode(text="network:N")
-    show((dots + labels).properties(height=360))
-    st.dataframe(frame[["network", "year", "params (M)", "mult-adds (G)", "depth", "input", "imagenet_top1", "idea",
+        tooltip=["network", "year", "params (M)", "mult-adds (M)", "depth", "top-1", "idea"])
+    size = 14 if classroom() else 11
+    labels = [base.transform_filter(alt.datum.above == up).mark_text(align="left", dx=8, dy=-9 if up else 11,
+                                                                      fontSize=size).encode(text="network:N")
+              for up in (True, False)]
+    show(alt.layer(dots, *labels).properties(height=380))
+    st.dataframe(frame[["network", "year", "params (M)", "mult-adds (M)", "depth", "input", "top-1", "idea",
                         "built_with"]], hide_index=True)
     st.caption("Built with `weights=None` (nothing downloads); multiply-adds of the convolutions and dense layers for "
                "one 224×224 image (LeNet-5: its own 32×32); depth = convolution and dense layers, shortcut "
                "projections and SE layers included; ImageNet top-1 as the Keras applications table publishes it "
-               "(blank: not in keras.applications).")
+               "(—: not in keras.applications).")
+
+
+def probe_chart(rows: list[dict]) -> alt.Chart:
+    """Linear-probe test accuracy per block, input side to top: where the transferred features stop helping."""
+    frame = pd.DataFrame(rows)
+    order = list(frame["block"])
+    line = alt.Chart(frame).mark_line(point=True, strokeWidth=3 if classroom() else 2).encode(
+        x=alt.X("block:N", sort=order, title="frozen features of (input side → top)", axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("test_accuracy:Q", title="linear probe test accuracy", scale=alt.Scale(zero=False)),
+        tooltip=["layer", "block", "features", alt.Tooltip("test_accuracy:Q", format=".3f")])
+    return line.properties(height=280)
+
+
+def probe_live(job) -> None:
+    rows = next((e["extra"]["rows"] for e in reversed(job.epochs) if e.get("extra")), None)
+    if rows:
+        show(probe_chart(rows))
