@@ -62,6 +62,7 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     set_seed(seed)
     cfg = config_from(params, ds.x.shape[1:])
     gan = build_gan(cfg)
+    gan.run_eagerly = bool(params.get("eager", False))  # a few steps (tests): tracing would cost more than running
     z, labels = monitor_inputs(cfg.latent, cfg.n_classes, seed)
     meter = meter_for(ds.name, sp.x_test, seed)
     quality: list[dict] = []
@@ -130,6 +131,7 @@ def toy_job(params: dict, ctx) -> dict:
                     non_saturating=bool(params.get("non_saturating", True)), lr_d=float(params.get("lr", 1e-3)),
                     lr_g=float(params.get("lr", 1e-3)))
     gan = build_gan(cfg)
+    gan.run_eagerly = bool(params.get("eager", False))
     z = latent_noise(300, 2, seed + 1)
 
     def extra(m, epoch):
