@@ -1,5 +1,6 @@
 """Transfer learning page (issue 13): freezing freezes, fine-tuning unfreezes exactly the requested convolutions
-and keeps BN frozen, the ImageNet failure falls back offline, the two-phase job, the comparison, the code."""
+and keeps BN frozen, the ImageNet failure falls back offline, the two-phase job, the gallery, the probe and the code
+(the comparison runs in the bench's tiny form, tests/unit/test_benches_run.py, and in tests/e2e/test_transfer.py)."""
 
 import subprocess
 import sys
@@ -72,14 +73,6 @@ def test_two_phase_job_on_one_axis_with_counts_per_phase(tmp_path):
     assert {e["phase"] for e in epochs} == {"transfer", "fine-tune"}
     assert out["n_train"] == 25 and len(out["y_true"]) == len(out["y_pred"]) == 500
     assert Path(out["model_path"]).exists() and 0.0 <= out["tta_accuracy"] <= 1.0
-
-
-def test_comparison_rows_share_the_test_set():
-    from anndl.topics.transfer.compare import compare_runs
-
-    rows = compare_runs({**TINY}, per_class=(2,))
-    assert [(r["per_class"], r["run"]) for r in rows] == [(2, "scratch"), (2, "transfer"), (2, "fine-tune")]
-    assert all(0.0 <= r["test_accuracy"] <= 1.0 for r in rows)
 
 
 @pytest.mark.slow

@@ -56,7 +56,8 @@ def compare_chart(rows: list[dict]) -> alt.Chart:
     """Test accuracy against training examples per class (log axis), one line per way of training."""
     frame = pd.DataFrame(rows)
     return alt.Chart(frame).mark_line(point=True, strokeWidth=3 if classroom() else 2).encode(
-        x=alt.X("per_class:Q", scale=alt.Scale(type="log"), title="training images per class"),
+        x=alt.X("per_class:Q", scale=alt.Scale(type="log", domain=[4, 120]), title="training images per class",
+                axis=alt.Axis(values=[5, 10, 20, 50, 100])),
         y=alt.Y("test_accuracy:Q", title="test accuracy", scale=alt.Scale(zero=False)),
         color=alt.Color("run:N", scale=RUN_COLORS, title=None, legend=alt.Legend(orient="top")),
         tooltip=["per_class", "run", alt.Tooltip("test_accuracy:Q", format=".3f")]).properties(height=280)
