@@ -36,11 +36,14 @@ def test_enrol_a_class_from_uploads_and_identify_a_query(server, page, tmp_path)
     name.fill("my sevens")
     name.press("Enter")
     wait_for_app(page)
-    uploads = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-    uploads.nth(1).set_input_files(templates + [str(tmp_path / "bad.png")])  # 0: the retrieval tab's query
+    def uploader(label: str):
+        return page.locator('[data-testid="stFileUploader"]').filter(has_text=label).locator(
+            '[data-testid="stFileUploaderDropzoneInput"]')
+
+    uploader("Enrol it from a few images").set_input_files(templates + [str(tmp_path / "bad.png")])
     page.get_by_text("bad.png:").wait_for(timeout=60_000)  # the broken file's one sentence, the rest enrolled
     wait_for_app(page)
-    uploads.nth(2).set_input_files(query)
+    uploader("query with your image").set_input_files(query)
     page.get_by_text("Identified as my sevens").wait_for(timeout=60_000)
     wait_for_app(page)
     page.screenshot(path=f"{shots}/siamese-identify.png", full_page=True)
