@@ -1,11 +1,25 @@
 """AppTest of the transfer learning page: the instant default from the shipped run (both phases, counts,
 confusion matrix, comparison), the ImageNet fallback said in one sentence, bad inputs, classroom mode."""
 
+import io
+
+import numpy as np
+from PIL import Image
+
 from anndl import backbones
 from tests.app.conftest import errors, fake_uploads, open_app
 
 
-def test_default_shows_the_shipped_run_its_phases_and_the_comparison():
+def _digit_png() -> bytes:
+    a = np.zeros((28, 28), "uint8")
+    a[4:24, 13:16] = 255  # a stroke: some digit
+    buf = io.BytesIO()
+    Image.fromarray(a).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_default_shows_the_shipped_run_its_phases_the_comparison_and_an_images_top3(monkeypatch):
+    fake_uploads(monkeypatch, {"tl_img": ("digit.png", _digit_png())})
     at = open_app("transfer")
     assert not errors(at), errors(at)
     assert at.title[0].value == "Transfer learning and fine-tuning"
@@ -16,6 +30,9 @@ def test_default_shows_the_shipped_run_its_phases_and_the_comparison():
     assert phases["trainable"].iloc[1] > phases["trainable"].iloc[0]
     assert len(at.get("vega_lite_chart")) >= 4  # phases with the boundary, confusion, comparison, gallery
     assert any("Test accuracy" in m.value for m in at.markdown)
+    top3 = next(d.value for d in at.dataframe if "probability" in d.value.columns)
+    assert len(top3) == 3 and set(top3["class"]) <= {"5", "6", "7", "8", "9"}
+    assert list(top3["probability"]) == sorted(top3["probability"], reverse=True)
     at.toggle(key="tl_tta").set_value(True).run()
     assert any("test-time augmentation" in m.value for m in at.markdown)
 
