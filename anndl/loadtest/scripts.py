@@ -141,7 +141,8 @@ async def transfer(s: Session) -> None:
     await s.page.get_by_text("shipped default run", exact=False).first.wait_for(timeout=s.settle_s * 1000)
     await s.act(lambda: s.page.get_by_text("Test-time augmentation").click())
     await s.act(lambda: s.page.get_by_role("tab", name="Your image (top-3)").click())
-    upload = s.page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+    upload = s.page.locator('[data-testid="stFileUploader"]').filter(has_text="three most probable").locator(
+        '[data-testid="stFileUploaderDropzoneInput"]')  # by its label: the sidebar has a playlist uploader too
     await s.act(lambda: upload.set_input_files(files=[{"name": "digit.png", "mimeType": "image/png",
                                                       "buffer": _digit_png()}]))
     await s.act(lambda: s.page.get_by_role("tab", name="Transfer & fine-tune").click())
