@@ -61,7 +61,9 @@ def editor(page_key: str | None) -> None:
             c[0].download_button("Download playlist", lec.dumps(draft), f"{lec.slug(draft['name']) or 'lecture'}.json",
                                  "application/json", key="lec_dl", icon=":material/download:")
             c[1].button("Start", key="lec_start", icon=":material/slideshow:", on_click=go, args=(draft, 0))
-        file = st.file_uploader("Load a playlist (JSON)", type=["json"], key="lec_file")
+        if not st.toggle("Load a playlist file", key="lec_load"):  # the page's own uploaders stay the first ones
+            return
+        file = st.file_uploader("Playlist (JSON)", type=["json"], key="lec_file")
         if file is not None:
             try:
                 loaded = lec.loads(file.getvalue())

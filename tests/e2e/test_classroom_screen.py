@@ -60,7 +60,8 @@ def test_lecture_playlist_save_load_and_step_with_the_keyboard(server, projector
     assert [s["page"] for s in lecture["steps"]] == ["transformer", "autoencoder"]
     assert lecture["steps"][0]["query"]["tr_beam"] == "4"  # the page's knobs travel with the step
 
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(saved))
+    page.get_by_text("Load a playlist file").click()
+    page.locator('[data-testid="stSidebar"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(saved))
     page.get_by_role("button", name="Start the loaded playlist").click()
     wait_for_app(page, timeout=180_000)
     page.get_by_text("step 1 of 2 — translate one sentence").wait_for(timeout=60_000)

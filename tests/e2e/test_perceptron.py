@@ -1,5 +1,9 @@
-"""Playwright: the playground trains in the browser, shows curves and metrics, and refuses a bad CSV."""
+"""Playwright: the playground trains in the browser, shows curves and metrics, trains on a small CSV with the
+defaults from its size (issue 12) and refuses a bad CSV."""
 
+import re
+
+import numpy as np
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import wait_for_app
@@ -27,3 +31,21 @@ def test_malformed_csv_gets_a_clear_message(server, page, tmp_path):
     page.get_by_role("tab", name="Neural network").click()
     page.locator('input[type="file"]').first.set_input_files(str(bad))
     expect(page.get_by_text("are not numeric", exact=False)).to_be_visible(timeout=60_000)
+
+
+def test_small_csv_trains_with_data_defaults_and_gives_advice(server, page, tmp_path):
+    rows = "".join(f"{x:.3f},{y:.3f},{'in' if x * x + y * y < 0.5 else 'out'}\n"
+                   for x, y in np.random.default_rng(1).uniform(-1, 1, (120, 2)))
+    csv = tmp_path / "circle.csv"
+    csv.write_text("x,y,where\n" + rows)
+    page.goto(f"{server}/perceptron?nn_data=csv")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Neural network").click()
+    page.locator('input[type="file"]').first.set_input_files(str(csv))
+    expect(page.get_by_text("76 rows is few for this model", exact=False)).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("76 rows → batch 19, 4 steps an epoch, 375 epochs", exact=False)).to_be_visible()
+    wait_for_app(page)
+    page.get_by_role("button", name="Train").click()
+    expect(page.get_by_text(re.compile(r"training accuracy [0-9.]+, held-out [0-9.]+"))).to_be_visible(
+        timeout=240_000)
+    assert page.locator('[data-testid="stException"]').count() == 0

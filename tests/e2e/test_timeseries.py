@@ -1,6 +1,7 @@
 """Debian's Chromium on the time-series page: shipped defaults, then upload a CSV, train, see the forecast chart."""
 
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -43,9 +44,13 @@ def test_defaults_then_upload_train_and_forecast(server, page, tmp_path):
     wait_for_app(page, timeout=60_000)
     text = main.inner_text()
     assert "sorted by 'date'" in text and "interpolation" in text and "Naive baselines" in text
+    # own data (issue 12): before training the defaults derived from the upload's size, after it the reading
+    page.get_by_text("Defaults from your data").first.wait_for()
+    page.get_by_text(re.compile(r"\d+ training windows → batch \d+, \d+ steps an epoch")).first.wait_for()
     main.get_by_role("button", name="Train forecaster").click()
     page.get_by_text("the model you trained").wait_for(timeout=240_000)
     wait_for_app(page, timeout=60_000)
+    page.get_by_text(re.compile(r"training MAE [0-9.e-]+, held-out [0-9.e-]+")).wait_for()
     assert "Test part and the forecast past the end" in main.inner_text() or \
         main.locator('[data-testid="stVegaLiteChart"]').count() >= 3
     assert not main.locator('[data-testid="stException"]').count()
