@@ -30,6 +30,8 @@ tab_train, tab_cmp, tab_probe, tab_photo, tab_gallery = stage_tabs(
 
 with tab_train:
     params.update(ui.knobs(params["task"] == "upload"))
+    if n_data is not None:
+        ui.schedule_caption(params, n_data)
     job = training_panel("tl", job_target("transfer"), params, live=views.live_phase, disabled=n_data is None)
     if job is not None and job.status == "failed":
         st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")

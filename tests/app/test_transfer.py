@@ -26,6 +26,9 @@ def test_default_shows_the_shipped_run_its_phases_the_comparison_and_an_images_t
     assert any("transfer_digits59" in s.value for s in at.sidebar.info)
     assert any("Backbone in use" in i.value and "mobilenet_digits04" in i.value for i in at.info)
     phases = next(d.value for d in at.dataframe if "phase" in d.value.columns)
+    derived = "100 training images → batch 32, 4 steps an epoch: 38 transfer epochs (150 steps) + 25 fine-tune"
+    assert any(derived in c.value for c in at.caption)  # the epochs the shipped run trained, derived before training
+    assert list(phases["epochs"]) == [38, 25]
     assert list(phases["phase"]) == ["transfer", "fine-tune"]
     assert phases["trainable"].iloc[1] > phases["trainable"].iloc[0]
     assert len(at.get("vega_lite_chart")) >= 4  # phases with the boundary, confusion, comparison, gallery

@@ -105,6 +105,17 @@ def epochs_for(n: int, batch: int, steps: int) -> int:
     return max(1, math.ceil(steps / max(1, math.ceil(n / batch))))
 
 
+def schedule(n_train: int, params: dict) -> str:
+    """The derived epochs of both phases, and why (a recipe fixes optimiser steps; epochs follow the data's size)."""
+    p = {**DEFAULTS, **params}
+    batch = min(int(p["batch"]), n_train)
+    per_epoch = math.ceil(n_train / batch)
+    e1, e2 = (epochs_for(n_train, batch, int(p[k])) for k in ("transfer_steps", "finetune_steps"))
+    return (f"{n_train} training images → batch {batch}, {per_epoch} steps an epoch: {e1} transfer epochs "
+            f"({p['transfer_steps']} steps) + {e2 if int(p['unfreeze']) else 0} fine-tune epochs "
+            f"({p['finetune_steps'] if int(p['unfreeze']) else 0} steps)")
+
+
 def _phase(model, x, y, val, epochs: int, batch: int, seed: int, report, cancelled, offset: int, total: int,
            name: str) -> dict:
     from anndl.train import FitConfig, fit

@@ -24,12 +24,13 @@ def backbone_status():
 
 
 def choose_task(seed: int) -> tuple[dict, int | None]:
-    """Task selector (+ zip uploader): (params, training images or None while no usable data)."""
+    """Task selector (+ zip uploader): (params, the upload's training images (0 for a built-in task), or None while
+    there is no usable data)."""
     task = bound(st.selectbox, "Target task", "tl_task", "digits59", options=list(topic.TASKS),
                  format_func=lambda k: topic.TASKS[k][0])
     params = {"task": task, "seed": seed}
     if task != "upload":
-        return params, 1
+        return params, 0
     from app.ui.cnn.controls import upload_dataset
 
     file = st.file_uploader("A zip with one folder per class (≥ 2 classes, ≥ 5 PNG/JPEG images each); images are "
@@ -48,7 +49,7 @@ def choose_task(seed: int) -> tuple[dict, int | None]:
     ds = read.dataset
     st.caption(f"Your zip: {len(ds.x)} images in {ds.n_classes} classes ({', '.join(ds.class_names)}).")
     params.update(data_path=path, per_class=0)  # an upload trains on all its training images
-    return params, len(ds.x)
+    return params, len(topic.split_images(ds, seed).x_train)
 
 
 def backbone_knob(task: str) -> str:
@@ -95,6 +96,19 @@ def knobs(upload: bool) -> dict:
     out["ft_lr"] = bound(c[3].select_slider, "Learning rate (fine-tune)", "tl_ftlr", out["ft_lr"],
                          options=[3e-5, 1e-4, 3e-4, 1e-3])
     return out
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def train_size(task: str, seed: int) -> int:
+    """Training images of a built-in task's split."""
+    return len(topic.task_data({"task": task, "seed": seed})[1].x_train)
+
+
+def schedule_caption(params: dict, n_upload: int) -> None:
+    """The epochs the step budget gives on this many training images, and why."""
+    k, classes = int(params["per_class"] or 0), 5 if params["task"] == "digits59" else 10
+    n = n_upload or (k * classes if k else train_size(params["task"], params["seed"]))
+    st.caption(topic.schedule(n, params) + ": the recipe fixes optimiser steps, so fewer images get more epochs.")
 
 
 def shown(params: dict, job):
