@@ -31,6 +31,7 @@ with tab_train:
         st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
     elif job is not None and job.result and "history" in job.result:
         r = job.result
+        ui.final_view(job)
         st.caption(f"Trained {r.get('train_s', 0):.1f} s, {r['epochs_run']} epochs: {r['d_updates']} discriminator "
                    f"and {r['g_updates']} generator updates (k = {r['params']['d_steps']}).")
 
@@ -43,13 +44,14 @@ elif shown is not None:
     st.sidebar.info(f"Showing the **shipped generator** {shown.path.rsplit('/', 1)[-1]} ({shown.info['epochs_run']} "
                     f"epochs{acc}). Train to replace it.")
 else:
-    st.info("No generator for these settings yet: press **Train** (shipped: MNIST, GAN and cGAN).",
+    st.info("No generator for these settings yet: press **Train** (shipped: MNIST GAN and cGAN, Fashion-MNIST cGAN).",
             icon=":material/info:")
 names = (shown.info.get("class_names") if shown else None) or [str(k) for k in range(10)]
 
 with tab_sample:
     if shown is not None:
         chosen = explore.sample(shown.path, shown.mtime, names, seed())
+        st.caption(f"Trained on {shown.info.get('source') or shown.info['data'].get('source', params['dataset'])}.")
         model_download(shown.path, "generator.keras", "gan_model_dl")
 
 with tab_walk:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-JUDGES = {"mnist": "gan_judge_mnist"}  # dataset -> judge artifact in models/
+JUDGES = {"mnist": "gan_judge_mnist", "fashion_mnist": "gan_judge_fashion"}  # dataset -> judge artifact in models/
 N_QUALITY = 500  # generated samples per measurement: a Fréchet distance on 64 features, in well under a second
 
 

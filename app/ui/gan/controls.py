@@ -13,7 +13,8 @@ from app.ui.charts import show
 from app.ui.models import shown_model
 from app.ui.state import bound, classroom
 
-SHIPPED = {("mnist", True): "gan_cgan_mnist", ("mnist", False): "gan_mnist"}  # (dataset, conditional) -> artifact
+SHIPPED = {("mnist", True): "gan_cgan_mnist", ("mnist", False): "gan_mnist",
+           ("fashion_mnist", True): "gan_cgan_fashion"}  # (dataset, conditional) -> artifact
 KINDS = {"dense": "Dense (§22.2)", "conv": "DCGAN-style conv"}
 
 
@@ -92,6 +93,16 @@ def live_view(job) -> None:
     chart = quality_chart([e["extra"]["quality"] for e in events if "quality" in e["extra"]])
     if chart is not None:
         show(chart, use_container_width=False)
+
+
+def final_view(job) -> None:
+    """A finished job: its d_loss / g_loss curves, then the last monitor grid and the quality meter."""
+    from app.ui.charts import curves, history_events
+
+    chart = curves(history_events(job.result["history"]))
+    if chart is not None:
+        show(chart)
+    live_view(job)
 
 
 def points_chart(real, fake) -> alt.Chart:
