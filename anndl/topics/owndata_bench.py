@@ -42,16 +42,70 @@ def _cnn(per_class: int, after: bool) -> dict:
             "held_out": own["held_out"], "regime": own["regime"]}
 
 
-def bench(quick: bool = False) -> BenchResult:
+def _inline(target: str, params: dict) -> tuple[dict, float]:
+    from ..jobs import run_inline
+
+    with Stopwatch() as sw:
+        res = run_inline(target, params, workdir=tempfile.mkdtemp())
+    return res, round(sw.seconds, 1)
+
+
+def _row(res: dict, seconds: float, epochs: int) -> dict:
+    own = res["own_data"]
+    return {"train_s": seconds, "epochs": epochs, "train": own["train"], "held_out": own["held_out"],
+            "regime": own["regime"]}
+
+
+def circle_csv(n: int, seed: int = 0) -> bytes:
+    """A two-feature CSV a student might bring: inside or outside a circle (the playground's upload case)."""
+    import numpy as np
+
+    xy = np.random.default_rng(seed).uniform(-1, 1, (n, 2))
+    rows = "".join(f"{x:.3f},{y:.3f},{'in' if x * x + y * y < 0.5 else 'out'}\n" for x, y in xy)
+    return ("x,y,where\n" + rows).encode()
+
+
+def _playground(n: int, after: bool) -> dict:
+    from .perceptron.job import DEFAULTS
+
+    params = {**DEFAULTS, "dataset": "csv", "csv": circle_csv(n), "recipe": after}
+    res, seconds = _inline("anndl.topics.perceptron.job:train_job", params)
+    return _row(res, seconds, res["epochs_run"])
+
+
+def seasonal_series(n: int) -> dict:
+    """A weekly sales-like upload: trend plus a 12-step season (the time-series page's upload case)."""
+    import numpy as np
+
+    t = np.arange(n)
+    values = (100 + 0.3 * t + 10 * np.sin(2 * np.pi * t / 12)).astype("float32")[:, None]
+    return {"name": "sales.csv", "values": values, "columns": ["sales"], "targets": ["sales"], "season": 12}
+
+
+def _forecaster(n: int, after: bool) -> dict:
+    params = {"task": "forecast", "series": seasonal_series(n), "window": 24, "telescope": 12, "ar_step": 0,
+              "units": 32, "kind": "lstm", "epochs": 30, "recipe": after, "seed": 0}  # the page's knobs
+    res, seconds = _inline("anndl.topics.timeseries.job:train_job", params)
+    return _row(res, seconds, res["fit"]["epochs_run"])
+
+
+def bench(quick: bool = False, tiny: bool = False) -> BenchResult:
+    """`quick`: the small case of each page; `tiny` (the test suite): without the CNN's (its own test runs it)."""
     from ..data.owndata import number_pairs
     from ..data.translation import grammar_corpus
 
     cases = [("translator", "100 number pairs", lambda a: _translator(number_pairs(100), a)),
-             ("cnn", "10 classes × 30 MNIST digits", lambda a: _cnn(30, a))]
-    if not quick:
+             ("cnn", "10 classes × 30 MNIST digits", lambda a: _cnn(30, a)),
+             ("playground", "120-row CSV", lambda a: _playground(120, a)),
+             ("time series", "240-week series", lambda a: _forecaster(240, a))]
+    if tiny:
+        cases = [c for c in cases if c[0] != "cnn"]
+    elif not quick:
         grammar = grammar_corpus(1000, 0).pairs
         cases += [("translator", "1000 grammar pairs", lambda a: _translator(grammar, a)),
-                  ("cnn", "10 classes × 100 MNIST digits", lambda a: _cnn(100, a))]
+                  ("cnn", "10 classes × 100 MNIST digits", lambda a: _cnn(100, a)),
+                  ("playground", "2000-row CSV", lambda a: _playground(2000, a)),
+                  ("time series", "1500-week series", lambda a: _forecaster(1500, a))]
     rows = []
     for page, case, run in cases:
         for after in (False, True):
