@@ -59,7 +59,9 @@ def embedding_map(path: str, mtime: float, seed: int, k: int) -> None:
         x=alt.X("x:Q", title="PC 1"), y=alt.Y("y:Q", title="PC 2"),
         color=alt.Color("digit:N", scale=alt.Scale(domain=topic.NAMES, range=PALETTE),
                         legend=alt.Legend(columns=2 if classroom() else 1)),
-        shape=alt.Shape("seen:N", title=""), size=alt.condition(pick, alt.value(size * 4), alt.value(size)),
+        shape=alt.Shape("seen:N", title="", scale=alt.Scale(domain=["trained", "held out"],
+                                                             range=["circle", "square"])),
+        size=alt.condition(pick, alt.value(size * 4), alt.value(size)),
         tooltip=["digit", "seen", alt.Tooltip("image:N", title="image")],
     ).add_params(pick).properties(height=300 if classroom() else 440,
                                   title="Embedding map: click a point for its nearest neighbours")
