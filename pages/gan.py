@@ -44,7 +44,7 @@ elif shown is not None:
     st.sidebar.info(f"Showing the **shipped generator** {shown.path.rsplit('/', 1)[-1]} ({shown.info['epochs_run']} "
                     f"epochs{acc}). Train to replace it.")
 else:
-    st.info("No generator for these settings yet: press **Train** (shipped: MNIST GAN and cGAN, Fashion-MNIST cGAN).",
+    st.info("No generator for these settings yet: press **Train** (shipped: GAN and cGAN on MNIST and Fashion-MNIST).",
             icon=":material/info:")
 names = (shown.info.get("class_names") if shown else None) or [str(k) for k in range(10)]
 

@@ -18,7 +18,8 @@ TOPICS: dict[str, tuple[str, ...]] = {  # topic key -> names of its artifacts in
     "localization": ("loc_shapes",),
     "siamese": ("siamese_triplet", "siamese_contrastive", "siamese_softmax"),
     "transfer": ("transfer_digits59",),
-    "gan": ("gan_judge_mnist", "gan_cgan_mnist", "gan_mnist", "gan_judge_fashion", "gan_cgan_fashion"),
+    "gan": ("gan_judge_mnist", "gan_cgan_mnist", "gan_mnist", "gan_judge_fashion", "gan_cgan_fashion",
+            "gan_fashion"),
 }
 
 

@@ -13,8 +13,8 @@ from app.ui.charts import show
 from app.ui.models import shown_model
 from app.ui.state import bound, classroom
 
-SHIPPED = {("mnist", True): "gan_cgan_mnist", ("mnist", False): "gan_mnist",
-           ("fashion_mnist", True): "gan_cgan_fashion"}  # (dataset, conditional) -> artifact
+SHIPPED = {("mnist", True): "gan_cgan_mnist", ("mnist", False): "gan_mnist",  # (dataset, conditional) -> artifact
+           ("fashion_mnist", True): "gan_cgan_fashion", ("fashion_mnist", False): "gan_fashion"}
 KINDS = {"dense": "Dense (§22.2)", "conv": "DCGAN-style conv"}
 
 
