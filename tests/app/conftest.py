@@ -1,5 +1,7 @@
 """AppTest helpers: every page is opened through app/main.py, as a user would."""
 
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -54,3 +56,12 @@ def fake_uploads(monkeypatch, files: dict) -> None:
         return upload
 
     monkeypatch.setattr(st, "file_uploader", uploader)
+
+
+def wait_until(at: AppTest, done, timeout: float = 240, every: float = 2) -> bool:
+    """Rerun the page until `done(at)` holds (a training job's result shows) or `timeout` seconds pass."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and not done(at):
+        time.sleep(every)
+        at.run()
+    return done(at)

@@ -1,11 +1,10 @@
 """AppTest of the autoencoder page: the instant default from the shipped model, a click on the latent map
 decodes the point, the 64-D model with PCA, classroom mode, a bad upload's one sentence."""
 
-import time
 
 import pytest
 
-from tests.app.conftest import errors, fake_uploads, open_app
+from tests.app.conftest import errors, fake_uploads, open_app, wait_until
 from tests.app.test_cnn import click_chart, image_captions
 
 
@@ -68,10 +67,7 @@ def test_tiny_training_on_digits_replaces_the_shipped_model():
     assert any("No autoencoder for these settings" in i.value for i in at.info)  # nothing shipped for 8×8 digits
     at.slider(key="ae_epochs").set_value(1).run()
     at.button(key="ae__train").click().run()
-    deadline = time.time() + 240
-    while time.time() < deadline and not any("your trained autoencoder" in s.value for s in at.sidebar.success):
-        time.sleep(2)
-        at.run()
+    wait_until(at, lambda at: any("your trained autoencoder" in s.value for s in at.sidebar.success))
     assert any("your trained autoencoder" in s.value for s in at.sidebar.success), errors(at)
     assert not errors(at), errors(at)
     assert image_captions(at, "decoded in one call")  # the walk tab now decodes with the new model

@@ -1,11 +1,10 @@
 """AppTest of the GAN page: the instant grid from the shipped cGAN, the class picker, the GAN without classes,
 nonsense in the link, classroom mode, and a tiny training that replaces the shipped generator."""
 
-import time
 
 import pytest
 
-from tests.app.conftest import errors, open_app
+from tests.app.conftest import errors, open_app, wait_until
 from tests.app.test_cnn import image_captions
 
 
@@ -54,10 +53,7 @@ def test_tiny_training_replaces_the_shipped_generator():
     at = open_app("gan")
     at.slider(key="gan_epochs").set_value(1).run()
     at.button(key="gan__train").click().run()
-    deadline = time.time() + 240
-    while time.time() < deadline and not any("your trained generator" in s.value for s in at.sidebar.success):
-        time.sleep(2)
-        at.run()
+    wait_until(at, lambda at: any("your trained generator" in s.value for s in at.sidebar.success))
     assert any("your trained generator" in s.value for s in at.sidebar.success), errors(at)
     assert not errors(at), errors(at)
     assert any("generator updates" in c.value for c in at.caption)

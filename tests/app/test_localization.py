@@ -1,11 +1,10 @@
 """AppTest of the localization page: the shipped two-head network's scores, CAM boxes, the explanations of a
 photo and of a bad upload, classroom mode and a tiny training job."""
 
-import time
 
 import pytest
 
-from tests.app.conftest import errors, fake_uploads, open_app
+from tests.app.conftest import errors, fake_uploads, open_app, wait_until
 
 
 def metrics(at) -> dict:
@@ -55,10 +54,7 @@ def test_tiny_training_job_replaces_the_shipped_network():
     at.slider(key="loc_epochs").set_value(1).run()
     at.select_slider(key="loc_n").set_value(500).run()
     at.button(key="loc__train").click().run()
-    deadline = time.time() + 240
-    while time.time() < deadline and not any("your trained network" in s.value for s in at.sidebar.success):
-        time.sleep(2)
-        at.run()
+    wait_until(at, lambda at: any("your trained network" in s.value for s in at.sidebar.success))
     assert any("your trained network" in s.value for s in at.sidebar.success), errors(at)
     assert not errors(at), errors(at)
     assert 0 <= float(metrics(at)["Mean IoU"]) <= 1

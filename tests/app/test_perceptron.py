@@ -1,11 +1,9 @@
 """AppTest of the Perceptron & FFNN playground through app/main.py."""
 
-import time
-
 import numpy as np
 import pytest
 
-from tests.app.conftest import errors, fake_uploads, open_app
+from tests.app.conftest import errors, fake_uploads, open_app, wait_until
 
 
 def _button(at, label):
@@ -37,10 +35,7 @@ def test_train_a_small_network_through_the_job_runner():
     at.select_slider(key="nn_epochs").set_value(10).run()
     at.select_slider(key="nn_n").set_value(200).run()
     _button(at, "Train").click().run()
-    deadline = time.time() + 180
-    while time.time() < deadline and not any("your network" in c.value for c in at.caption):
-        time.sleep(1)
-        at.run()
+    wait_until(at, lambda at: any("your network" in c.value for c in at.caption), timeout=180, every=1)
     assert not errors(at)
     assert any("your network" in c.value for c in at.caption)
     assert float({m.label: m.value for m in at.metric}["Test accuracy"]) > 0.8
@@ -77,10 +72,7 @@ def test_train_on_an_uploaded_csv_from_the_page(monkeypatch):
     assert any("76 rows → batch 19, 4 steps an epoch, 375 epochs" in i for i in infos), infos
     assert any("76 rows is few for this model" in w.value for w in at.warning)
     _button(at, "Train").click().run()
-    deadline = time.time() + 180
-    while time.time() < deadline and not any("your network" in c.value for c in at.caption):
-        time.sleep(1)
-        at.run()
+    wait_until(at, lambda at: any("your network" in c.value for c in at.caption), timeout=180, every=1)
     assert not errors(at), errors(at)
     assert any("your network" in c.value and "uploaded CSV" in c.value for c in at.caption)
     assert "Test accuracy" in {m.label for m in at.metric}

@@ -3,13 +3,12 @@ the neighbours, enrolment from uploaded images and identification of a query, γ
 upload's one sentence, a tiny training."""
 
 import io
-import time
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from tests.app.conftest import FakeUpload, errors, open_app
+from tests.app.conftest import FakeUpload, errors, open_app, wait_until
 from tests.app.test_cnn import click_chart, image_captions
 
 
@@ -85,9 +84,6 @@ def test_tiny_training_replaces_the_shipped_encoder():
     at = open_app("siamese")
     at.slider(key="sia_epochs").set_value(1).run()
     at.button(key="sia__train").click().run()
-    deadline = time.time() + 240
-    while time.time() < deadline and not any("your trained encoder" in s.value for s in at.sidebar.info):
-        time.sleep(2)
-        at.run()
+    wait_until(at, lambda at: any("your trained encoder" in s.value for s in at.sidebar.info))
     assert any("your trained encoder" in s.value for s in at.sidebar.info), errors(at)
     assert not errors(at), errors(at)

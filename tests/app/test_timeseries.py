@@ -1,10 +1,9 @@
 """Time-series page through app/main.py: instant defaults, bad upload, a tiny training job through the runner."""
 
-import time
 
 import numpy as np
 
-from tests.app.conftest import errors, fake_uploads, open_app
+from tests.app.conftest import errors, fake_uploads, open_app, wait_until
 
 
 def _texts(at) -> str:
@@ -45,10 +44,7 @@ def test_tiny_forecast_training_through_the_job_runner():
     at.slider(key="ts_ep").set_value(2).run()
     at.select_slider(key="ts_units").set_value(8).run()
     at.button(key="ts_fc__train").click().run()
-    deadline = time.time() + 240
-    while time.time() < deadline and "the model you trained" not in _texts(at):
-        time.sleep(2)
-        at.run()
+    wait_until(at, lambda at: "the model you trained" in _texts(at))
     assert not errors(at), errors(at)
     assert "the model you trained" in _texts(at)
     assert "autoregressive" in set(at.dataframe[0].value["method"])

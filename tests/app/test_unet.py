@@ -2,14 +2,13 @@
 a bad mask zip's sentence, classroom mode, a tiny training job."""
 
 import io
-import time
 import zipfile
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from tests.app.conftest import errors, fake_uploads, open_app
+from tests.app.conftest import errors, fake_uploads, open_app, wait_until
 
 
 def test_default_page_shows_the_shipped_model_scores_and_lesson():
@@ -85,10 +84,7 @@ def test_tiny_training_job_replaces_the_shipped_model():
     at.select_slider(key="unet_f").set_value(4).run()
     at.slider(key="unet_epochs").set_value(1).run()
     at.button(key="unet__train").click().run()
-    deadline = time.time() + 240
-    while time.time() < deadline and not any("your trained network" in s.value for s in at.sidebar.success):
-        time.sleep(2)
-        at.run()
+    wait_until(at, lambda at: any("your trained network" in s.value for s in at.sidebar.success))
     assert any("your trained network" in s.value for s in at.sidebar.success), [e.value for e in at.sidebar]
     assert not errors(at), errors(at)
     assert 0 <= float({m.label: m.value for m in at.metric}["Mean IoU (objects)"]) <= 1
