@@ -32,7 +32,7 @@ def test_first_screen_holds_the_main_result(server, projector, key, tmp_path):
     assert box["y"] >= 0 and box["y"] + box["height"] <= PROJECTOR["height"], f"main result at {box}: below the fold"
     assert box["x"] >= 0 and box["x"] + box["width"] <= PROJECTOR["width"]
     assert projector.evaluate("() => document.documentElement.scrollWidth") <= PROJECTOR["width"]
-    assert projector.locator('[data-testid="stSidebar"][aria-expanded="true"]').count() == 0  # folded
+    assert not projector.locator('[data-testid="stSidebar"]').is_visible()  # folded: 0 px wide, off screen
 
 
 def add_step(page, note: str) -> None:
