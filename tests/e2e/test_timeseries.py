@@ -24,7 +24,7 @@ def test_defaults_then_upload_train_and_forecast(server, page, tmp_path):
     wait_for_app(page, timeout=180_000)
     main = page.locator('[data-testid="stMain"]')
     assert "shipped LSTM" in main.inner_text()
-    assert main.locator('[data-testid="stVegaLiteChart"]').count() >= 3  # windows, forecasts, horizon MAE
+    main.locator('[data-testid="stVegaLiteChart"]').nth(2).wait_for(timeout=60_000)  # windows, forecasts, MAE
     _shot(page, "timeseries-1-forecast.png")
     for i, name in ((1, "classification"), (2, "gradients")):
         page.get_by_role("tab", name=["Activity classification", "Vanishing gradients"][i - 1]).click()

@@ -20,7 +20,7 @@ def test_run_the_comparison_and_see_the_chart(server, page, tmp_path):
         page.screenshot(path=f"{shots}/transfer-compare.png", full_page=True)
     wait_for_app(page)
     chart = tab.locator('[data-testid="stVegaLiteChart"]')
-    assert chart.count() >= 1
+    chart.first.wait_for(timeout=60_000)  # vega charts can land just after the script's quiet spell
     chart.first.scroll_into_view_if_needed()
     assert chart.first.bounding_box()["height"] > 100
     for run in ("scratch", "transfer", "fine-tune"):
