@@ -134,6 +134,7 @@ async def siamese(s: Session) -> None:
     await s.act(lambda: s.page.get_by_role("tab", name="Identification (§18.3)").click())
     await _slider_step(s, "Threshold γ")
     await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
+    await s.train(s.page.get_by_role("button", name="Train", exact=True))
 
 
 @register("transfer", "tl_k=5&tl_s1=50&tl_s2=50")
