@@ -49,6 +49,15 @@ async def _slider_step(s: Session, label: str) -> None:
     await s.act(lambda: thumb.press("ArrowRight"))
 
 
+async def _look_then_train(s: Session, shipped: str, tab: str, slider: str) -> None:
+    """The common lesson: wait for the shipped model, open a look-inside tab, move its slider, train a short job."""
+    await s.page.get_by_text(shipped, exact=False).first.wait_for(timeout=s.settle_s * 1000)
+    await s.act(lambda: s.page.get_by_role("tab", name=tab).click())
+    await _slider_step(s, slider)
+    await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
+    await s.train(s.page.get_by_role("button", name="Train", exact=True))
+
+
 @register("perceptron", "nn_n=200&nn_epochs=10")
 async def perceptron(s: Session) -> None:
     await s.act(lambda: s.page.get_by_role("tab", name="Neural network").click())
@@ -92,29 +101,17 @@ async def transformer(s: Session) -> None:
 
 @register("unet", "unet_epochs=1&unet_n=200")
 async def unet(s: Session) -> None:
-    await s.page.get_by_text("shipped model", exact=False).first.wait_for(timeout=s.settle_s * 1000)
-    await s.act(lambda: s.page.get_by_role("tab", name="Segment").click())
-    await _slider_step(s, "Depth")
-    await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
-    await s.train(s.page.get_by_role("button", name="Train", exact=True))
+    await _look_then_train(s, "shipped model", "Segment", "Depth")
 
 
 @register("autoencoder", "ae_epochs=1")
 async def autoencoder(s: Session) -> None:
-    await s.page.get_by_text("shipped model", exact=False).first.wait_for(timeout=s.settle_s * 1000)
-    await s.act(lambda: s.page.get_by_role("tab", name="Walk the latent space").click())
-    await _slider_step(s, "Grid size")
-    await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
-    await s.train(s.page.get_by_role("button", name="Train", exact=True))
+    await _look_then_train(s, "shipped model", "Walk the latent space", "Grid size")
 
 
 @register("gan", "gan_epochs=1")
 async def gan(s: Session) -> None:
-    await s.page.get_by_text("shipped generator", exact=False).first.wait_for(timeout=s.settle_s * 1000)
-    await s.act(lambda: s.page.get_by_role("tab", name="Interpolate & arithmetic").click())
-    await _slider_step(s, "Steps")
-    await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
-    await s.train(s.page.get_by_role("button", name="Train", exact=True))
+    await _look_then_train(s, "shipped generator", "Interpolate & arithmetic", "Steps")
 
 
 @register("localization", "loc_epochs=1&loc_n=500")
@@ -130,11 +127,7 @@ async def localization(s: Session) -> None:
 
 @register("siamese", "sia_epochs=1")
 async def siamese(s: Session) -> None:
-    await s.page.get_by_text("shipped encoder", exact=False).first.wait_for(timeout=s.settle_s * 1000)
-    await s.act(lambda: s.page.get_by_role("tab", name="Identification (§18.3)").click())
-    await _slider_step(s, "Threshold γ")
-    await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
-    await s.train(s.page.get_by_role("button", name="Train", exact=True))
+    await _look_then_train(s, "shipped encoder", "Identification (§18.3)", "Threshold γ")
 
 
 @register("transfer", "tl_k=5&tl_s1=50&tl_s2=50")
