@@ -4,6 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+CLUSTER := $(VENV)/.cluster-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: run test system-deps zoo bench lint
 
@@ -11,6 +12,11 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+# The tests also run the job runner on Ray (the optional extra `cluster`); `make run` stays without it.
+$(CLUSTER): $(STAMP)
+	$(PY) -m pip install -q -e ".[test,cluster]"
 	touch $@
 
 # Debian's Chromium (for Playwright) and Fashion-MNIST, when we are root and they are missing.
@@ -22,7 +28,7 @@ system-deps:
 run: $(STAMP)
 	$(PY) -m streamlit run app/main.py --server.port $(PORT)
 
-test: $(STAMP) system-deps
+test: $(STAMP) $(CLUSTER) system-deps
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

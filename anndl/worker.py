@@ -9,6 +9,7 @@ import tempfile
 import threading
 import time
 import traceback
+from typing import Callable
 
 from anndl.jobspec import Job, Limits
 
@@ -16,8 +17,9 @@ from anndl.jobspec import Job, Limits
 class JobContext:
     """Handed to a job function inside the worker."""
 
-    def __init__(self, job_id: str, num: int, events, cancel_flag, limits: Limits, workdir: str):
-        self.job_id, self._num, self._events, self._flag = job_id, num, events, cancel_flag
+    def __init__(self, job_id: str, events, stop_requested: Callable[[], bool], limits: Limits, workdir: str):
+        """`events.put((kind, job_id, payload))` carries progress; `stop_requested()` is True once Stop is pressed."""
+        self.job_id, self._events, self.stop_requested = job_id, events, stop_requested
         self.limits, self.workdir = limits, workdir
         self.max_epochs = limits.max_epochs
         self.deadline = time.time() + limits.time_limit_s
@@ -34,7 +36,7 @@ class JobContext:
         """True once the user pressed Stop or the wall-clock limit has passed (the job should return)."""
         if time.time() > self.deadline:
             self.deadline_hit = True
-        return self._flag.value == self._num or self.deadline_hit
+        return self.stop_requested() or self.deadline_hit
 
 
 def save_model(model, workdir: str, name: str = "model") -> str:
@@ -47,6 +49,16 @@ def save_model(model, workdir: str, name: str = "model") -> str:
 def resolve(target: str):
     module, _, name = target.partition(":")
     return getattr(importlib.import_module(module), name)
+
+
+def run_job(target: str, params: dict, ctx: JobContext) -> tuple[str, object]:
+    """Run one job function: ("done" | "timeout", its result) or ("failed", the error's last lines)."""
+    try:
+        result = resolve(target)(params, ctx)
+        return ("timeout" if ctx.deadline_hit and not ctx.stop_requested() else "done"), result
+    except Exception as exc:  # the job failed, the worker lives on
+        tail = traceback.format_exc(limit=-3)
+        return "failed", f"{type(exc).__name__}: {exc}\n{tail}"
 
 
 class _Sender:
@@ -72,14 +84,13 @@ def _worker_main(inbox, conn, cancel_flag, warm: tuple[str, ...]) -> None:
         if msg is None:
             return
         job_id, num, target, params, limits, workdir = msg
-        ctx = JobContext(job_id, num, events, cancel_flag, limits, workdir)
+        ctx = JobContext(job_id, events, lambda num=num: cancel_flag.value == num, limits, workdir)
         events.put(("started", job_id, os.getpid()))
+        kind, payload = run_job(target, params, ctx)
         try:
-            result = resolve(target)(params, ctx)
-            events.put(("timeout" if ctx.deadline_hit and cancel_flag.value != num else "done", job_id, result))
-        except Exception as exc:  # the job failed, the worker lives on
-            tail = traceback.format_exc(limit=-3)
-            events.put(("failed", job_id, f"{type(exc).__name__}: {exc}\n{tail}"))
+            events.put((kind, job_id, payload))
+        except Exception as exc:  # pickled before anything is written: an unpicklable result fails the job only
+            events.put(("failed", job_id, f"the job's result cannot be sent: {type(exc).__name__}: {exc}"))
 
 
 class _Worker:
@@ -117,9 +128,6 @@ def run_inline(target: str, params: dict, limits: Limits | None = None, workdir:
     (e.g. `tempfile.TemporaryDirectory()`) to keep the files the result points to while you use them.
     """
 
-    class _Flag:
-        value = -2
-
     class _Sink:
         def put(self, item):
             if report and item[0] == "progress":
@@ -128,5 +136,5 @@ def run_inline(target: str, params: dict, limits: Limits | None = None, workdir:
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="anndl-job-") as tmp:
             return run_inline(target, params, limits, tmp, report)
-    ctx = JobContext("inline", -1, _Sink(), _Flag(), limits or Limits(), workdir)
+    ctx = JobContext("inline", _Sink(), lambda: False, limits or Limits(), workdir)
     return resolve(target)(params, ctx)

@@ -13,7 +13,8 @@ from typing import Callable
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from anndl.jobs import Job, JobRunner, Limits, QueueFull
+from anndl.jobbase import RunnerBase
+from anndl.jobs import Job, Limits, QueueFull, open_runner
 from app.ui.charts import curves, show
 
 
@@ -22,15 +23,19 @@ def _env(name: str, default: str) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def runner() -> JobRunner:
-    """One job runner per server process, shared by all sessions (README "Configuration" lists the variables)."""
-    grace = _env("ANNDL_ORPHAN_GRACE_S", "")
-    return JobRunner(workers=int(_env("ANNDL_WORKERS", "1")), max_pending=int(_env("ANNDL_MAX_PENDING", "8")),
-                     limits=Limits(time_limit_s=float(_env("ANNDL_TIME_LIMIT_S", "600"))),
-                     root=_env("ANNDL_RESULTS", os.path.join(tempfile.gettempdir(), "anndl-results")),
-                     ttl_s=float(_env("ANNDL_RESULTS_TTL_H", "24")) * 3600,
-                     max_bytes=int(float(_env("ANNDL_RESULTS_MB", "2000")) * 1024**2),
-                     orphan_grace_s=float(grace) if grace else None)
+def runner() -> RunnerBase:
+    """One job runner per server process, shared by all sessions: the local pool, or a Ray cluster when
+    ANNDL_RAY_ADDRESS is set (README "Configuration" and "Deployment" list the variables)."""
+    grace, total = _env("ANNDL_ORPHAN_GRACE_S", ""), _env("ANNDL_RAY_MAX_PENDING_TOTAL", "")
+    ray = {"cpus": float(_env("ANNDL_RAY_CPUS", "1")), "gpus": float(_env("ANNDL_RAY_GPUS", "0.5")),
+           "max_total_pending": int(total) if total else None}
+    return open_runner(_env("ANNDL_RAY_ADDRESS", ""), workers=int(_env("ANNDL_WORKERS", "1")), ray=ray,
+                       max_pending=int(_env("ANNDL_MAX_PENDING", "8")),
+                       limits=Limits(time_limit_s=float(_env("ANNDL_TIME_LIMIT_S", "600"))),
+                       root=_env("ANNDL_RESULTS", os.path.join(tempfile.gettempdir(), "anndl-results")),
+                       ttl_s=float(_env("ANNDL_RESULTS_TTL_H", "24")) * 3600,
+                       max_bytes=int(float(_env("ANNDL_RESULTS_MB", "2000")) * 1024**2),
+                       orphan_grace_s=float(grace) if grace else None)
 
 
 def owner() -> str:

@@ -1,4 +1,5 @@
-"""The job runner of DESIGN §4 / issue §3: progress, full queue, cancel, timeout, a killed worker."""
+"""The job runner of DESIGN §4 / issue §3: progress, full queue, cancel, timeout, a killed worker; the tests taking
+`runner` run on both backends, the local pool and Ray (issue 23)."""
 
 import os
 import signal
@@ -11,11 +12,20 @@ from anndl.jobs import JobRunner, Limits, QueueFull, run_inline
 FX = "tests.jobs_fixtures"
 
 
-@pytest.fixture(scope="module")
-def runner():
-    """One worker without TensorFlow, at most two jobs waiting: shared by the tests of this file."""
-    with JobRunner(workers=1, max_pending=2, warm=(), limits=Limits(time_limit_s=60, grace_s=2)) as r:
-        yield r
+@pytest.fixture(scope="module", params=["local", "ray"])
+def runner(request):
+    """One worker without TensorFlow, at most two jobs waiting: shared by the tests of this file. On Ray (issue 23)
+    each job asks for both CPUs of the local instance, so one runs at a time as with one local worker."""
+    limits = Limits(time_limit_s=60, grace_s=2)
+    if request.param == "local":
+        with JobRunner(workers=1, max_pending=2, warm=(), limits=limits) as r:
+            yield r
+    else:
+        request.getfixturevalue("ray_local")
+        from anndl.jobs_ray import RayRunner
+
+        with RayRunner(max_pending=2, limits=limits, cpus=2) as r:
+            yield r
 
 
 def wait_for(predicate, timeout=30.0):

@@ -1,4 +1,5 @@
-"""Issue 10: the job queue shared by a class — fair share, results kept on disk, restarts, closed browsers."""
+"""Issue 10: the job queue shared by a class — fair share, results kept on disk, restarts, closed browsers; the
+tests taking `open_backend` run on both backends, the local pool and Ray (issue 23)."""
 
 import os
 import time
@@ -11,8 +12,8 @@ from anndl.results import ResultStore, created_at, valid_id
 FX = "tests.jobs_fixtures"
 
 
-def test_one_running_and_one_waiting_job_per_session_and_sessions_served_in_turn(tmp_path):
-    with JobRunner(workers=1, max_pending=8, warm=(), root=str(tmp_path)) as r:
+def test_one_running_and_one_waiting_job_per_session_and_sessions_served_in_turn(tmp_path, open_backend):
+    with open_backend(max_pending=8, root=str(tmp_path)) as r:
         a1 = r.submit(f"{FX}:epochs", {"n": 20, "epoch_s": 0.1}, owner="a")
         a2 = r.submit(f"{FX}:epochs", {"n": 1}, owner="a")
         with pytest.raises(OwnerBusy, match="already have a job"):
@@ -41,8 +42,8 @@ def test_a_finished_result_survives_a_server_restart_and_a_running_one_says_inte
         assert fresh.get("job-1-../../etc") is None and fresh.get("nonsense") is None
 
 
-def test_results_older_than_the_expiry_are_removed_and_reported_as_expired(tmp_path):
-    with JobRunner(workers=1, warm=(), root=str(tmp_path), ttl_s=0.5) as r:
+def test_results_older_than_the_expiry_are_removed_and_reported_as_expired(tmp_path, open_backend):
+    with open_backend(root=str(tmp_path), ttl_s=0.5) as r:
         old = r.wait(r.submit(f"{FX}:epochs", {"n": 1}), timeout=60).id
         time.sleep(1.0)
         r.wait(r.submit(f"{FX}:epochs", {"n": 1}), timeout=60)  # a submit prunes the folder
@@ -66,8 +67,8 @@ def test_the_results_folder_is_bounded_in_size_oldest_first(tmp_path):
     assert created_at("job-1700000000-3-ab12") == 1.7e9 and not valid_id("job-1/../x")
 
 
-def test_a_job_whose_browser_closed_is_cancelled_after_the_grace_period(tmp_path):
-    with JobRunner(workers=1, warm=(), root=str(tmp_path), orphan_grace_s=1.0) as r:
+def test_a_job_whose_browser_closed_is_cancelled_after_the_grace_period(tmp_path, open_backend):
+    with open_backend(root=str(tmp_path), orphan_grace_s=1.0) as r:
         watched = r.submit(f"{FX}:epochs", {"n": 15, "epoch_s": 0.2})
         end = time.time() + 4
         while time.time() < end:  # an open page polls its job twice a second

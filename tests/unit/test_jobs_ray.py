@@ -1,0 +1,66 @@
+"""Issue 23: what only the Ray backend does — replicas that share a cluster see, stop and bound each other's jobs;
+Ray is never imported when ANNDL_RAY_ADDRESS is unset. (The common job-runner tests run on Ray too.)"""
+
+import subprocess
+import sys
+
+import pytest
+
+from anndl.jobs import Limits, QueueFull, open_runner
+from tests.unit.test_jobs import wait_for
+
+FX = "tests.jobs_fixtures"
+
+
+@pytest.fixture
+def replicas(ray_local, tmp_path):
+    """Two app replicas on one Ray cluster and one shared results folder, one job running at a time."""
+    from anndl.jobs_ray import RayRunner
+
+    a = RayRunner(cpus=2, root=str(tmp_path), max_total_pending=1, limits=Limits(time_limit_s=60, grace_s=2))
+    b = open_runner("auto", root=str(tmp_path), ray={"cpus": 2})  # ANNDL_RAY_ADDRESS selects Ray
+    yield a, b
+    a.shutdown()
+    b.shutdown()
+
+
+def test_another_replica_follows_stops_and_shows_a_job(replicas):
+    a, b = replicas
+    assert type(b).__name__ == "RayRunner"
+    job_id = a.submit(f"{FX}:epochs", {"n": 1000, "epoch_s": 0.1}, owner="s")
+    assert wait_for(lambda: len(b.get(job_id).epochs) >= 2)  # the browser reconnected to replica b
+    assert b.get(job_id).status == "running" and b.get(job_id).owner == "s"
+    b.cancel(job_id)
+    job = b.wait(job_id, timeout=30)
+    assert job.status == "cancelled" and a.wait(job_id, timeout=30).status == "cancelled"
+    assert a.get(job_id).result["epochs_run"] == len(a.get(job_id).epochs) < 1000
+    done = a.wait(a.submit(f"{FX}:epochs", {"n": 2, "value": "kept"}), timeout=60)
+    seen = b.get(done.id)  # finished before b ever heard of it: read from the shared folder
+    assert seen.status == "done" and seen.result == {"epochs_run": 2, "value": "kept"} and len(seen.epochs) == 2
+
+
+def test_the_cluster_wide_queue_bound_answers_busy_on_any_replica(replicas):
+    a, b = replicas
+    blocker = b.submit(f"{FX}:epochs", {"n": 1000, "epoch_s": 0.05})
+    assert wait_for(lambda: b.get(blocker).status == "running")
+    waiting = a.submit(f"{FX}:epochs", {"n": 1})  # a's bound: one job of all replicas may wait
+    with pytest.raises(QueueFull, match="cluster is busy"):
+        a.submit(f"{FX}:epochs", {"n": 1})
+    b.cancel(blocker)
+    assert a.wait(waiting, timeout=30).status == "done"
+
+
+def test_a_replica_stopped_mid_job_leaves_it_interrupted_for_the_others(replicas):
+    a, b = replicas
+    job_id = a.submit(f"{FX}:epochs", {"n": 1000, "epoch_s": 0.1})
+    assert wait_for(lambda: a.get(job_id).status == "running")
+    a.shutdown()
+    job = b.wait(job_id, timeout=30)
+    assert job.status == "interrupted" and "stopped or restarted" in job.error
+
+
+def test_ray_is_not_imported_without_an_address(tmp_path):
+    code = ("import sys; from anndl.jobs import open_runner; r = open_runner('', warm=(), root=sys.argv[1]); "
+            "r.shutdown(); print(type(r).__name__, 'ray' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["JobRunner", "False"], out.stderr
