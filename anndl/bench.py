@@ -10,6 +10,7 @@ import argparse
 import inspect
 import json
 import numbers
+import statistics
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -60,6 +61,17 @@ class Stopwatch:
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.t0
+
+
+def median_ms(fn, repeats: int) -> float:
+    """Median milliseconds of `repeats` calls of `fn()`, after one untimed call (graph tracing, warm caches)."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
 
 
 def table(rows: list[dict]) -> str:

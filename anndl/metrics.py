@@ -87,3 +87,60 @@ def border_band(masks, width: int = 2) -> np.ndarray:
     m = np.asarray(masks)
     size = (1,) * (m.ndim - 2) + (2 * width + 1, 2 * width + 1)
     return grey_dilation(m, size=size) != grey_erosion(m, size=size)
+
+
+# --- Detection (course §14.4, §15): non-maximum suppression, COCO mAP ------------------------------------------
+
+
+def non_max_suppression(boxes, scores, iou_threshold: float, classes=None) -> np.ndarray:
+    """Greedy NMS (§14.4): indices of the boxes kept, highest score first; a box is dropped when its IoU with a
+    kept box of the same class (any box when `classes` is None) exceeds `iou_threshold`."""
+    boxes, scores = np.asarray(boxes, "float64").reshape(-1, 4), np.asarray(scores, "float64").ravel()
+    order = np.argsort(-scores, kind="stable")
+    if not len(order):
+        return order
+    iou = box_iou(boxes[order], boxes[order])
+    if classes is not None:
+        c = np.asarray(classes).ravel()[order]
+        iou = np.where(c[:, None] == c[None], iou, 0.0)
+    alive = np.ones(len(order), bool)
+    for k in range(len(order)):
+        if alive[k]:
+            alive[k + 1:] &= iou[k, k + 1:] <= iou_threshold
+    return order[alive]
+
+
+def coco_map(true: list[tuple], pred: list[tuple], n_classes: int) -> dict:
+    """mAP by pycocotools' COCOeval (§15): `true[i]` = (xyxy boxes (k, 4), classes (k,)) of image i, `pred[i]` =
+    (boxes (m, 4), scores (m,), classes (m,)). Returns map50, map (@[.5:.95]) and precision (10 IoUs, 101 recall
+    points, C classes; -1 where a class has no true box) at 100 detections per image, all areas."""
+    import contextlib
+    import io
+
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    images, anns, dets = [], [], []
+    for i, ((tb, tc), (pb, ps, pc)) in enumerate(zip(true, pred)):
+        images.append({"id": i})
+        for b, c in zip(np.asarray(tb, "float64").reshape(-1, 4), np.asarray(tc).ravel()):
+            w, h = b[2] - b[0], b[3] - b[1]
+            anns.append({"id": len(anns) + 1, "image_id": i, "category_id": int(c) + 1, "bbox": [b[0], b[1], w, h],
+                         "area": w * h, "iscrowd": 0})
+        for b, s, c in zip(np.asarray(pb, "float64").reshape(-1, 4), np.asarray(ps).ravel(), np.asarray(pc).ravel()):
+            dets.append({"image_id": i, "category_id": int(c) + 1, "bbox": [b[0], b[1], b[2] - b[0], b[3] - b[1]],
+                         "score": float(s)})
+    empty = {"map50": 0.0, "map": 0.0, "precision": np.zeros((10, 101, n_classes))}
+    if not anns or not dets:
+        return empty
+    with contextlib.redirect_stdout(io.StringIO()):
+        gt = COCO()
+        gt.dataset = {"images": images, "annotations": anns,
+                      "categories": [{"id": c + 1} for c in range(n_classes)]}
+        gt.createIndex()
+        ev = COCOeval(gt, gt.loadRes(dets), "bbox")
+        ev.evaluate()
+        ev.accumulate()
+        ev.summarize()
+    precision = ev.eval["precision"][:, :, :, 0, -1]  # (IoU 10, recall 101, classes): area "all", 100 detections
+    return {"map": float(max(ev.stats[0], 0.0)), "map50": float(max(ev.stats[1], 0.0)), "precision": precision}

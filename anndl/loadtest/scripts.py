@@ -125,6 +125,15 @@ async def localization(s: Session) -> None:
     await s.train(s.page.get_by_role("button", name="Train", exact=True))
 
 
+@register("detection", "det_epochs=1&det_n=500")
+async def detection(s: Session) -> None:
+    await s.page.get_by_text("shipped model", exact=False).first.wait_for(timeout=s.settle_s * 1000)
+    await _slider_step(s, "Confidence threshold")
+    await s.act(lambda: s.page.get_by_role("tab", name="PR curves & mAP").click())
+    await s.act(lambda: s.page.get_by_role("tab", name="Train", exact=True).click())
+    await s.train(s.page.get_by_role("button", name="Train", exact=True))
+
+
 @register("siamese", "sia_epochs=1")
 async def siamese(s: Session) -> None:
     await _look_then_train(s, "shipped encoder", "Identification (§18.3)", "Threshold γ")

@@ -4,10 +4,7 @@ input against keras.io's grad_cam example code on the same model, in the same ru
 
 from __future__ import annotations
 
-import statistics
-import time
-
-from anndl.bench import Baseline, BenchResult
+from anndl.bench import Baseline, BenchResult, median_ms
 
 from .job import DEFAULTS, N_TEST, SIZE, train_model
 
@@ -46,16 +43,6 @@ def classifier_at(model, side: int):
     return keras.Model(big.inputs, big.output["class"], name="classifier")
 
 
-def _median_ms(fn, repeats: int) -> float:
-    fn()  # the first call traces the graph: not part of the time per map
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
-
-
 def gradcam_times(model, side: int = 128, repeats: int = 20, seed: int = 0) -> dict:
     """Median ms of one Grad-CAM (anndl.explain, cut built once) and of keras.io's code, on the same 128 px image."""
     from anndl.data.canvas import CanvasConfig, generate
@@ -64,8 +51,8 @@ def gradcam_times(model, side: int = 128, repeats: int = 20, seed: int = 0) -> d
     clf = classifier_at(model, side)
     image = generate(1, CanvasConfig(size=side, objects="shapes", min_objects=1, max_objects=1), seed).images[0]
     ex = Explainer(clf)
-    ours = _median_ms(lambda: upsample(grad_cam(ex, image)[0][None], (side, side)), repeats)
-    theirs = _median_ms(lambda: keras_io_gradcam(image[None], clf, ex.layer), repeats)
+    ours = median_ms(lambda: upsample(grad_cam(ex, image)[0][None], (side, side)), repeats)
+    theirs = median_ms(lambda: keras_io_gradcam(image[None], clf, ex.layer), repeats)
     return {"ours_ms": ours, "keras_io_ms": theirs}
 
 

@@ -1,0 +1,77 @@
+"""The 'Keras code' of the detection page: the grid detector, its loss and its training, runnable as is."""
+
+from __future__ import annotations
+
+from .job import CANVAS, DEFAULTS, SIZE
+
+
+def keras_code(params: dict) -> str:
+    """Runnable Keras 3 code of the page's configuration (canvases from anndl's offline generator)."""
+    p = {**DEFAULTS, **params}
+    ml = bool(p["multilabel"])
+    cls_loss = ("ops.sum(keras.losses.binary_crossentropy(cls[..., None], p_cls[..., None], from_logits=True), -1)"
+                if ml else "keras.losses.categorical_crossentropy(cls, p_cls, from_logits=True)")
+    return f'''"""One-stage grid detector from the anndl detection page (course §14.8), Keras 3."""
+import keras
+import numpy as np
+from keras import ops
+
+from anndl.data.canvas import CanvasConfig, generate
+
+STRIDE, SIDE = 8, {SIZE}
+
+
+def canvases(n, part, seed):
+    return generate(n, CanvasConfig(size=SIDE, objects={p["objects"]!r}, part=part, **{CANVAS!r}), seed)
+
+
+def encode(c, n_classes):
+    """Targets (n, S, S, 5 + C): the cell holding each object's centre gets (offset x, y, log w, log h, 1, one-hot)."""
+    s = SIDE // STRIDE
+    y = np.zeros((len(c.images), s, s, 5 + n_classes), "float32")
+    img, slot = np.nonzero(c.classes >= 0)
+    b = c.boxes[img, slot] / STRIDE
+    cx, cy = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
+    j, i = np.minimum(cx.astype(int), s - 1), np.minimum(cy.astype(int), s - 1)
+    y[img, i, j, :4] = np.stack([cx - j, cy - i, np.log(b[:, 2] - b[:, 0]), np.log(b[:, 3] - b[:, 1])], -1)
+    y[img, i, j, 4] = 1.0
+    y[img, i, j, 5 + c.classes[img, slot]] = 1.0
+    return y
+
+
+def detection_loss(y, pred):
+    """5·L1(box) + BCE(objectness) (0.5 on empty cells) + CE(class), summed over the cells (YOLO v1)."""
+    obj, cls, p_obj, p_cls = y[..., 4], y[..., 5:], pred[..., 4], pred[..., 5:]
+    l1 = ops.sum(ops.abs(ops.sigmoid(pred[..., :2]) - y[..., :2]), -1)
+    l1 += ops.sum(ops.abs(pred[..., 2:4] - y[..., 2:4]), -1)
+    bce = keras.losses.binary_crossentropy(obj[..., None], p_obj[..., None], from_logits=True)
+    ce = {cls_loss}
+    return ops.sum(5 * obj * l1 + bce * (obj + 0.5 * (1 - obj)) + obj * ce, (1, 2))
+
+
+keras.utils.set_random_seed({int(p["seed"])})
+train, val = canvases({int(p["n_train"])}, "train", {int(p["seed"])}), canvases(300, "train", {int(p["seed"]) + 1})
+n_classes = len(train.class_names)
+inputs = keras.Input((None, None, 1), name="image")
+x = inputs
+for i, f in enumerate((16, 32, 64, 64)):  # stride 8: three 2×2 poolings
+    if i:
+        x = keras.layers.MaxPooling2D(2)(x)
+    x = keras.layers.Conv2D(f, 3, padding="same", activation="relu")(x)
+x = keras.layers.Conv2D(64, 3, padding="same", activation="relu")(x)
+grid = keras.layers.Conv2D(5 + n_classes, 1, name="grid")(x)  # (S, S, 4 box + 1 objectness + C classes)
+model = keras.Model(inputs, grid)
+model.compile(keras.optimizers.Adam({float(p["lr"])}), loss=detection_loss)
+model.fit(train.images, encode(train, n_classes), batch_size={int(p["batch"])}, epochs={int(p["epochs"])},
+          validation_data=(val.images, encode(val, n_classes)))
+
+# decode the first validation canvas: score = σ(objectness) × class probability, then a threshold
+g = np.asarray(model(val.images[:1]))[0]
+probs = {"1 / (1 + np.exp(-g[..., 5:]))" if ml else "np.asarray(keras.ops.softmax(g[..., 5:]))"}
+score = 1 / (1 + np.exp(-g[..., 4])) * probs.max(-1)
+for i, j in zip(*np.nonzero(score > 0.3)):
+    cx, cy = (j + 1 / (1 + np.exp(-g[i, j, 0]))) * STRIDE, (i + 1 / (1 + np.exp(-g[i, j, 1]))) * STRIDE
+    w, h = np.exp(g[i, j, 2:4]) * STRIDE
+    print(f"box centre ({{cx:.1f}}, {{cy:.1f}}) size {{w:.1f}}×{{h:.1f}} score {{score[i, j]:.2f}}")
+print("true boxes", val.objects(0))
+'''

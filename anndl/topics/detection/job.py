@@ -1,0 +1,121 @@
+"""Object detection (course §14–§15): multi-object canvases, the grid detector's training job with a live
+thumbnail per epoch, and the evaluation: raw predictions kept, then confidence threshold + NMS + COCO mAP."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from anndl.data.canvas import CanvasConfig, Canvases, generate
+from anndl.jobs import save_model
+from anndl.metrics import coco_map, non_max_suppression
+from anndl.nets.detection import DetectorConfig, build_detector, decode, encode
+
+OBJECTS = {"shapes": "Drawn shapes (3 classes)", "digits": "MNIST digits (10 classes)",
+           "fashion": "Fashion-MNIST items (10 classes)"}
+SIZE = 64  # canvas side: an 8×8 grid at stride 8, trains in minutes on 2 CPU cores
+N_VAL, N_TEST, THUMBS = 300, 300, 4  # a stable mAP, cheap to score on every slider move
+DEFAULTS = {"objects": "shapes", "n_train": 2000, "epochs": 8, "batch": 32, "lr": 2e-3, "multilabel": False,
+            "seed": 0}
+SHIPPED = {"n_train": 4000, "epochs": 15}  # the artifact: about 3 min here, mAP@0.5 ≈ 0.9 after 8 epochs of 2000
+CANVAS = {"min_objects": 1, "max_objects": 4, "min_scale": 0.2, "max_scale": 0.4, "max_iou": 0.1}
+CONFIDENCE, NMS_IOU = 0.3, 0.45  # the usual defaults of one-stage detectors
+
+
+def canvases(objects: str, n: int, part: str, seed: int, size: int = SIZE) -> Canvases:
+    """`n` canvases of `size` px with 1–4 objects each; "train" and "test" draw disjoint sprites. Larger canvases
+    keep the objects' pixel sizes (more of them), so the detector trained on 64 px runs on them unchanged."""
+    k = size / SIZE
+    cfg = {**CANVAS, "max_objects": min(20, int(CANVAS["max_objects"] * k * k)), "min_scale": CANVAS["min_scale"] / k,
+           "max_scale": CANVAS["max_scale"] / k}
+    return generate(n, CanvasConfig(size=size, objects=objects, part=part, **cfg), seed)
+
+
+def test_set(objects: str, seed: int) -> Canvases:
+    return canvases(objects, N_TEST, "test", seed + 2)
+
+
+def config_from(params: dict, n_classes: int) -> DetectorConfig:
+    return DetectorConfig(n_classes=n_classes, multilabel=bool(params.get("multilabel", False)),
+                          learning_rate=float(params.get("lr", 2e-3)))
+
+
+def targets(c: Canvases, model) -> np.ndarray:
+    stride = stride_of(model)
+    return encode(c.boxes, c.classes, c.images.shape[1], stride, model.output.shape[-1] - 5)
+
+
+def stride_of(model) -> int:
+    """The grid's stride: 2 to the number of poolings."""
+    return 2 ** sum(1 for layer in model.layers if layer.name.startswith("pool"))
+
+
+def raw_predictions(model, images: np.ndarray, multilabel: bool = False) -> dict[str, np.ndarray]:
+    """Every cell's box, score and class before thresholds and NMS (what the page keeps in the session)."""
+    grid = np.asarray(model.predict(images, batch_size=128, verbose=0)) if len(images) > 1 else \
+        np.asarray(model(images, training=False))
+    return {"grid": grid, **decode(grid, stride_of(model), multilabel)}
+
+
+def detections(raw: dict, confidence: float, nms_iou: float) -> list[dict]:
+    """Per image: the cells above `confidence` (before) and those NMS keeps (after), as boxes, scores, classes."""
+    out = []
+    for boxes, scores, classes in zip(raw["boxes"], raw["scores"], raw["classes"]):
+        above = np.flatnonzero(scores >= confidence)
+        keep = above[non_max_suppression(boxes[above], scores[above], nms_iou, classes[above])]
+        out.append({"before": len(above), "boxes": boxes[keep], "scores": scores[keep], "classes": classes[keep]})
+    return out
+
+
+def score(c: Canvases, dets: list[dict], n_classes: int) -> dict:
+    """COCOeval mAP@0.5, mAP@[.5:.95] and the precision array of these detections on the canvases."""
+    true = [c.objects(i) for i in range(len(c.images))]
+    return coco_map(true, [(d["boxes"], d["scores"], d["classes"]) for d in dets], n_classes)
+
+
+def evaluate(model, c: Canvases, multilabel: bool = False, confidence: float = 0.01,
+             nms_iou: float = NMS_IOU) -> dict:
+    """mAP of the model on the canvases at a low confidence threshold (as COCO scores a detector)."""
+    m = score(c, detections(raw_predictions(model, c.images, multilabel), confidence, nms_iou),
+              len(c.class_names))
+    return {"map50": m["map50"], "map": m["map"]}
+
+
+def live_view(c: Canvases, multilabel: bool):
+    """The epoch-end extra of `anndl.train.fit`: the detections on a few validation canvases."""
+    def view(model, epoch):
+        dets = detections(raw_predictions(model, c.images[:THUMBS], multilabel), CONFIDENCE, NMS_IOU)
+        return {"boxes": [d["boxes"].round(1).tolist() for d in dets],
+                "classes": [d["classes"].tolist() for d in dets]}
+    return view
+
+
+def train_model(params: dict, report=None, cancelled=None, max_epochs=None) -> tuple[object, dict]:
+    """(model, summary): build, train and evaluate one configuration on the canvases."""
+    from anndl.train import FitConfig, fit, set_seed
+
+    p = {**DEFAULTS, **params}
+    seed, objects = int(p["seed"]), p["objects"]
+    train_c = canvases(objects, int(p["n_train"]), "train", seed)
+    val_c = canvases(objects, N_VAL, "train", seed + 1)
+    set_seed(seed)
+    model = build_detector(config_from(p, len(train_c.class_names)))
+    cfg = FitConfig(epochs=int(p["epochs"]), batch_size=int(p["batch"]), seed=seed, reduce_lr=3)
+    summary = fit(model, train_c.images, targets(train_c, model), cfg,
+                  validation_data=(val_c.images, targets(val_c, model)), report=report, cancelled=cancelled,
+                  max_epochs=max_epochs, extra=live_view(val_c, bool(p["multilabel"])))
+    summary.update(evaluate(model, test_set(objects, seed), bool(p["multilabel"])))
+    summary.update(params=p, class_names=train_c.class_names, source=train_c.source, stride=stride_of(model))
+    return model, summary
+
+
+def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: str | None = None) -> dict:
+    """The summary of `train_model`, with the model saved in `workdir`."""
+    model, summary = train_model(params, report, cancelled, max_epochs)
+    if workdir:
+        summary["model_path"] = save_model(model, workdir)
+    return summary
+
+
+def train_job(params: dict, ctx) -> dict:
+    """The page's training job (runs in a worker process; see anndl.jobs)."""
+    return train(params, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs, workdir=ctx.workdir)

@@ -1,0 +1,92 @@
+"""Detection page helpers: the training knobs, the thresholds, the model shown and its raw predictions, which are
+kept in the session so the sliders redraw boxes, counts and the PR curve without running the network again."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from anndl.topics.detection import job as topic
+from app.ui.models import load_model, shown_model
+from app.ui.state import bound, classroom
+
+SHIPPED = {"shapes": "det_shapes"}
+
+
+def knobs(seed: int) -> dict:
+    """Objects, epochs, and in full mode the training size, batch, learning rate and the class activation."""
+    c = st.columns(3)
+    p = {"objects": bound(c[0].selectbox, "Objects", "det_obj", "shapes", options=list(topic.OBJECTS),
+                          format_func=topic.OBJECTS.get),
+         "epochs": bound(c[1].slider, "Epochs", "det_epochs", topic.DEFAULTS["epochs"], min_value=1, max_value=40),
+         "multilabel": bound(c[2].toggle, "Multi-label (sigmoid per class)", "det_ml", False,
+                             help="§14.2: one softmax over the classes (one label per box) or an independent "
+                                  "sigmoid per class (a box may carry several labels)."),
+         "seed": seed}
+    if classroom():
+        return {**topic.DEFAULTS, **p}
+    c = st.columns(3)
+    p["n_train"] = bound(c[0].select_slider, "Training canvases", "det_n", topic.DEFAULTS["n_train"],
+                         options=[200, 500, 1000, 2000, 4000])
+    p["batch"] = bound(c[1].select_slider, "Batch", "det_batch", 32, options=[16, 32, 64])
+    p["lr"] = bound(c[2].select_slider, "Learning rate", "det_lr", 0.002, options=[0.0005, 0.001, 0.002, 0.004])
+    return {**topic.DEFAULTS, **p}
+
+
+def thresholds() -> tuple[float, float]:
+    """The confidence threshold and the NMS IoU threshold (§14.4), shared by every tab."""
+    c = st.columns(2)
+    conf = bound(c[0].slider, "Confidence threshold", "det_conf", topic.CONFIDENCE, min_value=0.05, max_value=0.95,
+                 step=0.05, help="A cell's box is kept when objectness × class probability reaches this.")
+    nms = bound(c[1].slider, "NMS IoU threshold", "det_nms", topic.NMS_IOU, min_value=0.05, max_value=1.0, step=0.05,
+                help="Non-maximum suppression drops a box overlapping a higher-scored box of its class by more "
+                     "than this IoU; 1.0 keeps every box.")
+    return conf, nms
+
+
+def shown(params: dict, job):
+    """The detector trained on these objects in this session, else the shipped one, else None."""
+    def same(result: dict) -> bool:
+        return result["params"].get("objects") == params["objects"]
+
+    return shown_model("detection", job, same, SHIPPED.get(params["objects"]))
+
+
+def multilabel_of(shown) -> bool:
+    return bool((shown.info.get("params") or shown.info.get("config") or {}).get("multilabel", False))
+
+
+@st.cache_resource(show_spinner="Drawing the test canvases…", max_entries=4)
+def test_set(objects: str, seed: int):
+    return topic.test_set(objects, seed)
+
+
+def raw(shown, objects: str, seed: int) -> dict[str, np.ndarray]:
+    """The raw predictions (every cell, before thresholds and NMS) on the test set, computed once per model and
+    test set and kept in this session."""
+    key = (shown.path, shown.mtime, objects, seed)
+    kept = st.session_state.get("det__raw")
+    if kept is None or kept[0] != key:
+        with st.spinner("Running the detector on the test canvases…"):
+            kept = (key, topic.raw_predictions(shown.model, test_set(objects, seed).images, multilabel_of(shown)))
+        st.session_state["det__raw"] = kept
+    return kept[1]
+
+
+@st.cache_data(show_spinner="COCOeval on the test set…", max_entries=32)
+def scores(path: str, mtime: float, objects: str, seed: int, conf: float, nms: float) -> dict:
+    """mAP@0.5, mAP@[.5:.95] and the precision array of the detections at these thresholds (pycocotools)."""
+    c = test_set(objects, seed)
+    kept = st.session_state["det__raw"][1]
+    return topic.score(c, topic.detections(kept, conf, nms), len(c.class_names))
+
+
+def photo_predictions(shown, pixels: np.ndarray) -> dict[str, np.ndarray]:
+    """Raw predictions of one (h, w, 1) image (the network is fully convolutional: any multiple of 8 px), once per
+    model and image: the sliders redraw its boxes without running the network again."""
+    return _photo(shown.path, shown.mtime, multilabel_of(shown), pixels)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _photo(path: str, mtime: float, multilabel: bool, pixels: np.ndarray) -> dict[str, np.ndarray]:
+    return topic.raw_predictions(load_model(path, "detection", mtime), pixels[None], multilabel)

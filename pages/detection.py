@@ -1,0 +1,100 @@
+"""Object detection (course §14–§15, §16 as an explainer)."""
+
+import streamlit as st
+
+from anndl.topics import job as job_target
+from anndl.topics.detection.code import keras_code
+from anndl.topics.detection.job import detections
+from app.ui.charts import curves, history_events, show
+from app.ui.classroom import header, stage, stage_tabs
+from app.ui.code import keras_code as code_expander
+from app.ui.detection import controls as ui
+from app.ui.detection import lesson, views
+from app.ui.downloads import csv_download, model_download
+from app.ui.state import bound, classroom, seed
+from app.ui.training import training_panel
+
+header("Object detection",
+       "A detector finds every object of an image: a box, a class and a score each. A one-stage detector "
+       "predicts a grid of boxes in one pass; a confidence threshold and non-maximum suppression keep the good "
+       "ones, and mAP scores them against the truth over many IoU thresholds. _Course §14 (IoU, NMS, R-CNN "
+       "family, YOLO), §15 (precision–recall, mAP), §16 (Mask R-CNN, as an explainer)._")
+
+params = ui.knobs(seed())
+tab_det, tab_map, tab_iou, tab_out, tab_photo, tab_rcnn, tab_train = stage_tabs(
+    ["Boxes, threshold & NMS", "PR curves & mAP", "IoU (§14.3)", "Output tensor (§14.8)", "Photos",
+     "R-CNN family (§14.5–§16)", "Train"], stage="Boxes, threshold & NMS")
+test = ui.test_set(params["objects"], seed())
+with tab_train:
+    job = training_panel("det", job_target("detection"), params, live=views.live(test))
+    result = job.result if job is not None and job.result else None
+    if result is not None:
+        chart = curves(history_events(result["history"]))
+        if chart is not None:
+            show(chart)
+        st.caption(f"Trained {result['train_s']:.1f} s, {result['epochs_run']} epochs on {result['source']}; test "
+                   f"mAP@0.5 {result['map50']:.3f}, mAP@[.5:.95] {result['map']:.3f} (COCOeval).")
+    if job is not None and job.status == "failed":
+        st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
+with tab_iou:
+    lesson.iou_lesson()
+with tab_rcnn:
+    lesson.rcnn_explainer()
+
+shown = ui.shown(params, job)
+if shown is not None and shown.trained:
+    st.sidebar.success(f"Showing **your trained detector** ({shown.info['epochs_run']} epochs).")
+elif shown is not None:
+    st.sidebar.info(f"Showing the **shipped model** models/det_shapes.keras (test mAP@0.5 "
+                    f"{shown.info['metrics']['map50']:.3f}). Train to replace it.")
+if shown is None:
+    for tab in (tab_det, tab_map, tab_out, tab_photo):
+        tab.info("No detector for these objects yet: press **Train** in the Train tab.", icon=":material/info:")
+else:
+    conf, nms = ui.thresholds()
+    raw = ui.raw(shown, params["objects"], seed())
+    dets = detections(raw, conf, nms)
+    st.caption(f"Test set: {len(test.images)} canvases {test.images.shape[1]}×{test.images.shape[2]} with "
+               f"{test.counts.sum()} objects, unseen in training — {test.source}.")
+    with tab_det:
+        m = st.columns(3)
+        m[0].metric("Boxes above the threshold", sum(d["before"] for d in dets))
+        m[1].metric("After NMS", sum(len(d["boxes"]) for d in dets))
+        m[2].metric("True objects", int(test.counts.sum()))
+        mode = bound(st.radio, "Colour the boxes by", "det_mode", "class", options=["class", "TP / FP / FN"],
+                     horizontal=True)
+        with stage():
+            start = st.slider("First test canvas", 0, len(dets) - views.PER_ROW, 0, step=views.PER_ROW,
+                              key="det_start")
+            views.gallery(test, dets, start, "class" if mode == "class" else "match")
+        i = st.number_input("Image for the table (§15.5)", 0, len(dets) - 1, start, key="det_img")
+        frame = views.objects_table(test, i, dets[i])
+        st.dataframe(frame, hide_index=True, width="stretch")
+        csv_download(frame, "detections.csv", "det_csv", "These boxes (CSV)")
+        model_download(shown.path, "detector.keras", "det_model_dl")
+    with tab_map:
+        sc = ui.scores(shown.path, shown.mtime, params["objects"], seed(), conf, nms)
+        m = st.columns(2)
+        m[0].metric("mAP@0.5", f"{sc['map50']:.3f}")
+        m[1].metric("mAP@[.5:.95]", f"{sc['map']:.3f}")
+        show(views.pr_chart(sc["precision"], test.class_names))
+        st.caption("pycocotools' COCOeval on the detections left by the two sliders (COCO itself scores every box: "
+                   "a high confidence threshold cuts the curve's right end).")
+    with tab_out:
+        j = st.number_input("Test canvas", 0, len(dets) - 1, 0, key="det_out_img")
+        views.output_tensor(shown.model, raw["grid"][j], test.class_names, int(test.images.shape[1] /
+                            raw["grid"].shape[1]), ui.multilabel_of(shown))
+    with tab_photo:
+        pixels, source = lesson.photo_input()
+        if pixels is not None:
+            photo = ui.photo_predictions(shown, pixels)
+            d = detections(photo, conf, nms)[0]
+            st.image(views.draw(pixels, [(b, views.PALETTE[k % 10], f"{test.class_names[k]} {s:.2f}")
+                                         for b, s, k in zip(d["boxes"], d["scores"], d["classes"])], 2),
+                     caption=f"{source}, gray {pixels.shape[1]}×{pixels.shape[0]}: {d['before']} boxes → "
+                             f"{len(d['boxes'])} after NMS")
+            st.warning("This is the **canvas detector**, trained only on drawn shapes on black canvases: on a photo "
+                       "it finds shape-like blobs, not the photo's objects.", icon=":material/warning:")
+
+if not classroom():
+    code_expander(keras_code(params), "detection.py")

@@ -1,0 +1,65 @@
+"""AppTest of the detection page: the shipped detector's boxes, the thresholds redrawing counts and mAP from the
+kept raw predictions, the IoU lesson, a photo and a bad upload, classroom mode and a tiny training job."""
+
+import pytest
+
+from tests.app.conftest import errors, fake_uploads, open_app, wait_until
+
+
+def metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_shipped_detector_boxes_and_thresholds_redraw_without_inference(monkeypatch):
+    at = open_app("detection")
+    assert not errors(at), errors(at)
+    assert at.title[0].value == "Object detection"
+    assert any("det_shapes" in s.value for s in at.sidebar.info)
+    m = metrics(at)
+    assert float(m["mAP@0.5"]) > 0.7 and 0 < float(m["mAP@[.5:.95]"]) <= float(m["mAP@0.5"])
+    before, after = int(m["Boxes above the threshold"]), int(m["After NMS"])
+    assert before >= after > 0
+    from anndl.topics.detection import job
+
+    def no_inference(*args, **kwargs):
+        raise AssertionError("the sliders ran the network again")
+
+    monkeypatch.setattr(job, "raw_predictions", no_inference)
+    at.slider(key="det_conf").set_value(0.9).run()
+    assert not errors(at), errors(at)
+    m = metrics(at)
+    assert int(m["After NMS"]) < after and int(m["Boxes above the threshold"]) < before
+    at.slider(key="det_nms").set_value(1.0).run()
+    assert int(metrics(at)["After NMS"]) == int(metrics(at)["Boxes above the threshold"])  # 1.0 keeps every box
+    at.radio(key="det_mode").set_value("TP / FP / FN").run()
+    assert not errors(at), errors(at)
+
+
+def test_iou_lesson_and_a_broken_photo_gets_one_sentence(monkeypatch):
+    fake_uploads(monkeypatch, {"det_ph_up": ("photo.png", b"not an image at all")})
+    at = open_app("detection")
+    at.slider(key="det_iou_bx").set_value((8, 36)).run()
+    at.slider(key="det_iou_by").set_value((10, 40)).run()
+    assert metrics(at)["IoU = |A ∩ B| / |A ∪ B|"] == "1.000"
+    assert any("canvas detector" in w.value for w in at.warning)  # the bundled photo, honestly labelled
+    at.radio(key="det_ph_src").set_value("Your photo").run()
+    assert len(errors(at)) == 1 and not at.exception
+
+
+def test_classroom_mode_hides_the_finer_knobs():
+    at = open_app("detection")
+    at.toggle(key="classroom").set_value(True).run()
+    assert not errors(at), errors(at)
+    assert "Training canvases" not in [s.label for s in at.select_slider]
+
+
+@pytest.mark.slow
+def test_tiny_training_job_replaces_the_shipped_detector():
+    at = open_app("detection")
+    at.slider(key="det_epochs").set_value(1).run()
+    at.select_slider(key="det_n").set_value(200).run()
+    at.button(key="det__train").click().run()
+    wait_until(at, lambda at: any("your trained detector" in s.value for s in at.sidebar.success))
+    assert any("your trained detector" in s.value for s in at.sidebar.success), errors(at)
+    assert not errors(at), errors(at)
+    assert 0 <= float(metrics(at)["mAP@0.5"]) <= 1

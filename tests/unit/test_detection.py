@@ -1,0 +1,115 @@
+"""Object detection (issue 15): IoU and NMS against hand cases, COCOeval mAP on a toy case with a known answer,
+box conversions, the grid detector's encoding and decoding, its size, the .keras round trip and the tiny job."""
+
+import numpy as np
+import pytest
+
+from anndl.data.boxes import convert
+from anndl.metrics import box_iou, coco_map, non_max_suppression
+from anndl.nets.detection import DetectorConfig, build_detector, decode, detector_cost, encode
+from anndl.topics.detection import job
+
+TINY = DetectorConfig(n_classes=3, filters=(4, 8, 8, 8), head=8)
+
+
+def test_iou_of_hand_boxes():
+    assert box_iou([0, 0, 2, 2], [1, 1, 3, 3], pairwise=False) == pytest.approx(1 / 7)
+    assert box_iou([0, 0, 4, 4], [0, 0, 4, 2], pairwise=False) == pytest.approx(0.5)
+    assert box_iou([0, 0, 1, 1], [2, 2, 3, 3], pairwise=False) == 0.0
+
+
+def test_box_conversions_round_trip_and_hand_values():
+    b = np.array([[2, 4, 10, 8]], "float32")
+    assert convert(b, "xyxy", "xywh").tolist() == [[2, 4, 8, 4]]
+    assert convert(b, "xyxy", "center_xywh").tolist() == [[6, 6, 8, 4]]
+    assert convert(b, "xyxy", "rel_xyxy", 16, 20)[0].tolist() == pytest.approx([0.1, 0.25, 0.5, 0.5])
+    assert np.allclose(convert(convert(b, "xyxy", "center_yxhw"), "center_yxhw", "xyxy"), b)
+
+
+def test_nms_by_hand_per_class_and_against_tensorflow():
+    boxes = np.array([[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30], [0, 0, 10, 9]], "float32")
+    scores = np.array([0.9, 0.8, 0.7, 0.95])
+    # [3] (0.95) overlaps [0] by IoU 0.9 and [1] by ~0.65; [2] is alone
+    assert non_max_suppression(boxes, scores, 0.5).tolist() == [3, 2]
+    assert non_max_suppression(boxes, scores, 0.7).tolist() == [3, 1, 2]
+    assert non_max_suppression(boxes, scores, 1.0).tolist() == [3, 0, 1, 2]
+    assert non_max_suppression(boxes, scores, 0.5, classes=[0, 1, 0, 0]).tolist() == [3, 1, 2]  # other class stays
+    assert non_max_suppression(np.zeros((0, 4)), np.zeros(0), 0.5).tolist() == []
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    xy = rng.uniform(0, 50, (40, 2))
+    many = np.concatenate([xy, xy + rng.uniform(5, 20, (40, 2))], 1).astype("float32")
+    s = rng.random(40).astype("float32")
+    theirs = tf.image.non_max_suppression(many[:, [1, 0, 3, 2]], s, 40, iou_threshold=0.4).numpy()
+    assert non_max_suppression(many, s, 0.4).tolist() == theirs.tolist()
+
+
+def test_coco_map_on_a_toy_case_with_a_known_answer():
+    true = [(np.array([[0, 0, 10, 10]]), np.array([0])), (np.array([[20, 20, 30, 30]]), np.array([0]))]
+    perfect = [(b, np.array([0.9]), c) for b, c in true]
+    m = coco_map(true, perfect, 1)
+    assert m["map50"] == pytest.approx(1.0) and m["map"] == pytest.approx(1.0)
+    # one hit (score 0.9), one box far from the other truth (0.8): recall stops at 0.5 with precision 1, so
+    # the 101-point interpolated AP is 51/101 at every IoU threshold
+    half = [perfect[0], (np.array([[0, 0, 5, 5]]), np.array([0.8]), np.array([0]))]
+    m = coco_map(true, half, 1)
+    assert m["map50"] == pytest.approx(51 / 101) and m["map"] == pytest.approx(51 / 101)
+    assert m["precision"].shape == (10, 101, 1)
+    assert m["precision"][0, 50, 0] == pytest.approx(1) and m["precision"][0, 51, 0] == 0
+    # the best-scored box has IoU 0.64: a hit at 0.5, 0.55, 0.6 (AP 1); at the 7 higher thresholds it is a false
+    # positive ranked first, so precision is 1/2 up to recall 0.5 (AP 51/101 / 2)
+    loose = [(np.array([[0, 0, 8, 8]]), np.array([0.95]), np.array([0])), perfect[1]]
+    m = coco_map(true, loose, 1)
+    assert m["map50"] == pytest.approx(1.0) and m["map"] == pytest.approx((3 + 7 * 51 / 101 / 2) / 10)
+    assert coco_map(true, [(np.zeros((0, 4)), np.zeros(0), np.zeros(0))] * 2, 1)["map50"] == 0.0
+
+
+def test_encode_then_a_perfect_grid_decodes_to_the_true_boxes():
+    c = job.canvases("shapes", 6, "train", 0)
+    y = encode(c.boxes, c.classes, 64, 8, 3)
+    assert y.shape == (6, 8, 8, 8) and y[..., 4].sum() == c.counts.sum()
+    grid = y.copy()
+    grid[..., :2] = np.log(np.clip(y[..., :2], 1e-6, 1 - 1e-6) / np.clip(1 - y[..., :2], 1e-6, 1))  # σ⁻¹
+    grid[..., 4] = np.where(y[..., 4] > 0, 20.0, -20.0)
+    grid[..., 5:] = y[..., 5:] * 20.0
+    raw = decode(grid, 8)
+    dets = job.detections(raw, 0.5, 0.5)
+    for i, d in enumerate(dets):
+        tb, tc = c.objects(i)
+        order = np.lexsort(tb.T[::-1])
+        got = np.lexsort(d["boxes"].T[::-1])
+        assert np.allclose(d["boxes"][got], tb[order], atol=1e-3) and (d["classes"][got] == tc[order]).all()
+
+
+def test_builder_grid_shape_any_canvas_size_and_weights_counted_before_building():
+    model = build_detector(TINY)
+    assert model.count_params() == detector_cost(TINY)[0]
+    for side in (64, 256):
+        out = model(np.zeros((2, side, side, 1), "float32"))
+        assert out.shape == (2, side // 8, side // 8, 5 + 3)
+
+
+def test_keras_round_trip_and_loss_terms(tmp_path):
+    from anndl.zoo import load_file
+
+    model = build_detector(TINY)
+    c = job.canvases("shapes", 8, "train", 1)
+    logs = model.evaluate(c.images, job.targets(c, model), verbose=0, return_dict=True, batch_size=8)
+    assert logs["loss"] == pytest.approx(logs["box_loss"] + logs["obj_loss"] + logs["class_loss"], rel=1e-4)
+    model.save(tmp_path / "m.keras")
+    back = load_file(tmp_path / "m.keras", "detection")
+    assert np.allclose(back(c.images[:2]), model(c.images[:2]), atol=1e-6)
+
+
+def test_tiny_job_trains_reports_live_boxes_and_scores_with_cocoeval(tmp_path):
+    from anndl.jobs import Limits, run_inline
+
+    events = []
+    result = run_inline("anndl.topics.detection.job:train_job", {"n_train": 64, "epochs": 1, "batch": 32},
+                        Limits(time_limit_s=300, max_epochs=1), workdir=str(tmp_path), report=events.append)
+    assert result["epochs_run"] == 1 and 0 <= result["map50"] <= 1 and 0 <= result["map"] <= result["map50"]
+    assert {"box_loss", "class_loss", "obj_loss", "val_loss"} <= set(result["history"])
+    live = [e["extra"] for e in events if e.get("extra")]
+    assert live and len(live[0]["boxes"]) == job.THUMBS
+    assert result["model_path"].endswith(".keras")
