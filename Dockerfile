@@ -18,10 +18,12 @@ RUN apt-get update \
 
 WORKDIR /app
 # Dependencies first, so a code change does not reinstall them; TensorFlow is already in the image.
+# EXTRAS="[cluster]" adds Ray for the cluster deployment (deploy/docker-compose.yml).
+ARG EXTRAS=""
 COPY pyproject.toml README.md ./
 COPY anndl/__init__.py anndl/__init__.py
 COPY app/__init__.py app/__init__.py
-RUN python3 -m pip install .
+RUN python3 -m pip install ".${EXTRAS}"
 COPY . .
 RUN python3 -m pip install --no-deps . \
     && useradd --create-home anndl \

@@ -9,7 +9,8 @@ import pytest
 from anndl import bench
 
 KEYS = {"topic", "dataset", "metric", "value", "train_s", "samples_per_s", "baseline", "device"}
-TOPICS = [t for t in bench.TOPICS if t != "pages"]  # pages needs Chromium and a server: tests/e2e
+# pages needs Chromium and a server (tests/e2e); jobs starts Ray and TensorFlow twice (tests/unit/test_jobsbench.py)
+TOPICS = [t for t in bench.TOPICS if t not in ("pages", "jobs")]
 
 
 @pytest.mark.slow
