@@ -6,12 +6,12 @@ from anndl.topics import job as job_target
 from anndl.topics.detection.code import keras_code
 from anndl.topics.detection.job import detections
 from app.ui.charts import curves, history_events, show
-from app.ui.classroom import header, stage, stage_tabs
+from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.detection import controls as ui
 from app.ui.detection import lesson, views
 from app.ui.downloads import csv_download, model_download
-from app.ui.state import bound, classroom, seed
+from app.ui.state import classroom, seed
 from app.ui.training import training_panel
 
 header("Object detection",
@@ -20,10 +20,14 @@ header("Object detection",
        "ones, and mAP scores them against the truth over many IoU thresholds. _Course §14 (IoU, NMS, R-CNN "
        "family, YOLO), §15 (precision–recall, mAP), §16 (Mask R-CNN, as an explainer)._")
 
-params = ui.knobs(seed())
+top = st.container()
 tab_det, tab_map, tab_iou, tab_out, tab_photo, tab_rcnn, tab_train = stage_tabs(
     ["Boxes, threshold & NMS", "PR curves & mAP", "IoU (§14.3)", "Output tensor (§14.8)", "Photos",
      "R-CNN family (§14.5–§16)", "Train"], stage="Boxes, threshold & NMS")
+with tab_train if classroom() else top:  # the projector keeps the thresholds and the boxes on the first screen
+    params = ui.knobs(seed())
+with top:
+    conf, nms = ui.thresholds()
 test = ui.test_set(params["objects"], seed())
 with tab_train:
     job = training_panel("det", job_target("detection"), params, live=views.live(test))
@@ -51,22 +55,12 @@ if shown is None:
     for tab in (tab_det, tab_map, tab_out, tab_photo):
         tab.info("No detector for these objects yet: press **Train** in the Train tab.", icon=":material/info:")
 else:
-    conf, nms = ui.thresholds()
     raw = ui.raw(shown, params["objects"], seed())
     dets = detections(raw, conf, nms)
-    st.caption(f"Test set: {len(test.images)} canvases {test.images.shape[1]}×{test.images.shape[2]} with "
-               f"{test.counts.sum()} objects, unseen in training — {test.source}.")
     with tab_det:
-        m = st.columns(3)
-        m[0].metric("Boxes above the threshold", sum(d["before"] for d in dets))
-        m[1].metric("After NMS", sum(len(d["boxes"]) for d in dets))
-        m[2].metric("True objects", int(test.counts.sum()))
-        mode = bound(st.radio, "Colour the boxes by", "det_mode", "class", options=["class", "TP / FP / FN"],
-                     horizontal=True)
-        with stage():
-            start = st.slider("First test canvas", 0, len(dets) - views.PER_ROW, 0, step=views.PER_ROW,
-                              key="det_start")
-            views.gallery(test, dets, start, "class" if mode == "class" else "match")
+        st.caption(f"Test set: {len(test.images)} canvases {test.images.shape[1]}×{test.images.shape[2]} with "
+                   f"{test.counts.sum()} objects, unseen in training — {test.source}.")
+        start = views.boxes_tab(test, dets)
         i = st.number_input("Image for the table (§15.5)", 0, len(dets) - 1, start, key="det_img")
         frame = views.objects_table(test, i, dets[i])
         st.dataframe(frame, hide_index=True, width="stretch")

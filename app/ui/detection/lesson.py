@@ -61,9 +61,10 @@ def rcnn_explainer() -> None:
         "several sizes and ratios over the map. **Mask R-CNN** (§16) adds RoIAlign and a small FCN per region "
         "that predicts the instance mask, on a Feature Pyramid Network (FPN) that detects at several scales. "
         "**YOLO / SSD / RetinaNet** skip proposals: one pass gives a grid of boxes, objectness and classes — the "
-        "kind of model running on this page (bottom row).")
+        "kind of model running on this page (green row).")
     st.graphviz_chart(RCNN)
-    st.caption("Rows: R-CNN (gray), Fast R-CNN (blue), Faster / Mask R-CNN (red), one-stage grid detector (green).")
+    st.caption("R-CNN (gray arrows), Fast R-CNN (blue), Faster / Mask R-CNN (red), the one-stage grid detector of "
+               "this page (green).")
 
 
 def photo_input():

@@ -11,7 +11,9 @@ import streamlit as st
 from anndl.data.boxes import area
 from anndl.metrics import box_iou
 from app.ui.charts import show
+from app.ui.classroom import stage
 from app.ui.localization.draw import rgb
+from app.ui.state import bound, classroom
 
 PALETTE = [(230, 60, 60), (60, 140, 255), (250, 200, 40), (200, 80, 220), (40, 200, 200), (255, 140, 0),
            (150, 220, 60), (255, 105, 180), (160, 160, 255), (200, 200, 200)]
@@ -21,18 +23,19 @@ PER_ROW = 6
 
 def draw(image: np.ndarray, boxes: list[tuple], scale: int = 4) -> np.ndarray:
     """(h, w[, c]) image enlarged `scale` times with (xyxy box, colour, label) drawn on it."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
 
     pixels = rgb(image)
     img = Image.fromarray(pixels).resize((pixels.shape[1] * scale, pixels.shape[0] * scale),
                                          Image.Resampling.NEAREST)
     d = ImageDraw.Draw(img)
+    font = ImageFont.load_default(size=max(10, 4 * scale))
     for box, colour, label in boxes:
         x0, y0, x1, y1 = (float(v) * scale for v in box)
         if x1 > x0 and y1 > y0:
             d.rectangle([x0, y0, x1 - 1, y1 - 1], outline=colour, width=2)
             if label:
-                d.text((x0 + 2, max(0, y0 - 11)), label, fill=colour)
+                d.text((x0 + 2, max(0, y0 - 4 * scale - 2)), label, fill=colour, font=font)
     return np.asarray(img)
 
 
@@ -68,7 +71,30 @@ def gallery(c, dets: list[dict], start: int, mode: str) -> None:
     cols = st.columns(PER_ROW)
     for k, i in enumerate(range(start, start + PER_ROW)):
         d = dets[i]
-        cols[k].image(picture(c, i, d, mode), caption=f"#{i}: {d['before']} boxes → {len(d['boxes'])} after NMS")
+        cols[k].image(picture(c, i, d, mode), caption=f"#{i}: {d['before']} → {len(d['boxes'])} after NMS")
+
+
+def boxes_tab(c, dets: list[dict]) -> int:
+    """The counts before and after NMS, and a row of test canvases with their boxes (the stage); returns the first
+    canvas shown."""
+    if not classroom():
+        _counts(c, dets)
+    with stage():
+        k = st.columns([1, 2])
+        mode = bound(k[0].radio, "Colour the boxes by", "det_mode", "class", options=["class", "TP / FP / FN"],
+                     horizontal=True)
+        start = k[1].slider("First test canvas", 0, len(dets) - PER_ROW, 0, step=PER_ROW, key="det_start")
+        gallery(c, dets, start, "class" if mode == "class" else "match")
+    if classroom():
+        _counts(c, dets)
+    return start
+
+
+def _counts(c, dets: list[dict]) -> None:
+    m = st.columns(3)
+    m[0].metric("Boxes above the threshold", sum(d["before"] for d in dets))
+    m[1].metric("After NMS", sum(len(d["boxes"]) for d in dets))
+    m[2].metric("True objects", int(c.counts.sum()))
 
 
 def objects_table(c, i: int, det: dict) -> pd.DataFrame:
