@@ -10,6 +10,7 @@ or "failed" when the task's worker died (killed, out of memory), or a kill past 
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import threading
@@ -128,6 +129,7 @@ class RayRunner(RunnerBase):
         self._stop = threading.Event()
         self._pump = threading.Thread(target=self._run, name="anndl-ray-jobs", daemon=True)
         self._pump.start()
+        atexit.register(self._at_exit)  # before Ray's own exit handler disconnects
 
     def submit(self, target: str, params: dict, limits: Limits | None = None, owner: str = "") -> str:
         """Start a Ray task; raises QueueFull (busy here or on the cluster) or OwnerBusy (this session's share)."""
@@ -162,15 +164,21 @@ class RayRunner(RunnerBase):
 
     def shutdown(self) -> None:
         """Stop this replica's jobs (their tasks die with it anyway) and, if it started Ray, Ray too."""
-        self._stop.set()
+        atexit.unregister(self._at_exit)
+        self._at_exit()
         self._pump.join(timeout=5)
+        if self._own_ray:
+            ray.shutdown()
+        super().shutdown()
+
+    def _at_exit(self) -> None:
+        """The server stops (also without a clean shutdown): its jobs end as interrupted, for every replica to see."""
+        self._stop.set()
         with self._lock:
             for job_id in list(self._refs):
                 ray.cancel(self._refs[job_id], force=True)
                 self._close(self._jobs[job_id], "interrupted", error=STOPPED)
-        if self._own_ray:
-            ray.shutdown()
-        super().shutdown()
+            ray.get(self.hub.live.remote())  # the hub runs our calls in order: the ends are in before we go
 
     def _queued(self) -> int:
         return sum(self._jobs[j].status == "queued" for j in self._refs)
