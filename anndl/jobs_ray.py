@@ -23,7 +23,7 @@ from ray.exceptions import RayError, TaskCancelledError
 
 from anndl.jobbase import RunnerBase
 from anndl.jobspec import CRASHED, STOPPED, Job, Limits, QueueFull
-from anndl.worker import JobContext, run_job
+from anndl.worker import JobContext, resolve, run_job
 
 HUB, NAMESPACE = "anndl-jobs-hub", "anndl"
 POLL_S = 0.1  # how often a job asks the hub whether Stop was pressed (a round trip costs ~1 ms)
@@ -108,10 +108,21 @@ def _ray_job(hub, job_id: str, target: str, params: dict, limits: Limits, workdi
     return kind, payload
 
 
+def job_resources(target: str, cpus: float, gpus: float) -> dict:
+    """What one job asks of the cluster: `cpus` CPUs and `gpus` GPUs, unless its function says `size = "small"`
+    (a net so small that a CPU trains it as fast as a GPU): then one CPU and no GPU."""
+    try:
+        small = getattr(resolve(target), "size", "") == "small"
+    except (ImportError, AttributeError, ValueError):  # the job itself will report that it cannot start
+        small = False
+    return {"num_cpus": min(cpus, 1.0), "num_gpus": 0} if small else {"num_cpus": cpus, "num_gpus": gpus}
+
+
 class RayRunner(RunnerBase):
-    """Ray backend: jobs as tasks with `cpus`/`gpus` each; at most `max_pending` of this replica's jobs and
-    `max_total_pending` of all replicas' jobs wait for a worker; RunnerBase's other limits and results folder
-    (give every replica and Ray worker the same `root`, a shared volume, so all see every job)."""
+    """Ray backend: jobs as tasks with `cpus` CPUs and (on a cluster with GPUs) `gpus` GPUs each (`job_resources`);
+    at most `max_pending` of this replica's jobs and `max_total_pending` of all replicas' jobs wait for a worker;
+    RunnerBase's other limits and results folder (give every replica and Ray worker the same `root`, a shared
+    volume, so all see every job)."""
 
     def __init__(self, address: str | None = None, max_pending: int = 4, limits: Limits | None = None,
                  cpus: float = 1.0, gpus: float = 0.5, max_total_pending: int | None = None, **common):
@@ -120,8 +131,8 @@ class RayRunner(RunnerBase):
         if self._own_ray:
             ray.init(address=address or None, namespace=NAMESPACE, log_to_driver=False)
         self.hub = JobHub.options(name=HUB, namespace=NAMESPACE, get_if_exists=True, lifetime="detached").remote()
-        has_gpu = ray.cluster_resources().get("GPU", 0) > 0
-        self._task = ray.remote(_ray_job).options(num_cpus=cpus, num_gpus=gpus if has_gpu else 0, max_retries=0)
+        self.cpus, self.gpus = cpus, gpus if ray.cluster_resources().get("GPU", 0) > 0 else 0.0
+        self._task = ray.remote(max_retries=0)(_ray_job)  # a dead worker's job fails, it is not rerun
         self.max_total_pending = max_total_pending
         self._refs: dict[str, ray.ObjectRef] = {}  # this replica's unfinished tasks
         self._cursor: dict[str, int] = {}  # events read from the hub, per followed job
@@ -141,8 +152,8 @@ class RayRunner(RunnerBase):
                                 "Please try again in a minute.")
             workdir = self.store.folder(job.id)
             os.makedirs(workdir, exist_ok=True)
-            self._refs[job.id] = self._task.remote(self.hub, job.id, target, params, self._job_limits[job.id],
-                                                   workdir)
+            task = self._task.options(**job_resources(target, self.cpus, self.gpus))
+            self._refs[job.id] = task.remote(self.hub, job.id, target, params, self._job_limits[job.id], workdir)
             self._cursor[job.id] = 0
             self._prune()
             self.store.save(job)

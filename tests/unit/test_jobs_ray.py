@@ -64,3 +64,13 @@ def test_ray_is_not_imported_without_an_address(tmp_path):
             "r.shutdown(); print(type(r).__name__, 'ray' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["JobRunner", "False"], out.stderr
+
+
+def test_a_job_asks_the_cluster_for_resources_by_its_size():
+    from anndl.jobs_ray import job_resources
+
+    big = job_resources("anndl.topics.cnn.job:train_job", cpus=2, gpus=0.5)
+    assert big == {"num_cpus": 2, "num_gpus": 0.5}  # a CNN: the configured share of a GPU
+    for small in ("anndl.topics.perceptron.job:train_job", "anndl.topics.gan.job:toy_job"):
+        assert job_resources(small, cpus=2, gpus=0.5) == {"num_cpus": 1.0, "num_gpus": 0}  # 2-D points: a CPU
+    assert job_resources("no.such.module:job", cpus=1, gpus=0.5)["num_gpus"] == 0.5  # fails in the task, not here

@@ -142,3 +142,6 @@ def toy_job(params: dict, ctx) -> dict:
                   report=ctx.report, cancelled=ctx.cancelled, extra=extra, max_epochs=ctx.max_epochs)
     summary.update(params=params, real=real[:300].round(3).tolist(), fake=extra(gan, 0)["fake"])
     return summary
+
+
+toy_job.size = "small"  # 2-D points and tiny dense nets: a CPU trains them as fast as a GPU (anndl.jobs_ray)

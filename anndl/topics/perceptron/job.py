@@ -253,5 +253,8 @@ def train_job(params: dict, ctx) -> dict:
     return train_model(params, ctx.report, ctx.cancelled, ctx.max_epochs, ctx.workdir)
 
 
+train_job.size = "small"  # 2-D points and a few dense units: a CPU trains them as fast as a GPU (anndl.jobs_ray)
+
+
 DEFAULTS = {"dataset": "spiral", "n": 500, "noise": 0.1, "seed": 0, "model": FFNNConfig().to_dict(),
             "fit": {"epochs": 100, "batch_size": 32}}
