@@ -11,9 +11,10 @@ ENV DEBIAN_FRONTEND=noninteractive \
     TF_FORCE_GPU_ALLOW_GROWTH=true \
     ANNDL_WORKERS=2
 
-# Fashion-MNIST for the vision pages, read offline from /usr/share/datasets/fashion-mnist.
+# Fashion-MNIST for the vision pages, read offline from /usr/share/datasets/fashion-mnist; Debian's fortune
+# cookies (/usr/share/games/fortunes) as real English text for the words-as-vectors page.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends dataset-fashion-mnist \
+    && apt-get install -y --no-install-recommends dataset-fashion-mnist fortunes \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -19,10 +19,12 @@ $(CLUSTER): $(STAMP)
 	$(PY) -m pip install -q -e ".[test,cluster]"
 	touch $@
 
-# Debian's Chromium (for Playwright) and Fashion-MNIST, when we are root and they are missing.
+# Debian's Chromium (for Playwright), Fashion-MNIST and the fortunes (English text), when we are root and they are missing.
 system-deps:
-	@if [ "$$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/datasets/fashion-mnist ]; }; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium dataset-fashion-mnist >/dev/null; \
+	@if [ "$$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/datasets/fashion-mnist ] || \
+		[ ! -f /usr/share/games/fortunes/science ]; }; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium dataset-fashion-mnist \
+		fortunes >/dev/null; \
 	fi
 
 run: $(STAMP)

@@ -24,7 +24,7 @@ TOPICS: dict[str, str] = {**{topic: topics.bench(topic) for topic in topics.TOPI
                           "owndata": "anndl.topics.owndata_bench:bench",  # uploads: before/after issue 12
                           "pages": "anndl.pagebench:bench",  # not a topic: page settle and click times in Chromium
                           "jobs": "anndl.jobsbench:bench"}  # not a topic: the local and Ray job backends (issue 23)
-ALIASES = {"cam": "localization"}  # other names issues give a topic's bench
+ALIASES = {"cam": "localization", "word2vec": "embeddings"}  # other names issues give a topic's bench
 
 
 @dataclass

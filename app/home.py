@@ -1,4 +1,4 @@
-"""Home page: the course's eleven topics; built ones link to their page, the rest say 'coming'."""
+"""Home page: the course's twelve topics; built ones link to their page, the rest say 'coming'."""
 
 import streamlit as st
 

@@ -1,4 +1,4 @@
-"""The eleven topics of the course, their sections and pages; only built pages are registered."""
+"""The twelve topics of the course, their sections and pages; only built pages are registered."""
 
 from __future__ import annotations
 
@@ -88,6 +88,12 @@ TOPICS = [
           demos=(("Forecast CO₂ and beat the naive baselines", {}),
                  ("Classify activities from sensor windows", {"tab": "Activity classification"}),
                  ("Why plain RNNs forget: vanishing gradients", {"tab": "Vanishing gradients"}))),
+    Topic("embeddings", "Words as vectors", "Sequences", "§26, §27.4",
+          "n-gram and neural language models, word2vec (CBOW, skip-gram), analogies, retrieval chatbots.",
+          "embeddings.py", ":material/text_fields:",
+          demos=(("Nearest words and b − a + c on the shipped skip-gram", {}),
+                 ("The words on a 2-D map, coloured by part of speech", {"tab": "Map (2-D)"}),
+                 ("Counting instead of learning: n-grams and perplexity", {"tab": "n-gram model"}))),
     Topic("transformer", "Transformer translator", "Sequences", "§25–§28",
           "Attention, positional encoding, encoder–decoder translation, greedy and beam search.", "transformer.py",
           ":material/translate:",

@@ -99,6 +99,11 @@ async def transformer(s: Session) -> None:
     await s.train(s.page.get_by_role("button", name="Train", exact=True))
 
 
+@register("embeddings", "emb_epochs=1")
+async def embeddings(s: Session) -> None:
+    await _look_then_train(s, "shipped", "n-gram model", "n (words of context + 1)")
+
+
 @register("unet", "unet_epochs=1&unet_n=200")
 async def unet(s: Session) -> None:
     await _look_then_train(s, "shipped model", "Segment", "Depth")

@@ -12,6 +12,7 @@ TOPICS: dict[str, tuple[str, ...]] = {  # topic key -> names of its artifacts in
     "perceptron": ("ffnn_spiral", "ffnn_iris"),
     "cnn": ("cnn_mnist", "cnn_fashion"),
     "timeseries": ("ts_co2", "ts_co2_ar", "ts_basicmotions"),
+    "embeddings": ("w2v_grammar", "nlm_grammar", "w2v_fortunes"),
     "transformer": ("transformer_en_it",),
     "unet": ("unet_shapes", "fcn_shapes"),
     "autoencoder": ("ae_mnist2", "ae_mnist64", "ae_fashion2", "ae_fashion64"),

@@ -8,11 +8,11 @@ from tests.app.conftest import errors, open_app
 from tests.conftest import ROOT
 
 
-def test_home_lists_all_eleven_topics():
+def test_home_lists_all_twelve_topics():
     at = open_app()
     assert not errors(at)
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
-    assert len(TOPICS) == 11
+    assert len(TOPICS) == 12
     for topic in TOPICS:
         assert topic.course in text
     coming = [t for t in TOPICS if not t.built]

@@ -1,4 +1,4 @@
-"""Debian's Chromium opens the home page, sees the eleven topics and follows a link to a built page."""
+"""Debian's Chromium opens the home page, sees the twelve topics and follows a link to a built page."""
 
 import os
 

@@ -16,12 +16,13 @@ COURSE = {  # topic key -> the sections of the course it covers (issue 9)
     "autoencoder": "§19–§20",
     "gan": "§21–§22",
     "timeseries": "§23–§24",
+    "embeddings": "§26, §27.4",
     "transformer": "§25–§28",
 }
 TITLES = {"Transfer learning": "transfer", "Localization & CAM": "localization", "Object detection": "detection",
           "U-Net segmentation": "unet", "Siamese retrieval": "siamese", "Autoencoder latent explorer": "autoencoder",
           "GAN / cGAN sampler": "gan", "Perceptron & FFNN playground": "perceptron", "CNN trainer": "cnn",
-          "Time series": "timeseries", "Transformer translator": "transformer"}
+          "Time series": "timeseries", "Words as vectors": "embeddings", "Transformer translator": "transformer"}
 
 
 def test_registry_sections_are_the_course_sections():

@@ -1,0 +1,1 @@
+"""Words as vectors (course §26, §27.4)."""

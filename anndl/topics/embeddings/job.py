@@ -1,0 +1,172 @@
+"""Words as vectors (course §26): the text, its vocabulary, the training job of word2vec or the neural language
+model, and what the page reads from a trained model (perplexity, nearest words, analogies)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+
+from anndl.data.text import Text, load_text, split_text
+from anndl.data.translation import ADJECTIVES, SUBJECT_NOUNS, VERBS, Vocabulary
+from anndl.nets.embeddings import EmbeddingConfig
+
+ARTIFACTS = {"skipgram": "w2v_grammar", "nlm": "nlm_grammar"}  # shipped models on the grammar text
+DEFAULTS = {"text": "grammar", "kind": "skipgram", "dim": 32, "window": 2, "negatives": 4, "epochs": 3,
+            "lr": 3e-3, "batch": 512, "max_vocab": 2000, "min_count": 2, "n": 12_000, "seed": 0}
+
+
+@dataclass
+class Prepared:
+    text: Text
+    vocab: Vocabulary
+    counts: np.ndarray  # (vocab,) training-word counts (specials 0)
+
+    def ids(self, idx) -> list[np.ndarray]:
+        get = self.vocab.index.get
+        return [np.array([get(w, 1) for w in self.text.sentences[i]], "int32") for i in idx]
+
+
+def text_of(params: dict) -> Text:
+    """The page's text: uploaded sentences (params["sentences"]) or a named one."""
+    seed = int(params.get("seed", 0))
+    if params.get("sentences"):
+        sents = [list(s) for s in params["sentences"]]
+        return split_text(sents, ["your text"] * len(sents), f"your text ({len(sents):,} sentences)", seed)
+    return load_text(params.get("text", "grammar"), seed, int(params.get("n", DEFAULTS["n"])))
+
+
+def prepare(text: Text, max_vocab: int = 2000, min_count: int = 2) -> Prepared:
+    """Vocabulary of the training sentences: words seen at least `min_count` times, the most frequent first."""
+    counter = Counter(w for i in text.train for w in text.sentences[i])
+    ranked = [w for w, c in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])) if c >= min_count]
+    vocab = Vocabulary(ranked[:max_vocab - 4])
+    counts = np.array([counter.get(w, 0) if i >= 4 else 0 for i, w in enumerate(vocab.words)], "float64")
+    return Prepared(text, vocab, counts)
+
+
+def model_config(params: dict, prep: Prepared) -> EmbeddingConfig:
+    names = {f.name for f in fields(EmbeddingConfig)}
+    return EmbeddingConfig(**{**{k: v for k, v in params.items() if k in names}, "vocab": len(prep.vocab)})
+
+
+def examples(prep: Prepared, cfg: EmbeddingConfig, idx, seed: int):
+    """(x, y) arrays of cfg.kind for the sentences idx (negatives drawn once, seeded)."""
+    from anndl.nets import embeddings as E
+
+    sents = prep.ids(idx)
+    if cfg.kind == "nlm":
+        return E.nlm_examples(sents, cfg.window)
+    rng = np.random.default_rng(seed)
+    noise = E.noise_distribution(prep.counts)
+    if cfg.kind == "cbow":
+        ctx, centre = E.cbow_examples(sents, cfg.window)
+        x = {"context": ctx, "candidates": E.negative_candidates(centre, noise, cfg.negatives, rng)}
+    else:
+        words, ctx = E.skipgram_pairs(sents, cfg.window)
+        x = {"word": words, "candidates": E.negative_candidates(ctx, noise, cfg.negatives, rng)}
+    return x, E.candidate_labels(len(x["candidates"]), cfg.negatives)
+
+
+def nlm_perplexity(model, prep: Prepared, idx, window: int) -> float:
+    """exp(mean cross-entropy per predicted token, </s> included) on the sentences idx (§26)."""
+    from anndl.nets.embeddings import nlm_examples
+
+    x, y = nlm_examples(prep.ids(idx), window)
+    probs = np.asarray(model(x, training=False)) if len(x) <= 50_000 else model.predict(x, batch_size=4096, verbose=0)
+    return float(np.exp(-np.mean(np.log(np.maximum(probs[np.arange(len(y)), y], 1e-12)))))
+
+
+def train_embeddings(params: dict, report=None, cancelled=None, max_epochs=None):
+    """Prepare the text, build and train cfg.kind with anndl.train.fit; return (model, prep, cfg, summary)."""
+    from anndl.nets.embeddings import build_embedding_model
+    from anndl.train import FitConfig, fit, set_seed
+
+    params = {**DEFAULTS, **params}
+    seed = int(params["seed"])
+    set_seed(seed)
+    prep = prepare(text_of(params), int(params["max_vocab"]), int(params["min_count"]))
+    cfg = model_config(params, prep)
+    order = np.random.default_rng(seed).permutation(prep.text.train)
+    n_val = max(1, len(order) // 20)  # 5% of the training sentences for the validation curve
+    x_tr, y_tr = examples(prep, cfg, order[n_val:], seed)
+    x_va, y_va = examples(prep, cfg, order[:n_val], seed + 1)
+    model = build_embedding_model(cfg, float(params["lr"]))
+    config = FitConfig(epochs=int(params["epochs"]), batch_size=int(params["batch"]), seed=seed)
+    summary = fit(model, x_tr, y_tr, config, validation_data=(x_va, y_va), report=report, cancelled=cancelled,
+                  max_epochs=max_epochs)
+    return model, prep, cfg, summary
+
+
+def train_job(params: dict, ctx) -> dict:
+    """Job: train word2vec (skip-gram / CBOW) or the neural LM on the chosen text; held-out figures."""
+    from anndl.nets.embeddings import word_vectors
+
+    model, prep, cfg, summary = train_embeddings(params, ctx.report, ctx.cancelled, ctx.max_epochs)
+    metrics = {}
+    if cfg.kind == "nlm":
+        metrics["test_perplexity"] = nlm_perplexity(model, prep, prep.text.test, cfg.window)
+    metrics["analogy_acc"] = analogy_accuracy(word_vectors(model), prep.vocab.words)["all"]
+    return {"model_path": ctx.save_model(model), "summary": summary, "metrics": metrics, "config": asdict(cfg),
+            "params": {k: v for k, v in params.items() if k != "sentences"}, "words": prep.vocab.words,
+            "source": prep.text.source}
+
+
+# a : b :: c : d for every two pairs of one relation, from the grammar's lexicon. The grammar uses every noun of
+# a class (boy, girl, cat...) in exactly the same contexts, so no text of it can tell "girls" from "cats": it makes
+# exact the *form* of d (a plural noun, a past verb), which `analogy_accuracy` scores, and the word itself only up
+# to that class (its "exact" score, near chance by construction). Object nouns are left out: English marks their
+# number nowhere around them.
+RELATIONS = {
+    "singular → plural": [(n[0], n[1]) for n in SUBJECT_NOUNS],  # the verb agrees with them ("eats"/"eat")
+    "present → past": [(v[0], v[2]) for v in VERBS],
+    "base → 3rd person": [(v[0], v[1]) for v in VERBS],
+    "masculine → feminine": [("boy", "girl"), ("man", "woman"), ("brother", "sister"), ("he", "she")],
+    # Italian marks gender and number by agreement: the translator's decoder vectors can learn them
+    "Italian adjective masculine → feminine": [(a[1], a[2]) for a in ADJECTIVES if a[1] != a[2]],
+    "Italian noun singular → plural": [(n[2], n[3]) for n in SUBJECT_NOUNS],
+    "Italian masculine → feminine": [("ragazzo", "ragazza"), ("uomo", "donna"), ("fratello", "sorella")],
+}
+EXACT = ("singular → plural", "present → past", "base → 3rd person")  # English marks these in the sentences
+
+
+def normalised(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+def nearest(vectors: np.ndarray, words: list[str], query, top: int = 8, exclude=()) -> list[tuple[str, float]]:
+    """Words whose vectors have the largest cosine with `query` (a word or a vector); specials skipped."""
+    unit = normalised(vectors)
+    q = unit[words.index(query)] if isinstance(query, str) else query / max(np.linalg.norm(query), 1e-9)
+    sims = unit @ q
+    skip = set(exclude) | ({query} if isinstance(query, str) else set())
+    order = [i for i in np.argsort(-sims) if i >= 4 and words[i] not in skip and not words[i].startswith("[")]
+    return [(words[i], float(sims[i])) for i in order[:top]]
+
+
+def analogy(vectors: np.ndarray, words: list[str], a: str, b: str, c: str, top: int = 5):
+    """a − b + c ... written as the course's regularity: b − a + c ≈ d ("boys" − "boy" + "girl" ≈ "girls")."""
+    unit = normalised(vectors)
+    idx = {w: i for i, w in enumerate(words)}
+    return nearest(vectors, words, unit[idx[b]] - unit[idx[a]] + unit[idx[c]], top, exclude=(a, b, c))
+
+
+def analogy_accuracy(vectors: np.ndarray, words: list[str], relations=None) -> dict[str, float]:
+    """Top-1 b − a + c over every ordered pair of pairs of each relation whose words are known: a hit when the
+    answer has d's form (one of the relation's right-hand words); "<relation> exact" when it is d itself.
+    "all" is the form accuracy over the EXACT relations."""
+    known = set(words)
+    out, hits_all = {}, []
+    for name, pairs in (relations or RELATIONS).items():
+        pairs = [p for p in pairs if set(p) <= known]
+        forms = {d for _, d in pairs}
+        answers = [(analogy(vectors, words, a, b, c, top=1)[0][0], d) for a, b in pairs for c, d in pairs if a != c]
+        if answers:
+            hits = [got in forms for got, _ in answers]
+            out[name] = float(np.mean(hits))
+            out[f"{name} exact"] = float(np.mean([got == d for got, d in answers]))
+            if name in EXACT:
+                hits_all += hits
+    out["all"] = float(np.mean(hits_all)) if hits_all else float("nan")
+    return out
