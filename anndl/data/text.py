@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .translation import grammar_corpus, tokens
-from .uploads import UploadError
+from .uploads import UploadError, utf8_text
 
 FORTUNE_DIR = Path(os.environ.get("ANNDL_FORTUNES", "/usr/share/games/fortunes"))
 FORTUNE_TOPICS = ("computers", "food", "love", "law", "science", "sports", "politics", "medicine", "education",
@@ -106,16 +106,7 @@ class TextLimits:
 def read_text_upload(data: bytes, limits: TextLimits | None = None) -> list[list[str]]:
     """An uploaded UTF-8 .txt -> sentences of tokens; one clear UploadError if unusable."""
     limits = limits or TextLimits()
-    if not data:
-        raise UploadError("The file is empty: upload a plain-text (.txt) file of English sentences.")
-    if len(data) > limits.max_bytes:
-        raise UploadError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB: "
-                          "upload a part of it.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise UploadError(f"The file is not UTF-8 text (bad byte at position {err.start}): save it as UTF-8 "
-                          "plain text and upload it again.") from None
+    text = utf8_text(data, limits.max_bytes, "The file is empty: upload a plain-text (.txt) file of English sentences.")
     if "\x00" in text:
         raise UploadError("The file holds binary data, not plain text: upload a .txt file.")
     sents = sentences_of(text)

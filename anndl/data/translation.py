@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .uploads import UploadError
+from .uploads import UploadError, utf8_text
 
 PAD, UNK, START, END = "[pad]", "[unk]", "[start]", "[end]"
 SPECIALS = [PAD, UNK, START, END]  # PAD is id 0, so masks are simply `ids != 0`
@@ -276,16 +276,8 @@ class TsvLimits:
 def read_tsv_pairs(data: bytes, limits: TsvLimits | None = None) -> list[tuple[str, str]]:
     """Anki/Tatoeba `English<TAB>Italian[<TAB>attribution]` lines -> pairs; one clear UploadError if unusable."""
     limits = limits or TsvLimits()
-    if not data:
-        raise UploadError("The file is empty: upload a text file with one 'English<TAB>Italian' pair per line.")
-    if len(data) > limits.max_bytes:
-        raise UploadError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB: "
-                          "upload a sample of it.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise UploadError(f"The file is not UTF-8 text (bad byte at position {err.start}): save it as UTF-8 and "
-                          "upload it again.") from None
+    text = utf8_text(data, limits.max_bytes,
+                     "The file is empty: upload a text file with one 'English<TAB>Italian' pair per line.")
     pairs = []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():

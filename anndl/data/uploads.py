@@ -48,6 +48,21 @@ def _width(text: str, sep: str) -> int:
     return len(next(csv.reader([first], delimiter=sep), []))
 
 
+def utf8_text(data: bytes, max_bytes: int, empty: str) -> str:
+    """An uploaded text file's bytes as text (UTF-8, a BOM dropped); one clear UploadError when empty (`empty` says
+    what to upload), too big, or not UTF-8."""
+    if not data:
+        raise UploadError(empty)
+    if len(data) > max_bytes:
+        raise UploadError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB: "
+                          "upload a sample of it.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise UploadError(f"The file is not UTF-8 text (bad byte at position {err.start}): save it as UTF-8 and "
+                          "upload it again.") from None
+
+
 def read_csv_frame(data: bytes, limits: CsvLimits | None = None) -> pd.DataFrame:
     """Parse uploaded CSV bytes (comma, semicolon or tab) into a DataFrame within the limits.
 
