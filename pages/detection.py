@@ -8,8 +8,8 @@ from anndl.topics.detection.job import detections
 from app.ui.charts import curves, history_events, show
 from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code as code_expander
+from app.ui.detection import anchors, lesson, views
 from app.ui.detection import controls as ui
-from app.ui.detection import lesson, views
 from app.ui.downloads import csv_download, model_download
 from app.ui.state import classroom, seed
 from app.ui.training import training_panel
@@ -21,9 +21,9 @@ header("Object detection",
        "family, YOLO), §15 (precision–recall, mAP), §16 (Mask R-CNN, as an explainer)._")
 
 top = st.container()
-tab_det, tab_map, tab_iou, tab_out, tab_photo, tab_rcnn, tab_train = stage_tabs(
-    ["Boxes, threshold & NMS", "PR curves & mAP", "IoU (§14.3)", "Output tensor (§14.8)", "Photos",
-     "R-CNN family (§14.5–§16)", "Train"], stage="Boxes, threshold & NMS")
+tab_det, tab_map, tab_iou, tab_out, tab_anc, tab_photo, tab_rcnn, tab_train = stage_tabs(
+    ["Boxes, threshold & NMS", "PR curves & mAP", "IoU (§14.3)", "Output tensor (§14.8)", "Anchors",
+     "Photos", "R-CNN family (§14.5–§16)", "Train"], stage="Boxes, threshold & NMS")
 with tab_train if classroom() else top:  # the projector keeps the thresholds and the boxes on the first screen
     params = ui.knobs(seed())
 with top:
@@ -44,6 +44,8 @@ with tab_iou:
     lesson.iou_lesson()
 with tab_rcnn:
     lesson.rcnn_explainer()
+with tab_anc:
+    anchors.inspector(test)
 
 shown = ui.shown(params, job)
 if shown is not None and shown.trained:

@@ -35,13 +35,16 @@ def test_shipped_detector_boxes_and_thresholds_redraw_without_inference(monkeypa
     assert not errors(at), errors(at)
 
 
-def test_iou_lesson_and_a_broken_photo_gets_one_sentence(monkeypatch):
+def test_iou_lesson_anchor_inspector_and_a_broken_photo_gets_one_sentence(monkeypatch):
     fake_uploads(monkeypatch, {"det_ph_up": ("photo.png", b"not an image at all")})
     at = open_app("detection")
     at.slider(key="det_iou_bx").set_value((8, 36)).run()
     at.slider(key="det_iou_by").set_value((10, 40)).run()
     assert metrics(at)["IoU = |A ∩ B| / |A ∪ B|"] == "1.000"
     assert any("canvas detector" in w.value for w in at.warning)  # the bundled photo, honestly labelled
+    default = int(metrics(at)["Test boxes without any positive anchor"].split()[0])
+    at.select_slider(key="det_anc_size").set_value(2.0).run()  # 16 px anchors at P3 fit the canvases' objects
+    assert int(metrics(at)["Test boxes without any positive anchor"].split()[0]) < default
     at.radio(key="det_ph_src").set_value("Your photo").run()
     assert len(errors(at)) == 1 and not at.exception
 

@@ -113,3 +113,17 @@ def test_tiny_job_trains_reports_live_boxes_and_scores_with_cocoeval(tmp_path):
     live = [e["extra"] for e in events if e.get("extra")]
     assert live and len(live[0]["boxes"]) == job.THUMBS
     assert result["model_path"].endswith(".keras")
+
+
+def test_anchor_assignment_by_hand_and_keras_hub_sizes():
+    from anndl.topics.detection import anchors as A
+
+    boxes, levels = A.anchors(64, 3, 4, 2.0)
+    assert len(boxes) == 3 * (8 * 8 + 4 * 4) and set(levels) == {3, 4}
+    square = boxes[(levels == 3) & np.isclose(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])]
+    assert np.allclose(square[:, 2] - square[:, 0], 16)  # anchor_size × 2^3
+    a = np.array([[0, 0, 10, 10], [0, 0, 10, 5.5], [20, 20, 30, 30], [0, 0, 10, 4.5]], "float32")
+    r = A.assign(a, np.array([[0, 0, 10, 10]], "float32"), positive=0.5, negative=0.5)
+    assert r["label"].tolist() == [1, 1, 0, 0] and r["positives"].tolist() == [2]
+    r = A.assign(a, np.array([[0, 0, 10, 10]], "float32"), positive=0.6, negative=0.5)
+    assert r["label"].tolist() == [1, -1, 0, 0] and r["ignored"].tolist() == [1] and r["best_iou"][0] == 1.0
