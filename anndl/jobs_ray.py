@@ -22,59 +22,13 @@ import ray
 from ray.exceptions import RayError, TaskCancelledError
 
 from anndl.jobbase import RunnerBase
+from anndl.jobhub import HUB, NAMESPACE, JobHub
 from anndl.jobspec import CRASHED, STOPPED, Job, Limits, QueueFull
 from anndl.worker import JobContext, resolve, run_job
 
-HUB, NAMESPACE = "anndl-jobs-hub", "anndl"
 POLL_S = 0.1  # how often a job asks the hub whether Stop was pressed (a round trip costs ~1 ms)
+UNREACHABLE = "The training cluster cannot be reached right now: please try again in a minute."
 ADOPT_SLACK_S = 60.0  # another replica's job silent this long past its time limit: that replica died with it
-
-
-@ray.remote(num_cpus=0)
-class JobHub:
-    """Every replica's job events (started, progress, cancel, end) and Stop flags; ended jobs kept `keep_s`."""
-
-    def __init__(self, keep_s: float = 3600.0):
-        self.events: dict[str, list[tuple]] = {}
-        self.queued: set[str] = set()
-        self.stopped: set[str] = set()
-        self.ended: dict[str, float] = {}
-        self.keep_s = keep_s
-
-    def register(self, job_id: str, max_total: int | None) -> bool:
-        """A new job, unless `max_total` jobs of all replicas already wait for a worker (then False)."""
-        for old in [j for j, t in self.ended.items() if time.time() - t > self.keep_s]:
-            del self.events[old], self.ended[old]
-            self.stopped.discard(old)
-        if max_total is not None and len(self.queued) >= max_total:
-            return False
-        self.events[job_id] = []
-        self.queued.add(job_id)
-        return True
-
-    def post(self, job_id: str, event: tuple) -> None:
-        if job_id not in self.events or job_id in self.ended:
-            return
-        self.events[job_id].append(event)
-        if event[0] in ("started", "end"):
-            self.queued.discard(job_id)
-        if event[0] == "end":
-            self.ended[job_id] = time.time()
-
-    def stop(self, job_id: str) -> None:
-        if job_id in self.events and job_id not in self.stopped and job_id not in self.ended:
-            self.stopped.add(job_id)
-            self.events[job_id].append(("cancel", None))
-
-    def stop_requested(self, job_id: str) -> bool:
-        return job_id in self.stopped
-
-    def since(self, cursors: dict[str, int]) -> dict[str, list[tuple]]:
-        """The events after each cursor, for the jobs the hub knows."""
-        return {j: self.events[j][n:] for j, n in cursors.items() if j in self.events}
-
-    def live(self) -> set[str]:
-        return set(self.events) - set(self.ended)
 
 
 class _HubEvents:
@@ -146,7 +100,12 @@ class RayRunner(RunnerBase):
         """Start a Ray task; raises QueueFull (busy here or on the cluster) or OwnerBusy (this session's share)."""
         with self._lock:
             job = self._admit(target, limits, owner)
-            if not ray.get(self.hub.register.remote(job.id, self.max_total_pending)):
+            try:
+                admitted = ray.get(self.hub.register.remote(job.id, self.max_total_pending), timeout=30)
+            except RayError:
+                self._forget(job.id)
+                raise QueueFull(UNREACHABLE) from None
+            if not admitted:
                 self._forget(job.id)
                 raise QueueFull("The training cluster is busy: many jobs are already waiting. "
                                 "Please try again in a minute.")
@@ -165,7 +124,10 @@ class RayRunner(RunnerBase):
             if job is None or job.finished:
                 return
             job.cancel_requested = True
-            ray.get(self.hub.stop.remote(job_id))
+            try:
+                ray.get(self.hub.stop.remote(job_id), timeout=30)
+            except RayError:  # no hub: this replica's own job is still killed after the grace
+                pass
             ref = self._refs.get(job_id)
             if job.status == "queued" and ref is not None:  # not started: Ray drops it from its queue
                 ray.cancel(ref)
@@ -189,20 +151,30 @@ class RayRunner(RunnerBase):
             for job_id in list(self._refs):
                 ray.cancel(self._refs[job_id], force=True)
                 self._close(self._jobs[job_id], "interrupted", error=STOPPED)
-            ray.get(self.hub.live.remote())  # the hub runs our calls in order: the ends are in before we go
+            try:
+                ray.get(self.hub.live.remote(), timeout=10)  # the hub runs our calls in order: the ends are in
+            except RayError:
+                pass
 
     def _queued(self) -> int:
         return sum(self._jobs[j].status == "queued" for j in self._refs)
 
     def _recover(self, job: Job) -> None:
         """Another replica's job (or one of a replica that stopped): follow it through the hub if it knows it."""
-        if job.id in ray.get(self.hub.since.remote({job.id: 0})):
+        try:
+            known = job.id in ray.get(self.hub.since.remote({job.id: 0}), timeout=30)
+        except RayError:
+            known = False
+        if known:
             self._cursor[job.id] = 0
         else:
             super()._recover(job)
 
     def _live(self) -> set[str]:
-        return super()._live() | ray.get(self.hub.live.remote())
+        try:
+            return super()._live() | ray.get(self.hub.live.remote(), timeout=30)
+        except RayError:
+            return super()._live()
 
     def _forget(self, job_id: str) -> None:
         for d in (self._jobs, self._job_limits, self._nums):
@@ -232,6 +204,8 @@ class RayRunner(RunnerBase):
                     self._collect(refs[ref], ref)
                 with self._lock:
                     self._housekeep()
+            except RayError:  # the hub or the cluster is gone for now: the pages keep their last state
+                time.sleep(1.0)
             except Exception:  # never let one bad state stop the pump that serves every session
                 traceback.print_exc()
                 time.sleep(POLL_S)

@@ -74,3 +74,14 @@ def test_a_job_asks_the_cluster_for_resources_by_its_size():
     for small in ("anndl.topics.perceptron.job:train_job", "anndl.topics.gan.job:toy_job"):
         assert job_resources(small, cpus=2, gpus=0.5) == {"num_cpus": 1.0, "num_gpus": 0}  # 2-D points: a CPU
     assert job_resources("no.such.module:job", cpus=1, gpus=0.5)["num_gpus"] == 0.5  # fails in the task, not here
+
+
+def test_a_lost_hub_is_answered_with_one_sentence_and_a_new_runner_works_again(replicas, ray_local):
+    a, b = replicas
+    ray_local.kill(a.hub, no_restart=True)  # as if its node were lost for good
+    with pytest.raises(QueueFull, match="cannot be reached"):
+        a.submit(f"{FX}:epochs", {"n": 1})
+    from anndl.jobs_ray import RayRunner
+
+    with RayRunner(cpus=2) as fresh:  # a restarted replica makes a new hub
+        assert fresh.wait(fresh.submit(f"{FX}:epochs", {"n": 1}), timeout=60).status == "done"
