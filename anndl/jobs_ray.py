@@ -32,7 +32,8 @@ ADOPT_SLACK_S = 60.0  # another replica's job silent this long past its time lim
 
 
 class _HubEvents:
-    """The job's end of the hub, in the shape JobContext expects; Stop is asked at most every POLL_S."""
+    """The job's end of the hub, in the shape JobContext expects. Stop is asked at most every POLL_S, and always
+    right after an epoch ended: a job whose epochs are shorter than a poll still stops within one epoch."""
 
     def __init__(self, hub, job_id: str):
         self.hub, self.job_id = hub, job_id
@@ -41,6 +42,8 @@ class _HubEvents:
     def put(self, item: tuple) -> None:
         kind, job_id, payload = item
         self.hub.post.remote(job_id, (kind, payload))
+        if kind == "progress" and isinstance(payload, dict) and payload.get("kind") == "epoch":
+            self.asked = 0.0  # the check that follows an epoch's report asks the hub
 
     def stop_requested(self) -> bool:
         if not self.stop and time.time() - self.asked > POLL_S:

@@ -118,9 +118,10 @@ def test_run_inline_reports_progress_in_process(tmp_path):
 
 
 @pytest.mark.slow
-def test_cancel_stops_keras_training_through_the_progress_callback():
-    """The real path: anndl.train.fit in a worker that imported Keras; Stop ends it within one epoch."""
-    with JobRunner(workers=1, max_pending=1, warm=("keras",)) as r:
+def test_cancel_stops_keras_training_through_the_progress_callback(open_backend):
+    """The real path: anndl.train.fit in a worker that imported Keras; Stop ends it within one epoch (on Ray too,
+    whose epochs here are shorter than its Stop poll)."""
+    with open_backend(max_pending=1) as r:
         job_id = r.submit(f"{FX}:keras_fit", {"epochs": 200, "batch_s": 0.01})
         assert wait_for(lambda: len(r.get(job_id).epochs) >= 2 or r.get(job_id).finished, timeout=120)
         assert r.get(job_id).status == "running", r.get(job_id).error
