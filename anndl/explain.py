@@ -35,7 +35,7 @@ def activation_maps(model, layer_name: str, image: np.ndarray) -> np.ndarray:
     """The activation maps of one layer for one image (h, w, c), as (channels, h', w') (§9.11)."""
     from anndl.predict import predict_one
 
-    return np.moveaxis(predict_one(feature_model(model, layer_name), image), -1, 0)
+    return np.moveaxis(predict_one(feature_model(model, layer_name), image, compiled=False), -1, 0)  # a one-use model
 
 
 def tile(tiles: np.ndarray, cols: int = 8, pad: int = 1) -> np.ndarray:

@@ -5,16 +5,28 @@ from __future__ import annotations
 import numpy as np
 
 
-def predict_one(model, x) -> np.ndarray:
-    """The model's output for one input `x` (no batch axis): a direct call, not `model.predict`.
+def predict_one(model, x, compiled: bool = True) -> np.ndarray:
+    """The model's output for one input `x` (no batch axis), as `predict_batch` gives it."""
+    return predict_batch(model, np.asarray(x, "float32")[None], compiled)[0]
 
-    `predict` builds a data pipeline for every call: 56–59 ms for one image on TensorFlow against 7 ms for
-    `model(x)` (DESIGN §8).
+
+def predict_batch(model, x, compiled: bool = True) -> np.ndarray:
+    """The model's output for a few inputs `x` (n, ...) or a list of input arrays, never through `model.predict`.
+
+    `predict` builds a data pipeline for every call (56–59 ms for one image, DESIGN §8). `predict_on_batch` runs
+    the model's compiled predict function with no pipeline: measured on TensorFlow here, one MNIST image 1.7 ms
+    against 85 ms for an eager `model(x)`, three U-Net canvases 46 ms against 262 ms. Its first call per model
+    traces (a fraction of a second), so `compiled=False` (an eager call) suits a model built for one use only.
     """
     import keras
 
-    batch = keras.ops.convert_to_tensor(np.asarray(x, "float32")[None])
-    return keras.ops.convert_to_numpy(model(_as_model_inputs(model, batch), training=False))[0]
+    if isinstance(x, (list, tuple)):  # several inputs (e.g. a cGAN's noise and labels)
+        inputs = [keras.ops.convert_to_tensor(np.asarray(a, "float32")) for a in x]
+    else:
+        inputs = _as_model_inputs(model, keras.ops.convert_to_tensor(np.asarray(x, "float32")))
+    if compiled:
+        return keras.tree.map_structure(np.asarray, model.predict_on_batch(inputs))
+    return keras.ops.convert_to_numpy(model(inputs, training=False))
 
 
 def _as_model_inputs(model, batch):

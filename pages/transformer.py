@@ -21,6 +21,7 @@ header("Transformer translator",
 
 try:
     model, decoder, info = ui.shipped()
+    model_key = "shipped"  # which model the cached translations and attention maps belong to
 except FileNotFoundError as err:
     st.error(f"The shipped translator is missing ({err}).")
     st.stop()
@@ -35,6 +36,7 @@ with tabs[3]:
     job = tt.train_section(params, pairs)
     if job is not None and st.toggle("Translate with the model I trained", key="tr_use_mine", value=True):
         model, decoder = ui.trained(job.result["model_path"], job.result)
+        model_key = job.result["model_path"]
 
 with tabs[0]:
     mine = model is not ui.shipped()[0]
@@ -54,13 +56,13 @@ with tabs[0]:
             st.warning(f"Not in the model's vocabulary, read as [unk]: {', '.join(unknown)}. The model knows only "
                        "the words of its training corpus (see 'Your data').")
         with stage():
-            ui.translations(decoder, sentence, width)
+            ui.translations(decoder, sentence, width, model_key)
         with st.expander("Preparation (§25.7): standardisation, tokens, ids", expanded=not classroom()):
             ui.preparation(decoder, sentence)
 
 with tabs[1]:
     st.markdown("**Attention weights** of the greedy translation of your sentence, per layer and head.")
-    chart = ui.attention_maps(model, decoder, sentence)
+    chart = ui.attention_maps(model, decoder, sentence, model_key)
     png_download(chart_png(chart), "attention.png", "tr_att_png", label="Heatmap (PNG)")
     left, right = st.columns(2)
     with left:

@@ -28,7 +28,7 @@ def chart_png(chart) -> bytes | str:
     second visit and reruns that leave a chart unchanged cost nothing.
     """
     try:
-        spec = chart.to_json()
+        spec = chart.to_json(validate=False)  # st.altair_chart validated it; validating again doubles the cost
     except Exception as exc:  # an invalid chart: say so rather than failing the page
         return f"the chart could not be described ({type(exc).__name__}: {exc})"
     return _png_of_spec(spec)

@@ -14,7 +14,7 @@ import psutil
 
 from tests.app.conftest import errors, open_app
 
-WARM = 5  # imports, shipped models and caches filled before the measurement starts
+WARM = 4  # imports, shipped models and caches filled before the measurement starts
 
 
 def rss_mb() -> float:

@@ -1,6 +1,6 @@
 """Issue 10, memory: reruns of each page must not grow the server's memory (≤ 50 MB over 200 reruns).
 
-The count is small in CI (ANNDL_RERUNS, default 10); `ANNDL_RERUNS=200 pytest tests/app/test_memory.py -s`
+The count is small in CI (ANNDL_RERUNS, default 6); `ANNDL_RERUNS=200 pytest tests/app/test_memory.py -s`
 gives the issue's figure. Each page is measured in a fresh process of its own (tests/app/memprobe.py) after a
 warm-up.
 """
@@ -16,7 +16,7 @@ import pytest
 from app.registry import built_topics
 from tests.conftest import ROOT
 
-RERUNS = int(os.environ.get("ANNDL_RERUNS", "10"))
+RERUNS = int(os.environ.get("ANNDL_RERUNS", "6"))
 PAGES = [t.page.removesuffix(".py") for t in built_topics()]
 
 

@@ -1,7 +1,6 @@
 """Autoencoder topic (§19–§20): builders, encoder/decoder composition, latent walks, the §19.3 classifier
-initialisation, the job on tiny data, the generated Keras code and the bench in its tiny form."""
+initialisation, the job on tiny data, the generated Keras code (its bench: tests/unit/test_benches_run.py)."""
 
-import json
 import os
 import subprocess
 import sys
@@ -164,14 +163,3 @@ def test_generated_keras_code_runs(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert "test MSE" in out.stdout and (tmp_path / "autoencoder.keras").exists()
 
-
-@pytest.mark.slow
-def test_bench_quick_json_has_the_issue_keys(capsys):
-    from anndl import bench
-
-    bench.main(["autoencoder", "--tiny"])
-    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert result["topic"] == "autoencoder" and result["metric"] == "test_mse"
-    assert {"mse_latent2", "init_gain_10"} <= set(result["extra"])
-    assert 0 < result["value"] < 1 and 0 < result["extra"]["mse_latent2"] < 1
-    assert result["baseline"]["name"].startswith("keras.io") and result["baseline"]["train_s"] > 0

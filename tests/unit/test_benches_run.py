@@ -1,5 +1,6 @@
 """Every real benchmark runs end to end in its tiny form (the real code, the smallest data): the table, then one
-JSON line with the contract's keys and figures that are numbers, not placeholders (DESIGN §7)."""
+JSON line with the contract's keys and figures that are numbers, not placeholders (DESIGN §7). A topic whose issue
+names figures checks them here too (TOPIC_CHECKS), so no topic runs its bench a second time in its own tests."""
 
 import json
 import math
@@ -13,6 +14,31 @@ KEYS = {"topic", "dataset", "metric", "value", "train_s", "samples_per_s", "base
 TOPICS = [t for t in bench.TOPICS if t not in ("pages", "jobs")]
 
 
+
+
+def _unet(r: dict) -> None:
+    assert 0 <= r["value"] <= 1 and r["metric"].startswith("test mean IoU") and 0 <= r["extra"]["fcn_miou"] <= 1
+    assert r["baseline"]["name"].startswith("keras.io oxford_pets")
+    assert r["extra"]["params"]["fcn"] < r["extra"]["params"]["unet"]
+
+
+def _autoencoder(r: dict) -> None:
+    assert r["metric"] == "test_mse" and {"mse_latent2", "init_gain_10"} <= set(r["extra"])
+    assert 0 < r["value"] < 1 and 0 < r["extra"]["mse_latent2"] < 1
+    assert r["baseline"]["name"].startswith("keras.io") and r["baseline"]["train_s"] > 0
+
+
+def _owndata(r: dict) -> None:
+    """The translator's real default path on 100 number pairs (page architecture, recipe on) learns its training
+    pairs (≥ 0.9 exact match), where the built-in data's defaults do not."""
+    assert r["value"] >= 0.9 > r["baseline"]["value"]
+    pages = {row["page"] for row in r["extra"]["rows"]}
+    assert pages == {"translator", "playground", "time series"}  # tiny: the CNN's own tests run its upload
+
+
+TOPIC_CHECKS = {"unet": _unet, "autoencoder": _autoencoder, "owndata": _owndata}  # the issue's keys and figures
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("topic", TOPICS)
 def test_the_real_bench_runs_in_its_tiny_form(topic, capsys):
@@ -23,6 +49,7 @@ def test_the_real_bench_runs_in_its_tiny_form(topic, capsys):
     assert KEYS <= set(result) and result["topic"] == topic and result["device"] in ("cpu", "gpu")
     assert math.isfinite(result["value"]) and result["train_s"] >= 0
     assert set(result["baseline"]) == {"name", "value", "train_s"} and math.isfinite(result["baseline"]["value"])
+    TOPIC_CHECKS.get(topic, lambda r: None)(result)
 
 
 @pytest.mark.slow

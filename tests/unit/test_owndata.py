@@ -2,8 +2,6 @@
 
 import types
 
-import pytest
-
 from anndl.data.owndata import number_pairs
 from anndl.jobs import save_model
 from anndl.recipe import data_recipe, own_data_report
@@ -48,16 +46,6 @@ def test_translator_job_scores_training_pairs_and_says_what_they_mean(tmp_path):
     assert own["regime"] == "under-trained" and own["recipe"] is None
     assert res["summary"]["epochs_run"] == 1
 
-
-@pytest.mark.slow
-def test_hundred_pairs_reach_their_training_pairs_with_the_default_recipe(tmp_path):
-    """The real default path (page architecture, recipe on): ≥ 0.9 exact match on the training pairs (≈ 2 min)."""
-    params = {"pairs": number_pairs(100), "seed": 0, "epochs": 3, "batch_size": 64, "embed_dim": 64, "heads": 4,
-              "ff_dim": 128, "enc_layers": 2, "dec_layers": 2, "dropout": 0.1, "lr": 1e-3, "recipe": True}
-    res = translator.train_job(params, _ctx(tmp_path))
-    assert res["own_data"]["train"] >= 0.9
-    assert res["own_data"]["recipe"].startswith("86 pairs → batch 22")
-    assert "needs about 1000" in res["own_data"]["size_advice"]
 
 
 def test_cnn_budgets_on_10_100_10000_images():

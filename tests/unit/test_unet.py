@@ -1,6 +1,6 @@
 """U-Net: builder shapes and skip joins, parameter count by the course formula, refusals, .keras round trip,
 the loss's class weights, mean IoU / Dice / borders by hand, the upsampling lesson's numbers, the mask-zip
-reader on bad pairs, a tiny job, the generated code and the quick bench."""
+reader on bad pairs, a tiny job and the generated code (its bench: tests/unit/test_benches_run.py)."""
 
 import io
 import zipfile
@@ -172,13 +172,3 @@ def test_generated_keras_code_runs_and_matches_the_builder():
     exec(compile(code, "unet.py", "exec"), scope)
     assert scope["model"].output.shape[1:] == (48, 48, 4)
 
-
-@pytest.mark.slow
-def test_bench_reports_the_issue_keys_in_its_tiny_form():
-    from anndl.bench import run
-
-    result = run("unet", tiny=True)
-    assert result.topic == "unet" and 0 <= result.value <= 1 and result.metric.startswith("test mean IoU")
-    assert 0 <= result.extra["fcn_miou"] <= 1 and result.baseline.name.startswith("keras.io oxford_pets")
-    assert result.extra["params"]["fcn"] < result.extra["params"]["unet"]
-    assert [r["run"] for r in result.rows][0].startswith("keras.io")

@@ -37,10 +37,10 @@ def config_from(params: dict, input_shape: tuple) -> AEConfig:
 
 
 def run_model(model, x: np.ndarray) -> np.ndarray:
-    """One direct, batched call (no `predict` pipeline) for a few hundred inputs at most."""
-    import keras
+    """One compiled, batched call (no `predict` pipeline) for a few hundred inputs at most."""
+    from anndl.predict import predict_batch
 
-    return keras.ops.convert_to_numpy(model(keras.ops.convert_to_tensor(np.asarray(x, "float32")), training=False))
+    return predict_batch(model, x)
 
 
 def per_image_mse(model, x: np.ndarray) -> np.ndarray:

@@ -64,11 +64,9 @@ def class_coverage(pred: np.ndarray, n_classes: int) -> float:
 
 def generate(generator, z: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
     """Images in [0, 1] (n, h, w, c) for noise z (n, latent) and, for a cGAN, one-hot (or mixed) labels."""
-    import keras
+    from anndl.predict import predict_batch
 
-    inputs = keras.ops.convert_to_tensor(z) if labels is None else \
-        [keras.ops.convert_to_tensor(z), keras.ops.convert_to_tensor(np.asarray(labels, "float32"))]
-    out = keras.ops.convert_to_numpy(generator(inputs, training=False))
+    out = predict_batch(generator, z if labels is None else [z, labels])
     return np.clip((out + 1.0) / 2.0, 0.0, 1.0)
 
 

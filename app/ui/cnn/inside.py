@@ -135,7 +135,7 @@ def retrieval(path: str, mtime: float, ds, query: np.ndarray, exclude: int | Non
 
 
 def classify(model, image: np.ndarray, class_names: list[str]) -> None:
-    p = predict_one(model, image)  # no per-model predict state shared by the sessions' threads either
+    p = predict_one(model, image)
     top = np.argsort(-p)[:3]
     frame = pd.DataFrame({"class": [class_names[i] for i in top], "probability": p[top]})
     show(alt.Chart(frame).mark_bar().encode(x=alt.X("probability:Q", scale=alt.Scale(domain=[0, 1])),

@@ -87,16 +87,26 @@ def upload_section(max_mb: int = 5):
     return pairs
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def corpus_summary(n: int, seed: int) -> dict:
+    """The generated corpus' source, split sizes and ten training pairs (generating it takes seconds)."""
+    from anndl.data.translation import grammar_corpus
+
+    corpus = grammar_corpus(n, seed)
+    sample = [corpus.pairs[i] for i in corpus.train[:: max(1, len(corpus.train) // 10)][:10]]
+    return {"source": corpus.source, "train": len(corpus.train), "test_random": len(corpus.test_random),
+            "test_systematic": len(corpus.test_systematic), "sample": sample}
+
+
 def corpus_preview(info: dict) -> None:
     """The generated corpus: a sample, the held-out combinations, vocabulary sizes and lengths."""
-    from anndl.data.translation import HELD_OUT_ADJ_NOUN, HELD_OUT_SUBJ_VERB, grammar_corpus
+    from anndl.data.translation import HELD_OUT_ADJ_NOUN, HELD_OUT_SUBJ_VERB
 
-    corpus = grammar_corpus(int(info.get("params", {}).get("n", 24_000)), int(info.get("seed", 0)))
-    st.markdown(f"**{corpus.source}**: {len(corpus.train):,} training pairs, {len(corpus.test_random):,} random "
-                f"test pairs, {len(corpus.test_systematic):,} systematic test pairs. Italian agreement of article, "
+    c = corpus_summary(int(info.get("params", {}).get("n", 24_000)), int(info.get("seed", 0)))
+    st.markdown(f"**{c['source']}**: {c['train']:,} training pairs, {c['test_random']:,} random "
+                f"test pairs, {c['test_systematic']:,} systematic test pairs. Italian agreement of article, "
                 "noun and adjective; present and past (passato prossimo); negation.")
-    st.dataframe(pd.DataFrame([corpus.pairs[i] for i in corpus.train[:: max(1, len(corpus.train) // 10)][:10]],
-                              columns=["English", "Italian"]), hide_index=True)
+    st.dataframe(pd.DataFrame(c["sample"], columns=["English", "Italian"]), hide_index=True)
     st.markdown("**Never seen together in training** (the systematic split): "
                 + ", ".join(f"*{a} {n}*" for a, n in HELD_OUT_ADJ_NOUN) + "; "
                 + ", ".join(f"*{s} + {v}*" for s, v in HELD_OUT_SUBJ_VERB) + ".")

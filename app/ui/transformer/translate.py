@@ -40,9 +40,27 @@ def beam_frame(decoded, vocab) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def translations(decoder, sentence: str, width: int) -> None:
+@st.cache_resource(max_entries=64, show_spinner=False)
+def decoded(model_key: str, sentence: str, width: int, _decoder):
+    """(greedy, beam) of one sentence by one model, once per server: a rerun or a classmate's same query is free."""
+    return _decoder.greedy(sentence), _decoder.beam(sentence, width)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def attention_of(model_key: str, sentence: str, _model, _decoder):
+    """(greedy translation, source ids (1, S), weights {kind: [layer (1, heads, Tq, Tk)]}), once per server."""
+    out = _decoder.greedy(sentence)
+    src = _decoder.source_ids(sentence)
+    tgt = np.zeros((1, _decoder.tgt_len), "int32")
+    tgt[0, 0] = 2
+    ids = out.ids[: _decoder.tgt_len - 1]
+    tgt[0, 1:len(ids) + 1] = ids  # the decoder's inputs: [start] and the greedy words
+    return out, src, _model.attention(src, tgt)
+
+
+def translations(decoder, sentence: str, width: int, model_key: str) -> None:
     """Greedy and beam search side by side, with each step's hypotheses."""
-    greedy, beam = decoder.greedy(sentence), decoder.beam(sentence, width)
+    greedy, beam = decoded(model_key, sentence, width, decoder)
     left, right = st.columns(2)
     with left:
         st.markdown("**Greedy decoding** — the most probable word at each step")
@@ -75,16 +93,11 @@ def token_table(words: list[str], ids) -> pd.DataFrame:
     return pd.DataFrame([words, [str(int(i)) for i in ids]], index=["token", "id"])
 
 
-def attention_maps(model, decoder, sentence: str) -> alt.Chart | None:
+def attention_maps(model, decoder, sentence: str, model_key: str) -> alt.Chart | None:
     """Heatmaps of cross, encoder-self and masked decoder-self attention for the greedy translation."""
-    out = decoder.greedy(sentence)
-    src = decoder.source_ids(sentence)
+    out, src, att = attention_of(model_key, sentence, model, decoder)
     n_src = max(1, int((src != 0).sum()))
-    tgt = np.zeros((1, decoder.tgt_len), "int32")
-    tgt[0, 0] = 2
     ids = out.ids[: decoder.tgt_len - 1]
-    tgt[0, 1:len(ids) + 1] = ids
-    att = model.attention(src, tgt)
     src_words = [decoder.src_vocab.words[i] for i in src[0, :n_src]]
     in_words = ["[start]"] + [decoder.tgt_vocab.words[i] for i in ids]  # decoder inputs
     out_words = [decoder.tgt_vocab.words[i] for i in out.ids]  # what each position predicted

@@ -108,10 +108,10 @@ def scores(info: dict, class_names: list[str]) -> pd.DataFrame:
 
 
 def predict(model, x: np.ndarray) -> np.ndarray:
-    """Class ids (n, h, w) of a few images by a direct call (not model.predict)."""
-    import keras
+    """Class ids (n, h, w) of a few images."""
+    from anndl.predict import predict_batch
 
-    return keras.ops.convert_to_numpy(model(np.asarray(x, "float32"), training=False)).argmax(-1).astype("uint8")
+    return predict_batch(model, x).argmax(-1).astype("uint8")
 
 
 def skips_lesson(data: topic.SegData, model, info: dict) -> None:
