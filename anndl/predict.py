@@ -24,7 +24,7 @@ def predict_batch(model, x, compiled: bool = True) -> np.ndarray:
         inputs = [keras.ops.convert_to_tensor(np.asarray(a, "float32")) for a in x]
     else:
         inputs = _as_model_inputs(model, keras.ops.convert_to_tensor(np.asarray(x, "float32")))
-    if compiled:
+    if compiled and hasattr(model, "predict_on_batch"):  # a Keras model; a plain function is called
         return keras.tree.map_structure(np.asarray, model.predict_on_batch(inputs))
     return keras.ops.convert_to_numpy(model(inputs, training=False))
 
