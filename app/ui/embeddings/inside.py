@@ -47,9 +47,10 @@ def nearest(vec) -> None:
     left.caption("Cosine 1: same direction, 0: unrelated. Words used in the same contexts get close vectors.")
     bars = alt.Chart(rows).encode(
         x=alt.X("cosine:Q", scale=alt.Scale(domain=[min(0.0, float(rows.cosine.min())), 1])),
-        y=alt.Y("word:N", sort="-x", title=None), tooltip=["word", alt.Tooltip("cosine:Q", format=".3f")])
+        y=alt.Y("word:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelFontSize=13)),
+        tooltip=["word", alt.Tooltip("cosine:Q", format=".3f")])
     chart = (bars.mark_bar() + bars.mark_text(align="right", dx=-4, color="white", fontSize=13).encode(
-        text=alt.Text("cosine:Q", format=".2f"))).properties(height=26 * len(rows),
+        text=alt.Text("cosine:Q", format=".2f"))).properties(height=28 * len(rows),
                                                              title=f"Nearest to “{word}” by cosine")
     with right, stage():
         show(chart)
