@@ -45,6 +45,21 @@ def test_nms_by_hand_per_class_and_against_tensorflow():
     assert non_max_suppression(many, s, 0.4).tolist() == theirs.tolist()
 
 
+def test_batched_nms_keeps_what_per_image_nms_keeps():
+    from anndl.metrics import batched_non_max_suppression
+
+    rng = np.random.default_rng(1)
+    xy = rng.uniform(0, 40, (7, 30, 2))
+    boxes = np.concatenate([xy, xy + rng.uniform(4, 20, (7, 30, 2))], -1)
+    scores, classes = rng.random((7, 30)), rng.integers(0, 3, (7, 30))
+    valid = scores > 0.3
+    kept = batched_non_max_suppression(boxes, scores, valid, 0.3, classes)
+    for i in range(7):
+        idx = np.flatnonzero(valid[i])
+        want = idx[non_max_suppression(boxes[i, idx], scores[i, idx], 0.3, classes[i, idx])]
+        assert sorted(np.flatnonzero(kept[i]).tolist()) == sorted(want.tolist())
+
+
 def test_coco_map_on_a_toy_case_with_a_known_answer():
     true = [(np.array([[0, 0, 10, 10]]), np.array([0])), (np.array([[20, 20, 30, 30]]), np.array([0]))]
     perfect = [(b, np.array([0.9]), c) for b, c in true]

@@ -7,7 +7,7 @@ import numpy as np
 
 from anndl.data.canvas import CanvasConfig, Canvases, generate
 from anndl.jobs import save_model
-from anndl.metrics import coco_map, non_max_suppression
+from anndl.metrics import batched_non_max_suppression, coco_map
 from anndl.nets.detection import DetectorConfig, build_detector, decode, encode
 
 OBJECTS = {"shapes": "Drawn shapes (3 classes)", "digits": "MNIST digits (10 classes)",
@@ -51,18 +51,24 @@ def stride_of(model) -> int:
 
 def raw_predictions(model, images: np.ndarray, multilabel: bool = False) -> dict[str, np.ndarray]:
     """Every cell's box, score and class before thresholds and NMS (what the page keeps in the session)."""
+    from anndl.predict import predict_one
+
     grid = np.asarray(model.predict(images, batch_size=128, verbose=0)) if len(images) > 1 else \
-        np.asarray(model(images, training=False))
+        predict_one(model, images[0])[None]
     return {"grid": grid, **decode(grid, stride_of(model), multilabel)}
 
 
 def detections(raw: dict, confidence: float, nms_iou: float) -> list[dict]:
-    """Per image: the cells above `confidence` (before) and those NMS keeps (after), as boxes, scores, classes."""
+    """Per image: the cells above `confidence` (before) and those NMS keeps (after), as boxes, scores, classes,
+    highest score first."""
+    above = raw["scores"] >= confidence
+    kept = batched_non_max_suppression(raw["boxes"], raw["scores"], above, nms_iou, raw["classes"])
     out = []
-    for boxes, scores, classes in zip(raw["boxes"], raw["scores"], raw["classes"]):
-        above = np.flatnonzero(scores >= confidence)
-        keep = above[non_max_suppression(boxes[above], scores[above], nms_iou, classes[above])]
-        out.append({"before": len(above), "boxes": boxes[keep], "scores": scores[keep], "classes": classes[keep]})
+    for i, keep in enumerate(kept):
+        idx = np.flatnonzero(keep)
+        idx = idx[np.argsort(-raw["scores"][i, idx], kind="stable")]
+        out.append({"before": int(above[i].sum()), "boxes": raw["boxes"][i, idx], "scores": raw["scores"][i, idx],
+                    "classes": raw["classes"][i, idx]})
     return out
 
 
