@@ -19,6 +19,9 @@ def test_default_shows_the_shipped_skipgram_nearest_words_and_analogy():
     tables = [d.value for d in at.dataframe]
     ppl = next(t for t in tables if "kneser-ney" in t.columns)  # held-out perplexity per n and smoothing
     assert (ppl["kneser-ney"].iloc[1:] < ppl["kneser-ney"].iloc[0]).all()  # context helps over the unigram
+    retrieved = next(t for t in tables if "retrieved sentence" in t.columns)  # §27.4: the held-out sentence's
+    assert len(retrieved) == 5 and retrieved["cosine"].is_monotonic_decreasing  # nearest stored sentences
+    assert any(m.value.startswith("- … ") for m in at.markdown)  # and the n-gram model's continuations
 
 
 def test_translator_vectors_unknown_word_and_classroom_mode():

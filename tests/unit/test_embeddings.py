@@ -128,3 +128,9 @@ def test_a_lower_order_from_the_same_counts_equals_a_model_fitted_at_that_order(
     four = NGramLM(4).fit(train)
     for n in (1, 2, 3):
         assert four.order(n).perplexity(test) == pytest.approx(NGramLM(n).fit(train).perplexity(test))
+
+
+def test_sampling_continues_the_given_words():
+    lm = NGramLM(3).fit([["the", "cat", "sat"], ["the", "dog", "ran"]] * 5)
+    for _ in range(5):
+        assert lm.sample(np.random.default_rng(_), start=("the", "cat"))[0] == "sat"  # the only word seen after them

@@ -114,12 +114,13 @@ class NGramLM:
         probs = np.array([self.prob(w, tuple(h)) for w in self.words])
         return probs / probs.sum()
 
-    def sample(self, rng: np.random.Generator, max_len: int = 25, temperature: float = 1.0) -> list[str]:
-        """One sentence drawn word by word from P(w | h) (never <unk>)."""
+    def sample(self, rng: np.random.Generator, max_len: int = 25, temperature: float = 1.0,
+               start: tuple[str, ...] = ()) -> list[str]:
+        """One sentence drawn word by word from P(w | h) (never <unk>), continuing the words `start`."""
         out: list[str] = []
         unk = self.words.index(UNK)
         for _ in range(max_len):
-            probs = self.distribution(out)
+            probs = self.distribution([*start, *out])
             probs[unk] = 0.0
             probs = probs ** (1.0 / temperature)
             w = self.words[int(rng.choice(len(probs), p=probs / probs.sum()))]

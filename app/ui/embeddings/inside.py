@@ -10,6 +10,8 @@ from anndl.topics.embeddings import job as topic
 from anndl.topics.embeddings import vectors as V
 from app.ui.charts import show
 from app.ui.classroom import stage
+from app.ui.downloads import chart_png, png_download
+from app.ui.embeddings import ngram
 from app.ui.state import bound, classroom
 
 MAP_WORDS = 300  # the most frequent words drawn on the map (labels stay readable)
@@ -47,10 +49,10 @@ def nearest(vec) -> None:
     left.caption("Cosine 1: same direction, 0: unrelated. Words used in the same contexts get close vectors.")
     bars = alt.Chart(rows).encode(
         x=alt.X("cosine:Q", scale=alt.Scale(domain=[min(0.0, float(rows.cosine.min())), 1])),
-        y=alt.Y("word:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelFontSize=13)),
+        y=alt.Y("word:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)),
         tooltip=["word", alt.Tooltip("cosine:Q", format=".3f")])
     chart = (bars.mark_bar() + bars.mark_text(align="right", dx=-4, color="white", fontSize=13).encode(
-        text=alt.Text("cosine:Q", format=".2f"))).properties(height=28 * len(rows),
+        text=alt.Text("cosine:Q", format=".2f"))).properties(height=alt.Step(22),
                                                              title=f"Nearest to “{word}” by cosine")
     with right, stage():
         show(chart)
@@ -103,6 +105,7 @@ def word_map(vec, text) -> alt.Chart:
     chart = (base.mark_circle(size=60) + base.mark_text(dx=6, align="left", fontSize=size).encode(text="word")
              ).properties(height=520 if not classroom() else 480).interactive()
     show(chart)
+    png_download(chart_png(chart), "word_map.png", "emb_map_png", label="Map (PNG)")
     return chart
 
 
@@ -136,6 +139,11 @@ def retrieval(vec, text) -> None:
     if not hits:
         st.error("None of these words is in the vocabulary: try words of the text.", icon=":material/error:")
         return
-    st.dataframe(pd.DataFrame(hits, columns=["retrieved sentence", "cosine"]), hide_index=True, width="stretch")
+    left, right = st.columns([3, 2])
+    left.markdown("**Retrieved** (stored sentences, most similar first)")
+    left.dataframe(pd.DataFrame(hits, columns=["retrieved sentence", "cosine"]), hide_index=True, width="stretch")
+    right.markdown("**Generated** (the trigram model of the n-gram tab, continuing your last two words)")
+    for line in ngram.continuations(text, tuple(q[-2:])):
+        right.markdown(f"- … {' '.join(q[-2:])} **{line}**")
     st.caption(f"Searched {len(store):,} training sentences of {text.source} with {vec.label}. Word order is lost "
                "in the mean: “the dog saw the cat” and “the cat saw the dog” are the same question to it.")

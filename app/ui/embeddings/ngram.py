@@ -69,3 +69,17 @@ def panel(text) -> None:
         st.markdown("**Sampled sentences** (generative: word by word from P(w | h))")
         for sentence in _samples(key, n, sm, k, seed(), lm):
             st.markdown(f"- {sentence}")
+
+
+def continuations(text, start: tuple[str, ...], n: int = 3, k: int = 3) -> list[str]:
+    """`k` sampled continuations of the words `start` by the Kneser-Ney n-gram model of the text (§27.4's
+    generative side)."""
+    key = f"{text.source}|{len(text.train)}"
+    lm = _model(key, [text.sentences[i] for i in text.train], n, "kneser-ney", 0.1)
+    return _continued(key, start, n, seed(), k, lm)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def _continued(key: str, start: tuple, n: int, seed: int, k: int, _lm: NGramLM) -> list[str]:
+    rng = np.random.default_rng(seed)
+    return [" ".join(_lm.sample(rng, max_len=15, start=start)) or "(ends here)" for _ in range(k)]
