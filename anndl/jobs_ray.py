@@ -47,7 +47,11 @@ class _HubEvents:
 
     def stop_requested(self) -> bool:
         if not self.stop and time.time() - self.asked > POLL_S:
-            self.stop, self.asked = ray.get(self.hub.stop_requested.remote(self.job_id)), time.time()
+            self.asked = time.time()
+            try:
+                self.stop = ray.get(self.hub.stop_requested.remote(self.job_id), timeout=10)
+            except RayError:  # no hub for now: train on; the replica still kills the job past a Stop's grace
+                pass
         return self.stop
 
 
@@ -104,7 +108,7 @@ class RayRunner(RunnerBase):
         with self._lock:
             job = self._admit(target, limits, owner)
             try:
-                admitted = ray.get(self.hub.register.remote(job.id, self.max_total_pending), timeout=30)
+                admitted = ray.get(self.hub.register.remote(job.id, self.max_total_pending), timeout=10)
             except RayError:
                 self._forget(job.id)
                 raise QueueFull(UNREACHABLE) from None
@@ -128,7 +132,7 @@ class RayRunner(RunnerBase):
                 return
             job.cancel_requested = True
             try:
-                ray.get(self.hub.stop.remote(job_id), timeout=30)
+                ray.get(self.hub.stop.remote(job_id), timeout=10)
             except RayError:  # no hub: this replica's own job is still killed after the grace
                 pass
             ref = self._refs.get(job_id)

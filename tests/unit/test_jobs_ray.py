@@ -67,6 +67,7 @@ def test_ray_is_not_imported_without_an_address(tmp_path):
 
 
 def test_a_job_asks_the_cluster_for_resources_by_its_size():
+    pytest.importorskip("ray")  # a laptop install without the `cluster` extra
     from anndl.jobs_ray import job_resources
 
     big = job_resources("anndl.topics.cnn.job:train_job", cpus=2, gpus=0.5)
