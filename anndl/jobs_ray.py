@@ -69,6 +69,12 @@ def _ray_job(hub, job_id: str, target: str, params: dict, limits: Limits, workdi
     return kind, payload
 
 
+def _ray_gpu_job(*args) -> tuple[str, Any]:
+    """`_ray_job` on a GPU, in a worker that ends after it (Ray's own default for GPU tasks): TensorFlow never
+    gives GPU memory back, so an idle worker must not keep it from the next job."""
+    return _ray_job(*args)
+
+
 def job_resources(target: str, cpus: float, gpus: float) -> dict:
     """What one job asks of the cluster: `cpus` CPUs and `gpus` GPUs, unless its function says `size = "small"`
     (a net so small that a CPU trains it as fast as a GPU): then one CPU and no GPU."""
@@ -93,7 +99,9 @@ class RayRunner(RunnerBase):
             ray.init(address=address or None, namespace=NAMESPACE, log_to_driver=False)
         self.hub = JobHub.options(name=HUB, namespace=NAMESPACE, get_if_exists=True, lifetime="detached").remote()
         self.cpus, self.gpus = cpus, gpus if ray.cluster_resources().get("GPU", 0) > 0 else 0.0
-        self._task = ray.remote(max_retries=0)(_ray_job)  # a dead worker's job fails, it is not rerun
+        # a dead worker's job fails, it is not rerun; a GPU job's worker ends after it
+        self._tasks = {False: ray.remote(max_retries=0)(_ray_job),
+                       True: ray.remote(max_retries=0, max_calls=1)(_ray_gpu_job)}
         self.max_total_pending = max_total_pending
         self._refs: dict[str, ray.ObjectRef] = {}  # this replica's unfinished tasks
         self._cursor: dict[str, int] = {}  # events read from the hub, per followed job
@@ -118,7 +126,8 @@ class RayRunner(RunnerBase):
                                 "Please try again in a minute.")
             workdir = self.store.folder(job.id)
             os.makedirs(workdir, exist_ok=True)
-            task = self._task.options(**job_resources(target, self.cpus, self.gpus))
+            asks = job_resources(target, self.cpus, self.gpus)
+            task = self._tasks[asks["num_gpus"] > 0].options(**asks)
             self._refs[job.id] = task.remote(self.hub, job.id, target, params, self._job_limits[job.id], workdir)
             self._cursor[job.id] = 0
             self._prune()
