@@ -31,9 +31,10 @@ with tab_train:
     job = ui.train_section(params, text is not None)
     if job is not None and job.result and job.status == "done":
         res = job.result
-        figures = ", ".join(f"{k.replace('_', ' ')} {v:.3f}" for k, v in res["metrics"].items())
+        figures = ", ".join(f"{ui.METRICS[k]} {v:.3f}" for k, v in res["metrics"].items())
         st.success(f"Trained on {res['source']}: {res['summary']['epochs_run']} epochs in "
                    f"{res['summary']['train_s']:.0f} s; {figures}.")
+        ui.final_curves(res["summary"]["history"])
         model_download(res["model_path"], f"{res['params']['kind']}.keras", "emb_model_dl")
 
 own = ui.shown(params, job) if text is not None else None

@@ -43,3 +43,20 @@ def test_a_bad_upload_gets_one_sentence(monkeypatch):
     assert len(at.error) == 1 and not at.exception, errors(at)
     assert "UTF-8" in at.error[0].value and len(at.error[0].value) < 300
     assert at.button(key="emb__train").disabled
+
+
+def test_a_good_upload_is_counted_and_asks_to_train(monkeypatch):
+    text = "The cat sat on the mat. A dog ran in the park! The dog saw the cat. " * 60
+    fake_uploads(monkeypatch, {"emb_upload": ("mine.txt", text.encode())})
+    at = open_app("embeddings")
+    at.selectbox(key="emb_text").set_value("upload").run()
+    assert not errors(at), errors(at)
+    assert any("your text (180 sentences)" in c.value for c in at.caption)
+    assert any("No model for this text" in i.value for i in at.info)  # nothing shipped for it: train
+    assert at.radio(key="emb_of").value == "translator: English (encoder)"  # meanwhile the translator's vectors
+    ngrams = next(d.value for d in at.dataframe if "3-gram" in d.value.columns)
+    top, count = ngrams.iloc[0]  # 162 of the 180 sentences are counted (90% split): one of the 3 kinds has >= 54
+    assert top.split()[1:] in (["cat", "sat"], ["sat", "on"], ["on", "the"], ["the", "mat"], ["dog", "ran"],
+                               ["ran", "in"], ["in", "the"], ["the", "park"], ["dog", "saw"], ["saw", "the"],
+                               ["the", "cat"]) and 54 <= count <= 60
+    assert not at.button(key="emb__train").disabled

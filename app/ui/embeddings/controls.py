@@ -22,6 +22,7 @@ SHIPPED = {("grammar", "skipgram"): "w2v_grammar", ("grammar", "nlm"): "nlm_gram
            ("fortunes", "skipgram"): "w2v_fortunes"}  # (text, kind) -> artifact in models/
 TEXTS = {**SOURCES, "upload": "Your text (upload a .txt)"}
 TRANSLATOR = ("English (encoder)", "Italian (decoder)")
+METRICS = {"test_perplexity": "held-out perplexity", "analogy_acc": "analogies with the right form (top-1)"}
 
 
 @st.cache_resource(show_spinner="Reading the text…", max_entries=4, ttl=3600)
@@ -97,6 +98,15 @@ def train_section(params: dict, ready: bool):
     if job is not None and job.status == "failed":
         st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
     return job
+
+
+def final_curves(history: dict) -> None:
+    """The finished job's loss per epoch (the live panel shows it only while training)."""
+    from app.ui.charts import curves, history_events, show
+
+    chart = curves(history_events(history))
+    if chart is not None:
+        show(chart)
 
 
 @dataclass
