@@ -81,7 +81,7 @@ else:
         views.output_tensor(shown.model, raw["grid"][j], test.class_names, int(test.images.shape[1] /
                             raw["grid"].shape[1]), ui.multilabel_of(shown))
     with tab_photo:
-        pixels, source = lesson.photo_input()
+        pixels, source, rgb = lesson.photo_input()
         if pixels is not None:
             photo = ui.photo_predictions(shown, pixels)
             d = detections(photo, conf, nms)[0]
@@ -91,6 +91,7 @@ else:
                              f"{len(d['boxes'])} after NMS")
             st.warning("This is the **canvas detector**, trained only on drawn shapes on black canvases: on a photo "
                        "it finds shape-like blobs, not the photo's objects.", icon=":material/warning:")
+            lesson.faces(rgb, source)
 
 if not classroom():
     code_expander(keras_code(params), "detection.py")

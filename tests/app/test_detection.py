@@ -45,6 +45,8 @@ def test_iou_lesson_anchor_inspector_and_a_broken_photo_gets_one_sentence(monkey
     default = int(metrics(at)["Test boxes without any positive anchor"].split()[0])
     at.select_slider(key="det_anc_size").set_value(2.0).run()  # 16 px anchors at P3 fit the canvases' objects
     assert int(metrics(at)["Test boxes without any positive anchor"].split()[0]) < default
+    at.toggle(key="det_faces").set_value(True).run()  # MTCNN on the astronaut, offline from its wheel
+    assert any("MTCNN" in c.value and "1 face(s)" in c.value for c in at.caption), errors(at)
     at.radio(key="det_ph_src").set_value("Your photo").run()
     assert len(errors(at)) == 1 and not at.exception
 

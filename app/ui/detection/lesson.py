@@ -68,7 +68,8 @@ def rcnn_explainer() -> None:
 
 
 def photo_input():
-    """(gray (h, w, 1) array in [0, 1] with sides a multiple of 64, source) from a bundled photo or an upload."""
+    """(gray (h, w, 1) array in [0, 1] with sides a multiple of 64, source, RGB uint8 photo) from a bundled photo or
+    an upload."""
     from anndl.data.photos import describe, names, photo_image
     from app.ui.uploads import image_uploader
 
@@ -80,9 +81,49 @@ def photo_input():
         img = image_uploader("Your photo (PNG/JPEG)", "det_ph_up")
         if img is None:
             st.info("Upload a photo to run the detector on it.", icon=":material/upload:")
-            return None, ""
+            return None, "", None
         source = "your photo"
-    img = img.convert("L")
+    img.thumbnail((512, 512))
+    gray = img.convert("L")
     scale = 256 / max(img.size)
     w, h = (max(64, round(v * scale / 64) * 64) for v in img.size)
-    return np.asarray(img.resize((w, h)), "float32")[..., None] / 255.0, source
+    return np.asarray(gray.resize((w, h)), "float32")[..., None] / 255.0, source, np.asarray(img.convert("RGB"))
+
+
+@st.cache_resource(show_spinner="Loading MTCNN…")
+def _faces_model():
+    from anndl.topics.detection.pretrained import face_detector
+
+    return face_detector()
+
+
+@st.cache_data(show_spinner="MTCNN looks for faces…", max_entries=16)
+def _faces(rgb: np.ndarray) -> list[dict]:
+    from anndl.topics.detection.pretrained import detect_faces
+
+    return detect_faces(_faces_model(), rgb)
+
+
+def faces(rgb: np.ndarray, source: str) -> None:
+    """A real pretrained detector on the same photo, on request: MTCNN's face boxes and five landmarks."""
+    if not st.toggle("Also run a pretrained face detector (MTCNN)", key="det_faces",
+                     help="Zhang et al. 2016: three small CNNs in cascade (P-, R-, O-net); its weights ship inside "
+                          "the mtcnn package, so it runs offline."):
+        return
+    if _faces_model() is None:
+        st.info("The mtcnn package is not installed here: `pip install mtcnn==1.0.0`.", icon=":material/info:")
+        return
+    found = _faces(rgb)
+    side = max(rgb.shape[:2])
+    pic = draw(rgb.astype("float32") / 255, [(f["box"], TP, f"face {f['score']:.2f}") for f in found],
+               max(1, 600 // side))
+    from PIL import Image, ImageDraw
+
+    img = Image.fromarray(pic)
+    d, k = ImageDraw.Draw(img), max(1, 600 // side)
+    for f in found:
+        for x, y in f["keypoints"].values():
+            d.ellipse([x * k - 3, y * k - 3, x * k + 3, y * k + 3], fill=FN)
+    st.image(np.asarray(img))
+    st.caption(f"{source}: MTCNN, pretrained on WIDER FACE / CelebA (weights from the mtcnn wheel): "
+               f"{len(found)} face(s), with eyes, nose and mouth corners (yellow).")
