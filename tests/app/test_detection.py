@@ -68,3 +68,11 @@ def test_tiny_training_job_replaces_the_shipped_detector():
     assert any("your trained detector" in s.value for s in at.sidebar.success), errors(at)
     assert not errors(at), errors(at)
     assert 0 <= float(metrics(at)["mAP@0.5"]) <= 1
+
+
+def test_a_gpu_server_offers_the_shipped_models_larger_settings(monkeypatch):
+    from anndl import device
+
+    monkeypatch.setattr(device, "describe", lambda: "GPU: NVIDIA H200")
+    at = open_app("detection")
+    assert at.select_slider(key="det_n").value == 4000 and at.slider(key="det_epochs").value == 15

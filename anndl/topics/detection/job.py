@@ -21,6 +21,11 @@ CANVAS = {"min_objects": 1, "max_objects": 4, "min_scale": 0.2, "max_scale": 0.4
 CONFIDENCE, NMS_IOU = 0.3, 0.45  # the usual defaults of one-stage detectors
 
 
+def defaults(gpu: bool) -> dict:
+    """The page's training defaults: on a GPU server the shipped model's larger settings (seconds there)."""
+    return {**DEFAULTS, **SHIPPED} if gpu else dict(DEFAULTS)
+
+
 def canvases(objects: str, n: int, part: str, seed: int, size: int = SIZE) -> Canvases:
     """`n` canvases of `size` px with 1–4 objects each; "train" and "test" draw disjoint sprites. Larger canvases
     keep the objects' pixel sizes (more of them), so the detector trained on 64 px runs on them unchanged."""

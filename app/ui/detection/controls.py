@@ -14,23 +14,27 @@ SHIPPED = {"shapes": "det_shapes"}
 
 
 def knobs(seed: int) -> dict:
-    """Objects, epochs, and in full mode the training size, batch, learning rate and the class activation."""
+    """Objects, epochs, and in full mode the training size, batch, learning rate and the class activation; larger
+    defaults when the server has a GPU."""
+    from anndl.device import describe
+
+    d = topic.defaults(describe().startswith("GPU"))
     c = st.columns(3)
     p = {"objects": bound(c[0].selectbox, "Objects", "det_obj", "shapes", options=list(topic.OBJECTS),
                           format_func=topic.OBJECTS.get),
-         "epochs": bound(c[1].slider, "Epochs", "det_epochs", topic.DEFAULTS["epochs"], min_value=1, max_value=40),
+         "epochs": bound(c[1].slider, "Epochs", "det_epochs", d["epochs"], min_value=1, max_value=40),
          "multilabel": bound(c[2].toggle, "Multi-label (sigmoid per class)", "det_ml", False,
                              help="§14.2: one softmax over the classes (one label per box) or an independent "
                                   "sigmoid per class (a box may carry several labels)."),
          "seed": seed}
     if classroom():
-        return {**topic.DEFAULTS, **p}
+        return {**d, **p}
     c = st.columns(3)
-    p["n_train"] = bound(c[0].select_slider, "Training canvases", "det_n", topic.DEFAULTS["n_train"],
+    p["n_train"] = bound(c[0].select_slider, "Training canvases", "det_n", d["n_train"],
                          options=[200, 500, 1000, 2000, 4000])
     p["batch"] = bound(c[1].select_slider, "Batch", "det_batch", 32, options=[16, 32, 64])
     p["lr"] = bound(c[2].select_slider, "Learning rate", "det_lr", 0.002, options=[0.0005, 0.001, 0.002, 0.004])
-    return {**topic.DEFAULTS, **p}
+    return {**d, **p}
 
 
 def thresholds() -> tuple[float, float]:
