@@ -51,6 +51,16 @@ HOSTILE = {
         "tr_beam": ("-4", NUM(1, 8)),
         "tr_n": ("999999999", IN(2000, 6000, 12000, 24000)),
     },
+    "embeddings": {
+        "emb_text": ("../../etc/passwd", IN("grammar", "fortunes", "upload")),
+        "emb_kind": ("gpt", IN("skipgram", "cbow", "nlm")),
+        "emb_dim": ("1000000", IN(8, 16, 32, 64, 128)),
+        "emb_window": ("999", NUM(1, 5)),
+        "emb_epochs": ("-1", NUM(1, 20)),
+        "ng_n": ("50", NUM(1, 4)),
+        "ng_k": ("nan", IN(0.01, 0.1, 0.5, 1.0)),
+        "emb_q": ("<script>alert(1)</script>" * 3, lambda v: len(v) <= 40),  # the text box holds 40 characters
+    },
 }
 
 
