@@ -117,7 +117,7 @@ def test_generated_keras_code_runs(capsys):
     """Both scripts run as written (in-process: a second TensorFlow start-up costs more than the training)."""
     from anndl.topics.embeddings.code import keras_code
 
-    for kind, says in (("skipgram", "nearest to"), ("nlm", "training perplexity")):
+    for kind, says in (("skipgram", "nearest to"), ("cbow", "nearest to"), ("nlm", "training perplexity")):
         exec(compile(keras_code({"kind": kind, "n": 200, "epochs": 1, "dim": 8}), f"{kind}.py", "exec"), {})
         assert says in capsys.readouterr().out
 
