@@ -27,15 +27,14 @@ from .job import (
 )
 
 
-def redraw_ms(model, repeats: int = 20, seed: int = 0) -> dict[str, float]:
+def redraw_ms(model, repeats: int = 20, seed: int = 0, pr_repeats: int = 5) -> dict[str, float]:
     """Median ms from a new confidence threshold to new boxes (threshold + NMS of every test canvas, from the raw
     predictions kept, as the page does on a slider move) and to a new PR curve and mAP (COCOeval on top)."""
     c = test_set("shapes", seed)
     raw = raw_predictions(model, c.images)
     thresholds = iter(np.tile(np.linspace(0.2, 0.8, 7), repeats + 1))
     boxes = median_ms(lambda: detections(raw, next(thresholds), NMS_IOU), repeats)
-    pr = median_ms(lambda: score(c, detections(raw, next(thresholds), NMS_IOU), len(c.class_names)),
-                    max(3, repeats // 4))
+    pr = median_ms(lambda: score(c, detections(raw, next(thresholds), NMS_IOU), len(c.class_names)), pr_repeats)
     return {"boxes": boxes, "pr": pr}
 
 
@@ -72,12 +71,12 @@ def shipped_model(seed: int):
 
 
 def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult:
-    n, epochs = (200, 1) if tiny else (1000, 4) if quick else (DEFAULTS["n_train"], DEFAULTS["epochs"])
+    n, epochs = (64, 1) if tiny else (1000, 4) if quick else (DEFAULTS["n_train"], DEFAULTS["epochs"])
     params = {**DEFAULTS, "seed": seed, "n_train": n, "epochs": epochs}
     model, which = shipped_model(seed)
     shipped = evaluate(model, test_set("shapes", seed))
     repeats = 3 if tiny else 20
-    redraw, i_ms = redraw_ms(model, repeats, seed), infer_ms(model, repeats, seed)
+    redraw, i_ms = redraw_ms(model, repeats, seed, 1 if tiny else 5), infer_ms(model, repeats, seed)
     r_ms = redraw["boxes"]
     _, ours = train_model(params)
     plain_s, plain_map = plain_fit(params)
