@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -24,6 +26,38 @@ def show(chart, use_container_width: bool = True, **kwargs):
     """st.altair_chart with classroom styling; `use_container_width=False` keeps the chart's own size. Returns
     st.altair_chart's value (the selection event when `on_select` is given)."""
     return st.altair_chart(_style(chart), width="stretch" if use_container_width else "content", **kwargs)
+
+
+def show_cached(key: tuple | None, build: Callable[[], alt.TopLevelMixin | None], use_container_width: bool = True,
+                **kwargs) -> alt.TopLevelMixin | None:
+    """show(build()) with the chart built and converted to Vega-Lite once per server for `key` (its inputs: e.g.
+    the model path and mtime), not on every rerun: building and validating a chart of a few thousand rows costs
+    0.3-1 s of script time here. Returns the chart (unstyled, for chart_png), None when `build` gives none. Never
+    for a chart whose data changes under the same key, nor for on_select charts (use show)."""
+    if key is None:  # nothing identifies the inputs: built and shown as usual
+        chart = build()
+        if chart is not None:
+            show(chart, use_container_width, **kwargs)
+        return chart
+    entry = _chart_spec(tuple(key), classroom(), build)
+    if entry is None:
+        return None
+    chart, spec = entry
+    st.vega_lite_chart(spec=spec, width="stretch" if use_container_width else "content", **kwargs)
+    return chart
+
+
+# bounded: each entry holds one chart's data; the key carries classroom mode because _style depends on it
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
+def _chart_spec(key: tuple, styled: bool, _build: Callable) -> tuple | None:
+    chart = _build()
+    if chart is None:
+        return None
+    # Streamlit's own Altair -> Vega-Lite conversion (what st.altair_chart runs on every call); st.vega_lite_chart
+    # copies the spec before changing it, so the cached dict is shared read-only between sessions
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return chart, _convert_altair_to_vega_lite_spec(_style(chart))
 
 
 def history_frame(epochs: list[dict]) -> pd.DataFrame:

@@ -51,3 +51,24 @@ def test_live_decision_regions_and_fitted_curve_keep_their_spec_between_epochs()
         assert a.proto.spec == b.proto.spec
         changed = [d.name for d, e in zip(a.proto.datasets, b.proto.datasets) if d.data.data != e.data.data]
         assert changed == [name]  # only the named dataset's rows differ; the data points keep their hash name
+
+
+def _cached_page(key: str):
+    import streamlit as st
+
+    from app.ui.charts import curves, show, show_cached
+
+    events = [{"epoch": e, "logs": {"loss": 1 / e, "val_loss": 2 / e}} for e in (1, 2, 3)]
+    calls = st.session_state.setdefault("builds", [])
+    show_cached(("test-curves", key), lambda: calls.append(key) or curves(events))
+    show(curves(events))
+
+
+def test_show_cached_builds_a_chart_once_per_key_and_draws_what_show_draws():
+    at = AppTest.from_function(_cached_page, args=("a",), default_timeout=60).run()
+    at.run()
+    assert not at.exception
+    cached, plain = at.get("vega_lite_chart")
+    assert cached.proto.spec == plain.proto.spec
+    assert [d.data.data for d in cached.proto.datasets] == [d.data.data for d in plain.proto.datasets]
+    assert at.session_state["builds"] == ["a"]  # the second run reused the first run's chart

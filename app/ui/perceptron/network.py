@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -13,7 +15,7 @@ from anndl.data.uploads import UploadError, csv_to_dataset
 from anndl.nets.ffnn import INITIALIZERS
 from anndl.scratch import content_key
 from anndl.topics.perceptron.job import SHIPPED, load_dataset, result_params, shipped_result
-from app.ui.charts import confusion_chart, curves, history_events, show, to_png_image
+from app.ui.charts import confusion_chart, curves, history_events, show, show_cached, to_png_image
 from app.ui.classroom import stage
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
 from app.ui.state import bound, classroom
@@ -87,14 +89,14 @@ def weights_chart(weights: list[dict]) -> alt.Chart:
         facet=alt.Facet("layer:N", columns=4), tooltip=["count()"]).properties(width=200, height=140)
 
 
-def metrics_view(test: dict, class_names: list[str], ds, key: str) -> None:
+def metrics_view(test: dict, class_names: list[str], ds, key: str, chart_key: tuple | None = None) -> None:
     if "mse" in test:
         st.metric("Test MSE", f"{test['mse']:.4f}")
         st.metric("Test MAE", f"{test['mae']:.4f}")
         return
     report = pd.DataFrame(test["report"])
     st.dataframe(report.style.format({"precision": "{:.3f}", "recall": "{:.3f}", "f1": "{:.3f}"}), hide_index=True)
-    show(confusion_chart(np.asarray(test["confusion"]), class_names))
+    show_cached(chart_key, lambda: confusion_chart(np.asarray(test["confusion"]), class_names))
     cells = {k: v for k, v in test["members"].items()}
     labels = {k: f"true {class_names[int(k.split(',')[0])]} → predicted {class_names[int(k.split(',')[1])]} "
                  f"({len(v)})" for k, v in cells.items()}
@@ -104,6 +106,14 @@ def metrics_view(test: dict, class_names: list[str], ds, key: str) -> None:
     rows = pd.DataFrame(ds.x[cells[choice]], columns=ds.feature_names)
     rows.insert(0, "sample", cells[choice])
     st.dataframe(rows, hide_index=True)
+
+
+def main_view_chart(result: dict, ds) -> alt.Chart | None:
+    """Decision regions (2-D classification) or the fitted curve (1-D regression) of a network's result."""
+    view = result["view"]
+    if "grid" in view:
+        return regions_chart(view["grid"], ds.x, ds.y, ds.class_names, result.get("test_idx"))
+    return curve_chart(view["curve"], ds.x, ds.y) if "curve" in view else None
 
 
 def result_view(result: dict, ds, key: str, model_path: str | None) -> None:
@@ -124,38 +134,39 @@ def result_view(result: dict, ds, key: str, model_path: str | None) -> None:
         scores = result["kfold"]
         head.info(f"{len(scores)}-fold cross-validation: {np.mean(scores):.3f} ± {np.std(scores):.3f} "
                 f"(folds: {', '.join(f'{s:.3f}' for s in scores)}); the model below is trained on the hold-out split.")
+    # the charts are built once per model file (path, mtime): they only depend on the model's result and its data
+    ident = (key, model_path, os.path.getmtime(model_path)) if model_path and os.path.exists(model_path) else None
+
+    def keyed(name: str) -> tuple | None:
+        return None if ident is None else (name, *ident)
+
     main_chart = None
     with tabs[0]:
-        if "grid" in view:
-            main_chart = regions_chart(view["grid"], ds.x, ds.y, ds.class_names, result.get("test_idx"))
-        elif "curve" in view:
-            main_chart = curve_chart(view["curve"], ds.x, ds.y)
-        if main_chart is not None:
+        if "grid" in view or "curve" in view:
             with stage():
-                show(main_chart, use_container_width=False)
+                main_chart = show_cached(keyed("main"), lambda: main_view_chart(result, ds), use_container_width=False)
         else:
             st.info("Decision regions are drawn for 2-D data; this dataset has "
                     f"{ds.x.shape[1]} features: see Curves and Metrics.")
     with tabs[1]:
         marks = {"best (restored)": result["best_epoch"]} if result.get("stopped_early") and result.get(
             "best_epoch") else None
-        chart = curves(history_events(result["history"]), marks)
-        if chart is not None:
-            show(chart)
+        show_cached(keyed("curves"), lambda: curves(history_events(result["history"]), marks))
     with tabs[2]:
         if "neurons" in view:
             neurons_view(view["neurons"])
         else:
             st.info("Neuron maps are drawn for 2-D data.")
     with tabs[3]:
-        show(weights_chart(view["weights"]), use_container_width=False)
+        show_cached(keyed("weights"), lambda: weights_chart(view["weights"]), use_container_width=False)
     with tabs[4]:
-        metrics_view(test, ds.class_names or [], ds, key)
+        metrics_view(test, ds.class_names or [], ds, key, keyed("confusion"))
     cols = st.columns(3)
     with cols[0]:
         model_download(model_path, "ffnn.keras", key=f"{key}-dl-model")
     with cols[1]:
-        png_download(chart_png(main_chart) if main_chart is not None else None, "regions.png", f"{key}-dl-png")
+        png = chart_png(main_chart, keyed("png")) if main_chart is not None else None
+        png_download(png, "regions.png", f"{key}-dl-png")
     with cols[2]:
         rows = test.get("report") or [{"metric": k, "value": v} for k, v in test.items()]
         csv_download(pd.DataFrame(rows), "metrics.csv", key=f"{key}-dl-csv")
