@@ -58,7 +58,7 @@ else:
         boxes.two_heads(ev, test, "loc_boxes")
         model_download(shown.path, "localization.keras", "loc_model_dl")
     with tab_cam:
-        boxes.cam_route(shown.model, ev, test, threshold, "loc_cam")
+        boxes.cam_route(shown, params["objects"], ev, test, threshold, "loc_cam")
 
 with tab_explain:
     choices = inspect.model_choices(shown)
@@ -82,8 +82,8 @@ with tab_explain:
             masks = bound(k[0].select_slider, "RISE masks (0 = off)", "loc_rise", 0, options=[0, 100, 300, 1000, 2000])
             aug = bound(k[1].toggle, "Augmented super-resolution CAM", "loc_aug", False,
                         help="§12.7: maps of the image shifted by less than the maps' stride, combined at full size.")
-            rows = inspect.compare(inspect.heatmaps(ex, image, c, masks, aug), image, true_box, threshold,
-                                   test.images.shape[1])
+            maps = inspect.model_heatmaps(path, topic, mtime, layer, image, c, masks, aug)
+            rows = inspect.compare(maps, image, true_box, threshold, test.images.shape[1])
             st.caption(f"Input: {source}, as the model sees it ({image.shape[0]}×{image.shape[1]}); boxes at "
                        f"{threshold:.0%} of each map's maximum (the threshold of the CAM tab).")
             inspect.show_maps(image, rows, true_box, test.images.shape[1], "loc_maps")

@@ -10,8 +10,10 @@ import streamlit as st
 from anndl import explain
 from app.ui.classroom import stage
 from app.ui.downloads import csv_download
+from app.ui.localization.controls import test_set
 from app.ui.localization.draw import HEAT_BOX, PRED, TRUE, overlay, rgb, with_boxes
-from app.ui.state import classroom
+from app.ui.models import load_model
+from app.ui.state import classroom, seed
 
 PER_ROW = 8
 
@@ -58,7 +60,7 @@ def gallery(c, ev: dict, indices, iou_key: str, box_key: str, colour, heat: np.n
         cols[k].image(pic, caption=_caption(ev, c.class_names, int(i), iou_key))
 
 
-def cam_route(model, ev: dict, c, threshold: float, key: str) -> None:
+def cam_route(shown, objects: str, ev: dict, c, threshold: float, key: str) -> None:
     """CAM boxes over the test set: the heatmap → box → IoU chain, measured, and a few overlays."""
     m = st.columns(3)
     m[0].metric("CAM boxes with IoU ≥ 0.5", f"{ev['cam_iou50']:.1%}")
@@ -69,9 +71,22 @@ def cam_route(model, ev: dict, c, threshold: float, key: str) -> None:
                "is used.")
     start = st.slider("First test canvas", 0, len(ev["iou"]) - PER_ROW, 0, step=PER_ROW, key=f"{key}_start")
     idx = np.arange(start, start + PER_ROW)
-    cams = explain.cam_heatmaps(model, c.images[idx], ev["pred"][idx])
-    gallery(c, ev, idx, "cam_iou", "cam_boxes", HEAT_BOX, np.stack([explain.normalise(h) for h in cams]))
+    gallery(c, ev, idx, "cam_iou", "cam_boxes", HEAT_BOX, _cams(shown, objects, seed(), ev, idx))
     st.markdown("**Where CAM boxes fail most**")
     worst = np.argsort(ev["cam_iou"])[:PER_ROW]
-    cams = explain.cam_heatmaps(model, c.images[worst], ev["pred"][worst])
-    gallery(c, ev, worst, "cam_iou", "cam_boxes", HEAT_BOX, np.stack([explain.normalise(h) for h in cams]))
+    gallery(c, ev, worst, "cam_iou", "cam_boxes", HEAT_BOX, _cams(shown, objects, seed(), ev, worst))
+
+
+def _cams(shown, objects: str, seed: int, ev: dict, indices) -> np.ndarray:
+    return cam_maps(shown.path, shown.mtime, objects, seed, tuple(int(i) for i in indices),
+                    tuple(int(ev["pred"][i]) for i in indices))
+
+
+# once per (model file, test canvases, classes): a slider move elsewhere must not recompute 16 CAMs
+@st.cache_data(show_spinner=False, max_entries=32)
+def cam_maps(path: str, mtime: float, objects: str, seed: int, indices: tuple[int, ...],
+             classes: tuple[int, ...]) -> np.ndarray:
+    """(n, h, w) CAM heatmaps in [0, 1] of the test canvases `indices` of (objects, seed) for `classes`."""
+    cams = explain.cam_heatmaps(load_model(path, "localization", mtime), test_set(objects, seed).images[list(indices)],
+                                list(classes))
+    return np.stack([explain.normalise(h) for h in cams])

@@ -82,6 +82,15 @@ def pick_image(c, key: str):
         return None, None, ""
 
 
+# once per (model file, layer, image, class, options): a click elsewhere on the page reruns the script, and the
+# maps (RISE: up to 2,000 forward passes) do not change; bounded: images may be uploads
+@st.cache_data(show_spinner="Computing the maps…", max_entries=32, ttl=3600)
+def model_heatmaps(path: str, topic: str | None, mtime: float, layer: str, image: np.ndarray, class_index: int,
+                   rise_masks: int = 0, augmented: bool = False) -> list[dict]:
+    """`heatmaps` of the model file's explainer at `layer`."""
+    return heatmaps(explainer(path, topic, mtime, layer), image, class_index, rise_masks, augmented)
+
+
 def heatmaps(ex, image: np.ndarray, class_index: int, rise_masks: int = 0, augmented: bool = False) -> list[dict]:
     """CAM (when the network has GAP + softmax Dense), Grad-CAM, saliency, RISE (`rise_masks` > 0) and the augmented
     super-resolution CAM of one image, each over the input and scaled to [0, 1]."""
