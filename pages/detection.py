@@ -65,7 +65,9 @@ else:
         start = views.boxes_tab(test, dets)
         i = st.number_input("Image for the table (§15.5)", 0, len(dets) - 1, start, key="det_img")
         frame = views.objects_table(test, i, dets[i])
-        st.dataframe(frame, hide_index=True, width="stretch")
+        k = st.columns([1, 2])
+        k[0].dataframe(views.class_counts(test, i, dets[i]), hide_index=True, width="stretch")
+        k[1].dataframe(frame, hide_index=True, width="stretch")
         csv_download(frame, "detections.csv", "det_csv", "These boxes (CSV)")
         model_download(shown.path, "detector.keras", "det_model_dl")
     with tab_map:

@@ -33,6 +33,10 @@ def test_shipped_detector_boxes_and_thresholds_redraw_without_inference(monkeypa
     assert int(metrics(at)["After NMS"]) == int(metrics(at)["Boxes above the threshold"])  # 1.0 keeps every box
     at.radio(key="det_mode").set_value("TP / FP / FN").run()
     assert not errors(at), errors(at)
+    counts = next(d.value for d in at.dataframe if "detected" in d.value.columns)  # §15.5, per class, image 0
+    boxes = next(d.value for d in at.dataframe if "area px²" in d.value.columns)
+    assert counts["true"].sum() == len(job.test_set("shapes", 0).objects(0)[1]) == (boxes[""] == "true").sum()
+    assert counts["detected"].sum() == (boxes[""] == "detected").sum()
 
 
 def test_iou_lesson_anchor_inspector_and_a_broken_photo_gets_one_sentence(monkeypatch):

@@ -138,3 +138,11 @@ def test_anchor_assignment_by_hand_and_keras_hub_sizes():
     assert r["label"].tolist() == [1, 1, 0, 0] and r["positives"].tolist() == [2]
     r = A.assign(a, np.array([[0, 0, 10, 10]], "float32"), positive=0.6, negative=0.5)
     assert r["label"].tolist() == [1, -1, 0, 0] and r["ignored"].tolist() == [1] and r["best_iou"][0] == 1.0
+
+
+def test_the_generated_keras_code_runs(capsys):
+    from anndl.topics.detection.code import keras_code
+
+    src = keras_code({"n_train": 64, "epochs": 1, "multilabel": True})
+    exec(compile(src, "detection.py", "exec"), {"__name__": "__main__"})
+    assert "true boxes" in capsys.readouterr().out

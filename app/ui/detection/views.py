@@ -109,6 +109,18 @@ def objects_table(c, i: int, det: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def class_counts(c, i: int, det: dict) -> pd.DataFrame:
+    """§15.5: per class, the objects detected and true in image i and their mean box area."""
+    tb, tc = c.objects(i)
+    rows = []
+    for k, name in enumerate(c.class_names):
+        mine = det["classes"] == k
+        mean = round(float(area(det["boxes"][mine]).mean()), 1) if mine.any() else None
+        rows.append({"class": name, "detected": int(mine.sum()), "true": int((tc == k).sum()),
+                     "mean detected area px²": mean})
+    return pd.DataFrame(rows)
+
+
 def pr_chart(precision: np.ndarray, names: list[str]) -> alt.Chart:
     """Precision against recall per class at IoU 0.5 (COCOeval's 101 recall points; -1 = not reached)."""
     recall = np.linspace(0, 1, 101)
