@@ -51,7 +51,8 @@ st.sidebar.info(f"Showing **{where}** ({ui.LOSSES[loss]}): recall@1 {m['recall1'
 k = 5 if classroom() else bound(st.sidebar.slider, "Neighbours k", "sia_k", 5, min_value=1, max_value=10)
 
 with sampling_box:
-    explore.sampling(shown.model, seed(), params.get("mining", "semi-hard"), float(params.get("margin") or 1.0))
+    explore.sampling(shown.path, shown.mtime, seed(), params.get("mining", "semi-hard"),
+                     float(params.get("margin") or 1.0))
 
 with tab_map:
     explore.embedding_map(shown.path, shown.mtime, seed(), k)
@@ -115,7 +116,7 @@ with tab_id:
                "validation digits (0–3 enrolled, 4–7 impostors), chosen before 8–9 were seen.")
 
 with tab_cmp:
-    explore.compare({ui.LOSSES[k_]: zoo.info(a) for k_, a in ui.SHIPPED.items() if zoo.exists(a)})
+    explore.compare({ui.LOSSES[k_]: a for k_, a in ui.SHIPPED.items() if zoo.exists(a)})
 
 model_download(shown.path, f"siamese_{loss}.keras", "sia_model_dl")
 code_expander(keras_code(params), "siamese.py")

@@ -28,23 +28,27 @@ def show(chart, use_container_width: bool = True, **kwargs):
     return st.altair_chart(_style(chart), width="stretch" if use_container_width else "content", **kwargs)
 
 
-def show_cached(key: tuple | None, build: Callable[[], alt.TopLevelMixin | None], use_container_width: bool = True,
-                **kwargs) -> alt.TopLevelMixin | None:
-    """show(build()) with the chart built and converted to Vega-Lite once per server for `key` (its inputs: e.g.
-    the model path and mtime), not on every rerun: building and validating a chart of a few thousand rows costs
-    0.3-1 s of script time here. Returns the chart (unstyled, for chart_png), None when `build` gives none. Never
-    for a chart whose data changes under the same key, nor for on_select charts (use show)."""
-    if key is None:  # nothing identifies the inputs: built and shown as usual
+def show_cached(inputs: tuple | None, build: Callable[[], alt.TopLevelMixin | None], use_container_width: bool = True,
+                **kwargs):
+    """show(build()) with the chart built and converted to Vega-Lite once per server for `inputs` (a key naming
+    what the chart shows: e.g. the model path and mtime), not on every rerun: building and validating a chart of
+    a few thousand rows costs 0.3-1 s of script time here. Returns what show returns (the selection with
+    `on_select`), None when `build` gives no chart. Never for a chart whose data changes under the same key."""
+    if inputs is None:  # nothing identifies the inputs: built and shown as usual
         chart = build()
-        if chart is not None:
-            show(chart, use_container_width, **kwargs)
-        return chart
-    entry = _chart_spec(tuple(key), classroom(), build)
+        return None if chart is None else show(chart, use_container_width, **kwargs)
+    entry = _chart_spec(tuple(inputs), classroom(), build)
     if entry is None:
         return None
-    chart, spec = entry
-    st.vega_lite_chart(spec=spec, width="stretch" if use_container_width else "content", **kwargs)
-    return chart
+    return st.vega_lite_chart(spec=entry[1], width="stretch" if use_container_width else "content", **kwargs)
+
+
+def cached_chart(inputs: tuple | None, build: Callable[[], alt.TopLevelMixin | None]) -> alt.TopLevelMixin | None:
+    """The (unstyled) chart show_cached drew for `inputs`, e.g. for chart_png; built again when `inputs` is None."""
+    if inputs is None:
+        return build()
+    entry = _chart_spec(tuple(inputs), classroom(), build)
+    return None if entry is None else entry[0]
 
 
 # bounded: each entry holds one chart's data; the key carries classroom mode because _style depends on it

@@ -123,16 +123,17 @@ def click_chart(monkeypatch, key: str, selection: dict) -> None:
     import streamlit as st
     from streamlit.elements.vega_charts import VegaLiteStateSerde
 
-    real = st.altair_chart
-
-    def altair_chart(chart, *args, key=None, **kwargs):
-        event = real(chart, *args, key=key, **kwargs)
-        if key != chart_key:
-            return event
-        return VegaLiteStateSerde(list(selection)).deserialize(json.dumps({"selection": selection}))
+    def clicked(real):  # st.altair_chart, or st.vega_lite_chart for charts.show_cached's converted specs
+        def chart(*args, key=None, **kwargs):
+            event = real(*args, key=key, **kwargs)
+            if key != chart_key:
+                return event
+            return VegaLiteStateSerde(list(selection)).deserialize(json.dumps({"selection": selection}))
+        return chart
 
     chart_key = key
-    monkeypatch.setattr(st, "altair_chart", altair_chart)
+    monkeypatch.setattr(st, "altair_chart", clicked(st.altair_chart))
+    monkeypatch.setattr(st, "vega_lite_chart", clicked(st.vega_lite_chart))
 
 
 def test_clicking_a_confusion_cell_shows_its_images(monkeypatch):

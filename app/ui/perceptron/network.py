@@ -15,7 +15,7 @@ from anndl.data.uploads import UploadError, csv_to_dataset
 from anndl.nets.ffnn import INITIALIZERS
 from anndl.scratch import content_key
 from anndl.topics.perceptron.job import SHIPPED, load_dataset, result_params, shipped_result
-from app.ui.charts import confusion_chart, curves, history_events, show, show_cached, to_png_image
+from app.ui.charts import cached_chart, confusion_chart, curves, history_events, show, show_cached, to_png_image
 from app.ui.classroom import stage
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
 from app.ui.state import bound, classroom
@@ -144,7 +144,8 @@ def result_view(result: dict, ds, key: str, model_path: str | None) -> None:
     with tabs[0]:
         if "grid" in view or "curve" in view:
             with stage():
-                main_chart = show_cached(keyed("main"), lambda: main_view_chart(result, ds), use_container_width=False)
+                show_cached(keyed("main"), lambda: main_view_chart(result, ds), use_container_width=False)
+            main_chart = cached_chart(keyed("main"), lambda: main_view_chart(result, ds))
         else:
             st.info("Decision regions are drawn for 2-D data; this dataset has "
                     f"{ds.x.shape[1]} features: see Curves and Metrics.")

@@ -4,18 +4,21 @@ enrolment and the γ trade-off, contrastive vs triplet vs softmax, and how pairs
 from __future__ import annotations
 
 import base64
+import os
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from anndl import zoo
 from anndl.explain import nearest
 from anndl.topics.siamese import job as topic
 from anndl.topics.siamese import retrieval as rt
-from app.ui.charts import show
+from app.ui.charts import show, show_cached
 from app.ui.classroom import stage
 from app.ui.downloads import image_png
+from app.ui.models import load_model
 from app.ui.siamese.controls import PALETTE, data, embeddings, img, points_chart
 from app.ui.state import classroom
 
@@ -52,10 +55,29 @@ def _map_embeddings(path: str, mtime: float, seed: int) -> np.ndarray:
 @st.fragment
 def embedding_map(path: str, mtime: float, seed: int, k: int) -> None:
     """The map (hover: the image; click: the point's k nearest neighbours in the embedding space)."""
-    frame = _frame(path, mtime, seed)
+    left, right = st.columns([3, 2])
+    with left, stage():  # built once per (model file, seed): 600 points with their pictures
+        event = show_cached(("sia-map", path, mtime, seed), lambda: _map_chart(_frame(path, mtime, seed)),
+                            on_select="rerun", key="sia_map")
+    picked = (event.selection.get("pick") or [None])[0] if event and event.selection else None
+    with right:
+        if not picked or "id" not in picked:
+            st.info("Click a point of the map: its nearest neighbours appear here.", icon=":material/touch_app:")
+        else:
+            i = int(picked["id"])
+            emb = _map_embeddings(path, mtime, seed)
+            idx, dist = nearest(emb, emb[i], k=k, exclude=i)
+            images, labels = _map_images(seed), _frame(path, mtime, seed)["digit"].to_numpy()
+            neighbours(images[i], images[idx], [f"{labels[j]} · d={v:.2f}" for j, v in zip(idx, dist)],
+                       f"digit {labels[i]}")
+    st.caption(f"{len(_map_images(seed)):,} digits: {MAP_N} test digits 0–7 and 100 held-out 8s and 9s (squares), "
+               "PCA of the embeddings to 2-D. Hover a point to see the image.")
+
+
+def _map_chart(frame: pd.DataFrame) -> alt.Chart:
     pick = alt.selection_point(name="pick", fields=["id"], on="click", empty=False)
     size = 140 if classroom() else 45
-    chart = alt.Chart(frame).mark_point(filled=True, opacity=0.85).encode(
+    return alt.Chart(frame).mark_point(filled=True, opacity=0.85).encode(
         x=alt.X("x:Q", title="PC 1"), y=alt.Y("y:Q", title="PC 2"),
         color=alt.Color("digit:N", scale=alt.Scale(domain=topic.NAMES, range=PALETTE),
                         legend=alt.Legend(columns=2 if classroom() else 1)),
@@ -65,22 +87,6 @@ def embedding_map(path: str, mtime: float, seed: int, k: int) -> None:
         tooltip=["digit", "seen", alt.Tooltip("image:N", title="image")],
     ).add_params(pick).properties(height=300 if classroom() else 440,
                                   title="Embedding map: click a point for its nearest neighbours")
-    left, right = st.columns([3, 2])
-    with left, stage():
-        event = show(chart, on_select="rerun", key="sia_map")
-    picked = (event.selection.get("pick") or [None])[0] if event and event.selection else None
-    with right:
-        if not picked or "id" not in picked:
-            st.info("Click a point of the map: its nearest neighbours appear here.", icon=":material/touch_app:")
-        else:
-            i = int(picked["id"])
-            emb = _map_embeddings(path, mtime, seed)
-            idx, dist = nearest(emb, emb[i], k=k, exclude=i)
-            images, labels = _map_images(seed), frame["digit"].to_numpy()
-            neighbours(images[i], images[idx], [f"{labels[j]} · d={v:.2f}" for j, v in zip(idx, dist)],
-                       f"digit {labels[i]}")
-    st.caption(f"{len(frame):,} digits: {MAP_N} test digits 0–7 and 100 held-out 8s and 9s (squares), PCA of the "
-               "embeddings to 2-D. Hover a point to see the image.")
 
 
 def neighbours(query: np.ndarray, images, captions: list[str], what: str = "query") -> None:
@@ -157,8 +163,9 @@ def templates(gallery: rt.Gallery, images: dict[str, np.ndarray]) -> None:
                 cols[j + 1].image(img(t, 2))
 
 
-def compare(infos: dict[str, dict]) -> None:
+def compare(artifacts: dict[str, str]) -> None:
     """Contrastive vs triplet vs the softmax baseline: the shipped encoders' figures and their final maps."""
+    infos = {label: zoo.info(a) for label, a in artifacts.items()}
     rows = [{"embedding": name, "recall@1": i["metrics"]["recall1"], "recall@5": i["metrics"]["recall5"],
              "mAP": i["metrics"]["map"], "γ (EER)": i["metrics"]["gamma"],
              "8–9 identified at γ": i["metrics"]["unseen_id_acc"], "ROC AUC (8–9 vs 0–7)": i["metrics"]["roc_auc"]}
@@ -167,15 +174,24 @@ def compare(infos: dict[str, dict]) -> None:
     _, labels = data(0).map_images()
     cols = st.columns(len(infos))
     for c, (name, i) in zip(cols, infos.items()):
-        with c:
-            show(points_chart(i["replay"][-1], labels, name, 260))
+        with c:  # once per artifact file
+            a = artifacts[name]
+            show_cached(("sia-compare", a, os.path.getmtime(zoo.path(a))),
+                        lambda i=i, name=name: points_chart(i["replay"][-1], labels, name, 260))
 
 
-def sampling(model, seed: int, mining: str, margin: float) -> None:
+# once per (model file, seed, mining): the embeddings of a fixed mini-batch do not change between reruns
+@st.cache_data(show_spinner=False, max_entries=16)
+def _triplets(path: str, mtime: float, seed: int, mining: str) -> dict:
+    d = data(seed)
+    return topic.mined_triplets(load_model(path, "siamese", mtime), d.x_train[:32], d.y_train[:32], mining, seed)
+
+
+def sampling(path: str, mtime: float, seed: int, mining: str, margin: float) -> None:
     """§18.3 on real digits: a mini-batch of 32 training digits, four anchors with their mined positive and negative."""
     d = data(seed)
     x, y = d.x_train[:32], d.y_train[:32]
-    t = topic.mined_triplets(model, x, y, mining, seed)
+    t = _triplets(path, mtime, seed, mining)
     for i in range(4):
         cols = st.columns(4)
         cols[0].image(img(x[i], 3), caption=f"anchor {y[i]}")
