@@ -61,6 +61,15 @@ HOSTILE = {
         "ng_k": ("nan", IN(0.01, 0.1, 0.5, 1.0)),
         "emb_q": ("<script>alert(1)</script>" * 3, lambda v: len(v) <= 40),  # the text box holds 40 characters
     },
+    "detection": {
+        "det_conf": ("5", NUM(0.05, 0.95)),
+        "det_nms": ("-1", NUM(0.05, 1.0)),
+        "det_epochs": ("1e9", NUM(1, 40)),
+        "det_n": ("0", IN(200, 500, 1000, 2000, 4000)),
+        "det_obj": ("../../etc/passwd", IN("shapes", "digits", "fashion")),
+        "det_lr": ("nan", IN(0.0005, 0.001, 0.002, 0.004)),
+        "det_mode": ("<b>x</b>", IN("class", "TP / FP / FN")),
+    },
 }
 
 
