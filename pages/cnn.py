@@ -60,8 +60,8 @@ path, mtime = (shown.path, shown.mtime) if shown is not None else (None, 0.0)
 
 with tab_train:
     if model is not None:
-        ev = ui.evaluate(path, mtime, dkey, sp, bool(fit["augment"].get("flip")))
-        inside.scores(ev, ds.class_names, sp.x_test, "cnn_scores")
+        scored = (path, mtime, dkey, bool(fit["augment"].get("flip")))  # what the scores are computed from
+        inside.scores(ui.evaluate(*scored[:3], sp, scored[3]), ds.class_names, sp.x_test, "cnn_scores", scored)
         model_download(path, "cnn.keras", "cnn_model_dl")
     elif ds is not None:
         st.info("No trained model for these images yet: press **Train**.", icon=":material/info:")

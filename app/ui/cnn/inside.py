@@ -13,7 +13,7 @@ from anndl import explain
 from anndl.metrics import classification_report
 from anndl.nets.cnn import embedding_model
 from anndl.predict import predict_one
-from app.ui.charts import confusion_chart, show, to_png_image
+from app.ui.charts import cached_chart, confusion_chart, show, show_cached, to_png_image
 from app.ui.downloads import chart_png, csv_download, image_png, png_download
 from app.ui.models import load_model
 
@@ -22,8 +22,9 @@ def _img(a: np.ndarray, scale: int = 3) -> np.ndarray:
     return to_png_image(a.squeeze(-1) if a.ndim == 3 and a.shape[-1] == 1 else a, scale=scale)
 
 
-def scores(ev: dict, class_names: list[str], x_test: np.ndarray, key: str) -> None:
-    """Accuracy with and without TTA, the clickable confusion matrix and per-class precision/recall/F1."""
+def scores(ev: dict, class_names: list[str], x_test: np.ndarray, key: str, inputs: tuple | None = None) -> None:
+    """Accuracy with and without TTA, the clickable confusion matrix and per-class precision/recall/F1; `inputs`
+    (what `ev` was computed from: model file, mtime, data, TTA) keys the chart built once per server."""
     c = st.columns(3)
     c[0].metric("Test accuracy", f"{ev['test_accuracy']:.3f}")
     c[1].metric("With test-time augmentation", f"{ev['tta_accuracy']:.3f}",
@@ -34,11 +35,16 @@ def scores(ev: dict, class_names: list[str], x_test: np.ndarray, key: str) -> No
     y_true, y_pred = np.array(ev["y_true"]), np.array(ev["y_pred"])
     n = len(class_names)
     m = confusion_matrix(y_true, y_pred, labels=range(n))
-    chart = confusion_chart(m, class_names, select="cell").properties(title="Confusion matrix")
+
+    def build():
+        return confusion_chart(m, class_names, select="cell").properties(title="Confusion matrix")
+
+    cm_key = None if inputs is None else ("cnn-cm", *inputs)
     left, right = st.columns([1, 1])
     with left:
-        event = st.altair_chart(chart, on_select="rerun", key=f"{key}_cm", width="content")
-        png_download(chart_png(chart), "confusion.png", f"{key}_cm_png", "Confusion matrix (PNG)")
+        event = show_cached(cm_key, build, use_container_width=False, on_select="rerun", key=f"{key}_cm")
+        png = chart_png(cached_chart(cm_key, build), None if cm_key is None else (*cm_key, "png"))
+        png_download(png, "confusion.png", f"{key}_cm_png", "Confusion matrix (PNG)")
     wrong = sorted(((int(m[i, j]), i, j) for i in range(n) for j in range(n) if i != j and m[i, j]), reverse=True)
     picked = (event.selection.get("cell") or [None])[0] if event and event.selection else None
     with right:
@@ -122,15 +128,22 @@ def _embeddings(path: str, mtime: float, _x, dataset_key) -> np.ndarray:
     return explain.embed(load_model(path, "cnn", mtime), _x)
 
 
+# once per (model file, data, query): the search over every image's embedding costs 0.1-0.3 s a rerun here
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def _nearest(path: str, mtime: float, _x, dataset_key, query: np.ndarray, exclude: int | None) -> tuple:
+    """(indices, distances, embedding size) of the 10 images nearest to `query` in the embedding."""
+    emb = _embeddings(path, mtime, _x, dataset_key)
+    idx, dist = explain.nearest(emb, predict_one(_sub_model(path, mtime, None), query), k=10, exclude=exclude)
+    return idx, dist, emb.shape[1]
+
+
 def retrieval(path: str, mtime: float, ds, query: np.ndarray, exclude: int | None, dataset_key) -> None:
-    emb = _embeddings(path, mtime, ds.x, dataset_key)
-    q = predict_one(_sub_model(path, mtime, None), query)
-    idx, dist = explain.nearest(emb, q, k=10, exclude=exclude)
+    idx, dist, size = _nearest(path, mtime, ds.x, dataset_key, query, exclude)
     cols = st.columns(11)
     cols[0].image(_img(query, 3), caption="query")
     for k, (i, d) in enumerate(zip(idx, dist)):
         cols[k + 1].image(_img(ds.x[i], 3), caption=f"{ds.class_names[ds.y[i]]} · d={d:.1f}")
-    st.caption(f"Embedding = the network without its classifier ({emb.shape[1]} numbers per image); the 10 nearest "
+    st.caption(f"Embedding = the network without its classifier ({size} numbers per image); the 10 nearest "
                f"of all {len(ds.x):,} images by Euclidean distance (§9.12).")
 
 
