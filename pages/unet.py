@@ -8,7 +8,7 @@ from anndl.data.uploads import UploadError
 from anndl.predict import predict_one
 from anndl.topics import job as job_target
 from anndl.topics.unet.code import keras_code
-from app.ui.charts import confusion_chart, show
+from app.ui.charts import confusion_chart, show_cached
 from app.ui.classroom import header, stage, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import csv_download, image_png, model_download, png_download
@@ -61,20 +61,21 @@ with tab_seg:
         st.info("No trained network for these images yet: press **Train** (the shipped one is for the shapes).",
                 icon=":material/info:")
     else:
-        names = data.class_names
+        names, mkey = data.class_names, (shown.path, shown.mtime)  # mkey: what the cached views are keyed on
         info = shown.info if shown.trained else shown.info["metrics"]
         n = 3 if classroom() else 6
         with stage():
             v.legend(names)
-            figure = v.triplets(data.x_test[:n], data.y_test[:n], v.predict(model, data.x_test[:n]),
+            figure = v.triplets(data.x_test[:n], data.y_test[:n], v.predict(model, data.x_test[:n], mkey),
                                 "Test canvases: the image, its true mask, the network's mask.")
         if params["dataset"] == "shapes" and shape == (48, 48, 1):
-            v.skips_lesson(data, model, info)
+            v.skips_lesson(data, model, mkey, info)
         st.subheader("Scores on the test set (§17.3)")
         frame = v.scores(info, names)
         if not classroom() and info.get("confusion"):
             st.markdown("**Confusion over pixels** (rows: true class, columns: predicted)")
-            show(confusion_chart(np.array(info["confusion"]), names), use_container_width=False)
+            show_cached(("unet-cm", *mkey), lambda: confusion_chart(np.array(info["confusion"]), names),
+                        use_container_width=False)
         c = st.columns(3)
         with c[0]:
             csv_download(frame, "unet_scores.csv", "unet_scores_dl")

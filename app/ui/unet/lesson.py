@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from anndl.nets import upsampling as up
-from app.ui.charts import heatmap, show
+from app.ui.charts import heatmap, show_cached
 
 
 def _grid(values: np.ndarray, key: str, label: str) -> np.ndarray:
@@ -62,13 +62,16 @@ def checkerboard() -> None:
                 "and others once (the kernel is not a multiple of the stride); resize-then-convolve writes every "
                 "inner pixel equally.")
     c = st.columns(2)
-    with c[0]:
-        counts = up.stamp_counts(6, 3, 2)
-        show(heatmap(counts, [str(j) for j in range(counts.shape[1])], [str(i) for i in range(counts.shape[0])],
-                     scheme="greys", size=18).properties(title="transposed conv 3×3, stride 2"),
-             use_container_width=False)
+    with c[0]:  # fixed figures: built once per server
+        show_cached(("unet-checkerboard", "transpose"), lambda: _counts_chart(up.stamp_counts(6, 3, 2),
+                                                                              "transposed conv 3×3, stride 2"),
+                    use_container_width=False)
     with c[1]:
-        counts = up.resize_then_convolve(6, 3)
-        show(heatmap(counts, [str(j) for j in range(counts.shape[1])], [str(i) for i in range(counts.shape[0])],
-                     scheme="greys", size=18).properties(title="nearest ×2, then 3×3 conv"),
-             use_container_width=False)
+        show_cached(("unet-checkerboard", "resize"), lambda: _counts_chart(up.resize_then_convolve(6, 3),
+                                                                           "nearest ×2, then 3×3 conv"),
+                    use_container_width=False)
+
+
+def _counts_chart(counts: np.ndarray, title: str):
+    return heatmap(counts, [str(j) for j in range(counts.shape[1])], [str(i) for i in range(counts.shape[0])],
+                   scheme="greys", size=18).properties(title=title)

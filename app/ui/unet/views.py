@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -107,14 +109,20 @@ def scores(info: dict, class_names: list[str]) -> pd.DataFrame:
     return frame
 
 
-def predict(model, x: np.ndarray) -> np.ndarray:
-    """Class ids (n, h, w) of a few images."""
+def predict(model, x: np.ndarray, model_key: tuple) -> np.ndarray:
+    """Class ids (n, h, w) of a few images, computed once per server for (model file, mtime) = `model_key`."""
+    return _masks(tuple(model_key), x, model)
+
+
+# a rerun (any click) must not run the network again on the same canvases; bounded: x may come from an upload
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def _masks(model_key: tuple, x: np.ndarray, _model) -> np.ndarray:
     from anndl.predict import predict_batch
 
-    return predict_batch(model, x).argmax(-1).astype("uint8")
+    return predict_batch(_model, x).argmax(-1).astype("uint8")
 
 
-def skips_lesson(data: topic.SegData, model, info: dict) -> None:
+def skips_lesson(data: topic.SegData, model, model_key: tuple, info: dict) -> None:
     """The shown network next to the shipped one without skips (fcn_shapes), on the same test canvases."""
     from anndl import zoo
     from app.ui.models import shipped
@@ -129,7 +137,8 @@ def skips_lesson(data: topic.SegData, model, info: dict) -> None:
     c[2].metric("Border IoU", f"{info['border_mean_iou']:.3f}", help="This network, object borders only.")
     c[3].metric("No skips, borders", f"{meta['metrics']['border_mean_iou']:.3f}", help="models/fcn_shapes")
     x, y = data.x_test[:3], data.y_test[:3]
-    compare(x, y, predict(model, x), predict(fcn, x))
+    fcn_key = ("fcn_shapes", os.path.getmtime(zoo.path("fcn_shapes")))
+    compare(x, y, predict(model, x, model_key), predict(fcn, x, fcn_key))
     st.caption("The network without skips (models/fcn_shapes, the same encoder and decoder trained the same way) must "
                "rebuild every border from the 6×6 bottleneck: its masks come out blobby and shapes get confused. "
                "The skips hand the decoder the encoder's full-resolution maps.")
