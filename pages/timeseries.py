@@ -42,7 +42,7 @@ with tabs[0]:
             "targets": series.targets, "season": series.season}
         st.markdown("**Windows and telescope** (§24.4): the network sees the blue window and learns the pink "
                     "telescope; sliding the window by the stride gives the training set.")
-        show(ui.windows_chart(series, params["window"], params["telescope"], params["stride"]))
+        ui.windows_chart(series, params["window"], params["telescope"], params["stride"])
         if series.source == "your upload":  # defaults from the upload's size: the recipe fixes optimiser steps
             recipe = recipe_toggle("ts_fc", training_windows(series, params), BUDGET)
             params["recipe"] = recipe is not None
@@ -53,8 +53,8 @@ with tabs[0]:
         if issue:
             st.error(issue, icon=":material/error:")
         else:
-            ev = ui.evaluate((*ui.data_key(series), path, label), params["window"], params["telescope"], series,
-                             direct, ar)
+            ekey = (*ui.data_key(series), path, label)  # what the evaluation and its charts are computed from
+            ev = ui.evaluate(ekey, params["window"], params["telescope"], series, direct, ar)
             st.markdown(f"**Forecasts** — model: {label}" if label else
                         "**Naive baselines** — train a network above to compare it with them (the shipped model "
                         "covers CO₂ with window 104 and telescope 52).")
@@ -62,7 +62,7 @@ with tabs[0]:
                 st.caption("The autoregressive model needs every input column as a target; it is trained when "
                            "the target columns are all the columns.")
             with head if classroom() else st.container():
-                chart = ui.results(series, ev)
+                chart, fkey = ui.results(series, ev, (*ekey, params["window"], params["telescope"]))
             if not classroom():
                 c = st.columns(3)
                 with c[0]:
@@ -70,7 +70,7 @@ with tabs[0]:
                 with c[1]:
                     csv_download(ev["horizon"], "mae_per_horizon.csv", "ts_fc_csv", label="MAE per step (CSV)")
                 with c[2]:
-                    png_download(chart_png(chart), "forecast.png", "ts_fc_png")
+                    png_download(chart_png(chart, fkey), "forecast.png", "ts_fc_png")
         keras_code(forecast_code(params), "forecast.py")
 
 with tabs[1]:
@@ -88,15 +88,15 @@ with tabs[1]:
         else:
             st.markdown("**Test results** — model: " + ("the model you trained" if shown.trained else
                                                        "shipped 1-D CNN with global average pooling"))
-            cchart = cls.metrics(cls.evaluation(shown, data, acts.class_names))
+            cchart, ckey = cls.metrics(cls.evaluation(shown, data, acts.class_names))
             if not classroom():
                 c = st.columns(2)
                 with c[0]:
                     model_download(shown.path, "activity_classifier.keras", "ts_cl_dl")
                 with c[1]:
-                    png_download(chart_png(cchart), "confusion.png", "ts_cl_png")
+                    png_download(chart_png(cchart, ckey), "confusion.png", "ts_cl_png")
         keras_code(classifier_code(cparams), "classify_activities.py")
 
 with tabs[2]:
-    gchart = cls.gradients_tab(seed())
-    png_download(chart_png(gchart), "vanishing_gradients.png", "ts_gr_png")
+    gchart, gkey = cls.gradients_tab(seed())
+    png_download(chart_png(gchart, gkey), "vanishing_gradients.png", "ts_gr_png")

@@ -11,7 +11,7 @@ import streamlit as st
 
 from anndl.data import timeseries as ts
 from anndl.data.uploads import UploadError
-from app.ui.charts import confusion_chart, show
+from app.ui.charts import cached_chart, confusion_chart, show_cached
 from app.ui.models import Shown, shown_model
 from app.ui.state import bound, classroom
 from app.ui.uploads import csv_uploader
@@ -109,17 +109,22 @@ def _evaluation(key: tuple, _model, _data) -> dict:
     return evaluate_classifier(_model, _data, list(key[-1]))
 
 
-def metrics(ev: dict) -> alt.Chart:
-    """Confusion matrix and per-class precision, recall, F1."""
+def metrics(ev: dict) -> tuple[alt.Chart, tuple]:
+    """Confusion matrix and per-class precision, recall, F1; the chart and its key (for chart_png)."""
     st.metric("Test accuracy", f"{ev['test_accuracy']:.3f}")
     left, right = st.columns([1, 1])
-    chart = confusion_chart(np.asarray(ev["confusion"]), ev["class_names"]).properties(
-        autosize=alt.AutoSizeParams(type="pad"))  # labels add to the cells' size instead of squeezing them
+
+    def build():  # labels add to the cells' size instead of squeezing them
+        return confusion_chart(np.asarray(ev["confusion"]), ev["class_names"]).properties(
+            autosize=alt.AutoSizeParams(type="pad"))
+
+    # built once per server for what it shows: the class names and the counts
+    key = ("ts-confusion", tuple(ev["class_names"]), tuple(map(tuple, np.asarray(ev["confusion"]).tolist())))
     with left:
-        show(chart, use_container_width=False)
+        show_cached(key, build, use_container_width=False)
     with right:
         st.dataframe(pd.DataFrame(ev["report"]).round(3), hide_index=True, width="stretch")
-    return chart
+    return cached_chart(key, build), key
 
 
 @st.cache_data(show_spinner="Computing gradients through time…", max_entries=16)
@@ -129,7 +134,7 @@ def gradients(length: int, units: int, seed: int) -> pd.DataFrame:
     return vanishing_gradients(length, units, trials=3, seed=seed)
 
 
-def gradients_tab(seed: int) -> alt.Chart:
+def gradients_tab(seed: int) -> tuple[alt.Chart, tuple]:
     """§23.3–§23.5: the gradient of the last hidden state with respect to each earlier input."""
     st.markdown("Backpropagation through time multiplies one Jacobian per step. In a **tanh RNN** those factors "
                 "are mostly below 1, so the gradient from the last state to early inputs shrinks exponentially: the "
@@ -139,13 +144,17 @@ def gradients_tab(seed: int) -> alt.Chart:
     length = bound(c1.slider, "Sequence length", "ts_glen", 60, min_value=10, max_value=200)
     units = bound(c2.select_slider, "Hidden units", "ts_gunits", 32, options=[8, 16, 32, 64])
     frame = gradients(length, units, seed)
-    chart = alt.Chart(frame).mark_line(strokeWidth=3 if classroom() else 2).encode(
-        x=alt.X("steps before the end:Q", title="distance of x_t from the last step T"),
-        y=alt.Y("gradient norm:Q", scale=alt.Scale(type="log"), title="‖∂h_T / ∂x_t‖ (log scale)"),
-        color=alt.Color("cell:N", title=None), tooltip=list(frame.columns)).properties(height=320)
-    show(chart)
+
+    def build():
+        return alt.Chart(frame).mark_line(strokeWidth=3 if classroom() else 2).encode(
+            x=alt.X("steps before the end:Q", title="distance of x_t from the last step T"),
+            y=alt.Y("gradient norm:Q", scale=alt.Scale(type="log"), title="‖∂h_T / ∂x_t‖ (log scale)"),
+            color=alt.Color("cell:N", title=None), tooltip=list(frame.columns)).properties(height=320)
+
+    key = ("ts-gradients", length, units, seed)  # the inputs of `gradients`
+    show_cached(key, build)
     far = frame[frame["steps before the end"] == length - 1].set_index("cell")["gradient norm"]
     near = frame[frame["steps before the end"] == 0].set_index("cell")["gradient norm"]
     st.caption(" · ".join(f"{cell}: the first step gets {far[cell] / near[cell]:.1e} of the last step's gradient"
                           for cell in far.index) + " (untrained cells, averaged over 3 random inputs).")
-    return chart
+    return cached_chart(key, build), key

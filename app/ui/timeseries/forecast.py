@@ -12,7 +12,7 @@ import streamlit as st
 from anndl.data import timeseries as ts
 from anndl.data.uploads import UploadError
 from anndl.errors import SettingsError
-from app.ui.charts import show
+from app.ui.charts import cached_chart, show_cached
 from app.ui.classroom import stage
 from app.ui.models import load_model, shipped, shown_model
 from app.ui.state import bound, classroom
@@ -112,8 +112,9 @@ def _time(series: ts.Series, idx: np.ndarray):
     return np.array([t[i] if i < len(t) else t[-1] + (i - len(t) + 1) * step for i in idx])
 
 
-def windows_chart(series: ts.Series, window: int, telescope: int, stride: int) -> alt.Chart:
-    """The series with its train / validation / test parts and one window + telescope laid over it (§24.4)."""
+def windows_chart(series: ts.Series, window: int, telescope: int, stride: int) -> None:
+    """The series with its train / validation / test parts and one window + telescope laid over it (§24.4), built
+    once per server for (series content, window, telescope, stride, position)."""
     v = series.values[:, series.target_idx[0]]
     a, b = ts.time_split(len(v))
     starts = np.arange(0, max(1, a - window - telescope + 1), stride)
@@ -122,6 +123,14 @@ def windows_chart(series: ts.Series, window: int, telescope: int, stride: int) -
         st.session_state["ts_pos"] = top
     pos = bound(st.slider, "Window position (training windows)", "ts_pos", 0, min_value=0, max_value=top)
     s = int(starts[min(pos, len(starts) - 1)])
+    show_cached(("ts-windows", *data_key(series), window, telescope, s), lambda: _windows(series, s, window, telescope))
+    st.caption(f"{len(starts)} training windows (stride {stride}) · rows: train {a}, validation {b - a}, "
+               f"test {len(v) - b} · the statistics for normalisation come from the green part only (§4.7).")
+
+
+def _windows(series: ts.Series, s: int, window: int, telescope: int) -> alt.Chart:
+    v = series.values[:, series.target_idx[0]]
+    a, b = ts.time_split(len(v))
     # times past the end too: a window + telescope longer than the series is drawn (and refused below), not a crash
     t = _time(series, np.arange(max(len(v), s + window + telescope) + 1))
     line = pd.DataFrame({"time": t[:len(v)], "value": v})
@@ -137,8 +146,6 @@ def windows_chart(series: ts.Series, window: int, telescope: int, stride: int) -
     curve = alt.Chart(line).mark_line(color="#333333").encode(x=alt.X("time", title=None),
                                                              y=alt.Y("value:Q", title=series.targets[0],
                                                                      scale=alt.Scale(zero=False)))
-    st.caption(f"{len(starts)} training windows (stride {stride}) · rows: train {a}, validation {b - a}, "
-               f"test {len(v) - b} · the statistics for normalisation come from the green part only (§4.7).")
     return (shade + box + curve).properties(height=260)
 
 
@@ -184,24 +191,25 @@ def horizon_chart(ev: dict) -> alt.Chart:
     ).properties(height=260, title="Test MAE per horizon step")
 
 
-def results(series: ts.Series, ev: dict) -> alt.Chart:
-    """The forecast picture, the horizon chart and the summary table beside each other."""
+def results(series: ts.Series, ev: dict, inputs: tuple) -> tuple[alt.Chart, tuple]:
+    """The forecast picture, the horizon chart and the summary table beside each other; the charts built once per
+    server for `inputs` (what `ev` was computed from). Returns the forecast chart and its key (for chart_png)."""
     j = 0
     if len(series.targets) > 1:
         j = series.targets.index(st.selectbox("Target to plot", series.targets, key="ts_plot"))
-    chart = forecast_charts(series, ev, j)
+    key = ("ts-forecast", *inputs, j)
     with stage():
-        show(chart)
+        show_cached(key, lambda: forecast_charts(series, ev, j))
     left, right = st.columns([3, 2])
     with left:
-        show(horizon_chart(ev))
+        show_cached(("ts-horizon", *inputs), lambda: horizon_chart(ev))
     with right:
         st.dataframe(ev["summary"].round(4), hide_index=True, width="stretch")
         st.caption("÷ naive: test MAE divided by the seasonal naive's (or the last value's when there is no season); "
                    "below 1 beats the baseline.")
         if series.season > ev["window"]:
             st.caption(f"No seasonal naive: it needs a window of at least one season ({series.season} steps).")
-    return chart
+    return cached_chart(key, lambda: forecast_charts(series, ev, j)), key
 
 
 @st.cache_data(show_spinner="Forecasting the test part…", max_entries=16)
@@ -245,5 +253,7 @@ def problem(series: ts.Series, params: dict) -> str | None:
 
 
 def data_key(series: ts.Series) -> tuple:
-    """The evaluation cache's key: the series' content hash, so two uploads never share a result."""
-    return series.name, series.content_key()
+    """The evaluation and chart caches' key: the series' content hash, so two uploads never share a result, and
+    its time span (the charts' axis)."""
+    span = () if series.time is None else (str(series.time[0]), str(series.time[-1]))
+    return series.name, series.content_key(), *span
