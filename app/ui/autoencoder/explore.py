@@ -4,6 +4,7 @@ codes as a generator, reconstruction error per class, denoising, your own image,
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 import altair as alt
 import numpy as np
@@ -14,7 +15,7 @@ from anndl.nets.autoencoder import decoder_of, encoder_of
 from anndl.topics.autoencoder import latent as lat
 from anndl.topics.autoencoder.job import run_model
 from app.ui.autoencoder.controls import img, row
-from app.ui.charts import show
+from app.ui.charts import show, show_cached
 from app.ui.classroom import stage
 from app.ui.downloads import image_png, png_download
 from app.ui.models import load_model
@@ -86,11 +87,15 @@ def map_data(path: str, mtime: float, dkey: tuple, sp, latent: int) -> tuple:
 def latent_map(path: str, mtime: float, dkey: tuple, sp, class_names: list[str], method: str) -> None:
     """The map and the decoded image of the clicked point; a click reruns only this fragment."""
     codes, points, proj = _map(path, mtime, dkey, method, sp.x_test)
-    frame = _frame(points, sp.y_test[:MAP_N], class_names, sp.x_test, dkey, proj.invertible)
+
+    def frame() -> pd.DataFrame:
+        return _frame(points, sp.y_test[:MAP_N], class_names, sp.x_test, dkey, proj.invertible)
+
     axis = {"direct": "code", "pca": "PC", "tsne": "t-SNE"}[proj.method]
     left, right = st.columns([3, 1])
-    with left, stage():
-        event = show(map_chart(frame, class_names, axis), on_select="rerun", key="ae_map")
+    with left, stage():  # built once per (model file, data, projection): 600 points with their pictures
+        event = show_cached(("ae-map", path, mtime, dkey, method, tuple(class_names)),
+                            lambda: map_chart(frame(), class_names, axis), on_select="rerun", key="ae_map")
     picked = (event.selection.get("pick") or [None])[0] if event and event.selection else None
     with right:
         _decoded(picked, frame, codes, proj, sp, path, mtime)
@@ -100,7 +105,7 @@ def latent_map(path: str, mtime: float, dkey: tuple, sp, class_names: list[str],
                "a larger code keep the classes apart.")
 
 
-def _decoded(picked: dict | None, frame, codes, proj, sp, path: str, mtime: float) -> None:
+def _decoded(picked: dict | None, frame: Callable[[], pd.DataFrame], codes, proj, sp, path: str, mtime: float) -> None:
     if not picked or "id" not in picked:
         st.info("Click a point of the map: its decoded image appears here.", icon=":material/touch_app:")
         return
@@ -111,9 +116,16 @@ def _decoded(picked: dict | None, frame, codes, proj, sp, path: str, mtime: floa
         out = lat.decode(dec, codes[i:i + 1])[0]
         row([sp.x_test[i], out], ["original", "decoded"], scale=4)
     else:
-        p = frame.loc[frame["id"] == pid, ["x", "y"]].to_numpy()
+        rows = frame()
+        p = rows.loc[rows["id"] == pid, ["x", "y"]].to_numpy()
         out = lat.decode(dec, proj.to_latent(p))[0]
         st.image(img(out, 6), caption=f"decoded from empty space ({p[0, 0]:.2f}, {p[0, 1]:.2f})")
+
+
+# decoded once per (model file, projection, ranges, n): other clicks rerun the page with the same grid
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def _grid(path: str, mtime: float, method: str, _proj, xs: tuple, ys: tuple, n: int) -> np.ndarray:
+    return lat.decode_grid(_parts(path, mtime)[2], _proj, xs, ys, n)
 
 
 def grid(path: str, mtime: float, points: np.ndarray, proj) -> None:
@@ -126,8 +138,8 @@ def grid(path: str, mtime: float, points: np.ndarray, proj) -> None:
     spread = c[1].slider("Range (× the codes' spread)", 0.5, 3.0, 1.0, 0.25, key="ae_grid_r",
                          help="Beyond 1× the grid leaves the region the training codes fill: the holes show.")
     centre, half = points.mean(0), spread * 2 * points.std(0)
-    images = lat.decode_grid(_parts(path, mtime)[2], proj, (centre[0] - half[0], centre[0] + half[0]),
-                             (centre[1] - half[1], centre[1] + half[1]), n)
+    images = _grid(path, mtime, proj.method, proj, (float(centre[0] - half[0]), float(centre[0] + half[0])),
+                   (float(centre[1] - half[1]), float(centre[1] + half[1])), n)
     mosaic = img(lat.mosaic(images), 2)
     st.image(mosaic, caption=f"{n}×{n} codes on a grid (centre ± {2 * spread:.2f} standard deviations), "
                              "decoded in one call")
@@ -139,8 +151,7 @@ def interpolation(path: str, mtime: float, sp) -> None:
     a = c[0].number_input("From test image", 0, len(sp.x_test) - 1, 0, key="ae_ia")
     b = c[1].number_input("To test image", 0, len(sp.x_test) - 1, 1, key="ae_ib")
     steps = c[2].slider("Steps", 3, 12, 8, key="ae_isteps")
-    _, enc, dec = _parts(path, mtime)
-    images = lat.interpolate(enc, dec, sp.x_test[a], sp.x_test[b], steps)
+    images = _interpolated(path, mtime, sp.x_test[a], sp.x_test[b], steps)
     row([sp.x_test[a], *images, sp.x_test[b]], ["from"] + [""] * steps + ["to"], scale=2)
     st.caption("The codes of the two images joined by a straight line, each point decoded (§20.4).")
 
@@ -151,11 +162,28 @@ def generator(path: str, mtime: float, codes: np.ndarray, variational: bool) -> 
         st.session_state["ae_gen_seed"] = st.session_state.get("ae_gen_seed", 0) + 1
     prior = "standard" if variational else "fitted"
     z = lat.random_codes(codes, 16, st.session_state.get("ae_gen_seed", 0), prior)
-    images = lat.decode(_parts(path, mtime)[2], z)
+    images = _decoded_codes(path, mtime, z)
     st.image(img(lat.mosaic(images.reshape(2, 8, *images.shape[1:])), 3))
     st.caption("16 random codes decoded: " + ("drawn from N(0, I), the VAE's prior." if variational else
                "drawn from a Gaussian with the test codes' mean and spread. A plain autoencoder is a poor "
                "generator: many codes fall in holes between the classes (§19.4; the GAN page does better)."))
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def _interpolated(path: str, mtime: float, a: np.ndarray, b: np.ndarray, steps: int) -> np.ndarray:
+    _, enc, dec = _parts(path, mtime)
+    return lat.interpolate(enc, dec, a, b, steps)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def _decoded_codes(path: str, mtime: float, z: np.ndarray) -> np.ndarray:
+    return lat.decode(_parts(path, mtime)[2], z)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def _reconstructed(path: str, mtime: float, x: np.ndarray) -> np.ndarray:
+    """The model's output for a few images, once per (model file, images)."""
+    return run_model(_parts(path, mtime)[0], x)
 
 
 def reconstructions(path: str, mtime: float, sp, per_class: list, class_names: list[str]) -> None:
@@ -166,9 +194,8 @@ def reconstructions(path: str, mtime: float, sp, per_class: list, class_names: l
     sigma = st.select_slider("Noise added to the inputs (σ)", [0.0, 0.1, 0.2, 0.3, 0.5], 0.3, key="ae_dn")
     x = sp.x_test[:8]
     noisy = np.clip(x + sigma * np.random.default_rng(0).standard_normal(x.shape).astype("float32"), 0, 1)
-    model = _parts(path, mtime)[0]
     row(list(noisy), ["noisy"] + [""] * 7)
-    row(list(run_model(model, noisy)), ["reconstructed"] + [""] * 7)
+    row(list(_reconstructed(path, mtime, noisy)), ["reconstructed"] + [""] * 7)
     st.caption("A denoising autoencoder (train with input noise σ > 0) learns to remove noise like this.")
 
 
