@@ -51,11 +51,11 @@ with tab_train:
     else:
         st.caption(f"{metrics['backbone_why']} {metrics['n_train']} training images; "
                    f"{metrics.get('train_s', 0):.1f} s of training.")
-        views.phases_chart(metrics)
+        views.phases_chart(metrics, (shown.path, shown.mtime))
         views.phases_table(metrics)
         tta = bound(st.toggle, "Test-time augmentation", "tl_tta", False,
                     help="Average the predictions over the image shifted by one pixel in each direction.")
-        frame = views.evaluation(metrics, tta)
+        frame = views.evaluation(metrics, tta, (shown.path, shown.mtime))
         cols = st.columns(3)
         with cols[0]:
             model_download(shown.path, "transfer_finetuned.keras", "tl_model_dl")

@@ -8,18 +8,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.ui.charts import confusion_chart, curves, history_events, show
+from app.ui.charts import confusion_chart, curves, history_events, show, show_cached
 from app.ui.state import classroom
 
 RUN_COLORS = alt.Scale(domain=["scratch", "transfer", "fine-tune"], range=["#7f7f7f", "#1f77b4", "#d62728"])
 
 
-def phases_chart(metrics: dict) -> None:
-    """Both phases on one epoch axis; the dashed rule is where fine-tuning starts."""
+def phases_chart(metrics: dict, model_key: tuple) -> None:
+    """Both phases on one epoch axis; the dashed rule is where fine-tuning starts. Built once per server for the
+    model file (path, mtime) = `model_key` whose `metrics` these are."""
     marks = {"fine-tune starts": metrics["boundary"] + 0.5} if len(metrics["phases"]) > 1 else None
-    chart = curves(history_events(metrics["history"]), marks=marks)
-    if chart is not None:
-        show(chart)
+    show_cached(("tl-phases", *model_key), lambda: curves(history_events(metrics["history"]), marks=marks))
 
 
 def phases_table(metrics: dict) -> None:
@@ -34,7 +33,7 @@ def phases_table(metrics: dict) -> None:
                "would shift every feature the backbone computes and undo what it learned (§9.14).")
 
 
-def evaluation(metrics: dict, tta: bool) -> pd.DataFrame:
+def evaluation(metrics: dict, tta: bool, model_key: tuple) -> pd.DataFrame:
     """Test accuracy (with TTA when asked), confusion matrix and per-class precision / recall / F1."""
     from sklearn.metrics import confusion_matrix
 
@@ -46,8 +45,9 @@ def evaluation(metrics: dict, tta: bool) -> pd.DataFrame:
     frame = pd.DataFrame(metrics["report"]).round(3)
     cols = st.columns([1, 1])
     with cols[0]:
-        show(confusion_chart(confusion_matrix(metrics["y_true"], metrics["y_pred"], labels=range(len(names))), names),
-             use_container_width=False)
+        show_cached(("tl-confusion", *model_key), lambda: confusion_chart(
+            confusion_matrix(metrics["y_true"], metrics["y_pred"], labels=range(len(names))), names),
+                    use_container_width=False)
     cols[1].dataframe(frame, hide_index=True)
     return frame
 
@@ -90,8 +90,8 @@ def top3(model, image: np.ndarray, class_names: list[str]) -> None:
                                     "probability": [round(float(probs[i]), 3) for i in best]}), hide_index=True)
 
 
-def gallery_view() -> None:
-    """The §8 table (sortable: click a column) and the era chart: year against parameters, area = multiply-adds."""
+@st.cache_data(show_spinner=False, max_entries=1)
+def _gallery_frame() -> pd.DataFrame:
     from anndl.topics.transfer.gallery import gallery
 
     frame = pd.DataFrame(gallery())
@@ -99,6 +99,10 @@ def gallery_view() -> None:
     frame["mult-adds (M)"] = (frame["multiply_adds"] / 1e6).round(1)
     frame["top-1"] = frame["imagenet_top1"].map(lambda v: f"{v:.3f}" if v == v and v is not None else "—")
     frame["above"] = np.arange(len(frame)) % 2 == 0  # alternate labels above and below: same-year nets overlap
+    return frame
+
+
+def _era_chart(frame: pd.DataFrame) -> alt.Chart:
     base = alt.Chart(frame).encode(
         x=alt.X("year:Q", scale=alt.Scale(domain=[1996, 2022]), axis=alt.Axis(format="d")),
         y=alt.Y("params:Q", scale=alt.Scale(type="log"), title="parameters (log)"))
@@ -109,7 +113,13 @@ def gallery_view() -> None:
     labels = [base.transform_filter(alt.datum.above == up).mark_text(align="left", dx=8, dy=-9 if up else 11,
                                                                       fontSize=size).encode(text="network:N")
               for up in (True, False)]
-    show(alt.layer(dots, *labels).properties(height=380))
+    return alt.layer(dots, *labels).properties(height=380)
+
+
+def gallery_view() -> None:
+    """The §8 table (sortable: click a column) and the era chart: year against parameters, area = multiply-adds."""
+    frame = _gallery_frame()
+    show_cached(("tl-gallery",), lambda: _era_chart(frame))  # a fixed table: built once per server
     st.dataframe(frame[["network", "year", "params (M)", "mult-adds (M)", "depth", "input", "top-1", "idea",
                         "built_with"]], hide_index=True)
     st.caption("Built with `weights=None` (nothing downloads); multiply-adds of the convolutions and dense layers for "
