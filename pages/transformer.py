@@ -67,7 +67,7 @@ with tabs[1]:
     left, right = st.columns(2)
     with left:
         st.markdown("**Positional encoding** (§27.9)")
-        ui.positional(model)
+        ui.positional(model, model_key)
     with right:
         st.markdown("**Nearest words** in the embedding space")
         ui.neighbours(model, decoder)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.ui.charts import heatmap, show
+from app.ui.charts import cached_chart, heatmap, show, show_cached
 from app.ui.downloads import chart_png, csv_download, png_download
 from app.ui.state import bound, classroom
 
@@ -126,17 +126,21 @@ def attention_maps(model, decoder, sentence: str, model_key: str) -> alt.Chart |
     return chart
 
 
-def positional(model) -> None:
-    """The positional-encoding matrix (position × dimension) added to the token embeddings (§27.9)."""
+def positional(model, model_key: str) -> None:
+    """The positional-encoding matrix (position × dimension) added to the token embeddings (§27.9); its chart
+    built once per server for the model (`model_key`, as for the cached translations)."""
     p = model.positional_matrix("src", length=48)  # sinusoids extend to any length; learned ones stop at L
-    frame = pd.DataFrame([{"position": i, "dimension": j, "value": float(p[i, j])}
-                          for i in range(p.shape[0]) for j in range(p.shape[1])])
-    chart = alt.Chart(frame).mark_rect().encode(
-        x=alt.X("dimension:O", axis=alt.Axis(labels=False, ticks=False)),
-        y=alt.Y("position:O", axis=alt.Axis(values=list(range(0, p.shape[0], 8)))),
-        color=alt.Color("value:Q", scale=alt.Scale(scheme="redblue", domainMid=0)),
-        tooltip=["position", "dimension", alt.Tooltip("value:Q", format=".3f")]).properties(height=260)
-    show(chart)
+
+    def build() -> alt.Chart:
+        frame = pd.DataFrame([{"position": i, "dimension": j, "value": float(p[i, j])}
+                              for i in range(p.shape[0]) for j in range(p.shape[1])])
+        return alt.Chart(frame).mark_rect().encode(
+            x=alt.X("dimension:O", axis=alt.Axis(labels=False, ticks=False)),
+            y=alt.Y("position:O", axis=alt.Axis(values=list(range(0, p.shape[0], 8)))),
+            color=alt.Color("value:Q", scale=alt.Scale(scheme="redblue", domainMid=0)),
+            tooltip=["position", "dimension", alt.Tooltip("value:Q", format=".3f")]).properties(height=260)
+
+    show_cached(("tr-positional", model_key), build)
     kind = model.cfg.positional
     st.caption(f"{kind.capitalize()} positional encoding, {p.shape[0]} positions × {p.shape[1]} dimensions "
                f"(this model reads {model.cfg.src_len} source positions)"
@@ -173,14 +177,18 @@ def sandbox() -> None:
     if not np.isfinite(k).all():
         st.error("Every key needs a number in both x and y.")
         return
-    rows = [{"score": s, "key": name, "weight": float(w)} for s in SCORES
-            for name, w in zip(keys["key"], attention_weights(np.array([qx, qy]), k, s, seed=0))]
-    chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        x=alt.X("key:N", title=None), y=alt.Y("weight:Q", scale=alt.Scale(domain=[0, 1])), color="key:N",
-        column=alt.Column("score:N", title=None, sort=list(SCORES)), tooltip=["score", "key", "weight"]
-    ).properties(width=120, height=180)
+
+    def build() -> alt.Chart:
+        rows = [{"score": s, "key": name, "weight": float(w)} for s in SCORES
+                for name, w in zip(keys["key"], attention_weights(np.array([qx, qy]), k, s, seed=0))]
+        return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+            x=alt.X("key:N", title=None), y=alt.Y("weight:Q", scale=alt.Scale(domain=[0, 1])), color="key:N",
+            column=alt.Column("score:N", title=None, sort=list(SCORES)), tooltip=["score", "key", "weight"]
+        ).properties(width=120, height=180)
+
+    inputs = ("tr-sandbox", qx, qy, tuple(map(str, keys["key"])), tuple(k.ravel().tolist()))  # the chart's inputs
     with c2:
-        show(chart)
+        show_cached(inputs, build)
         st.caption("dot: qᵀk · scaled dot: qᵀk/√d (the Transformer's) · bilinear: qᵀWk · MLP: vᵀtanh(W₁q+W₂k) "
                    "(Bahdanau). W, W₁, W₂, v are fixed random matrices here; in a network they are learned.")
-    png_download(chart_png(chart), "attention_sandbox.png", "tr_sandbox_png")
+    png_download(chart_png(cached_chart(inputs, build), (*inputs, "png")), "attention_sandbox.png", "tr_sandbox_png")
