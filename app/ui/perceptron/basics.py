@@ -10,7 +10,7 @@ import streamlit as st
 from anndl.nets.ffnn import ACTIVATIONS
 from anndl.nets.landscape import SURFACES, activation_curves, optimizer_paths, surface_grid
 from anndl.nets.perceptron import GATES, hyperplane, perceptron_output, train_perceptron
-from app.ui.charts import show
+from app.ui.charts import show_cached
 from app.ui.state import bound
 
 
@@ -68,7 +68,9 @@ def perceptron_tab() -> None:
     w = steps[shown - 1].w_after if shown else list(w0)
     left, right = st.columns([1, 1])
     with left:
-        show(gate_chart(x, t, w, steps[shown - 1].x if shown else None), use_container_width=False)
+        current = steps[shown - 1].x if shown else None  # the chart's inputs: gate, weights, the sample shown
+        show_cached(("pc-gate", gate, tuple(map(float, w)), None if current is None else tuple(map(float, current))),
+                    lambda: gate_chart(x, t, w, current), use_container_width=False)
         st.caption("Shaded: where the perceptron outputs +1 (green) or −1 (red); the ring marks the sample just shown.")
         st.caption("Weights " + ", ".join(f"w{i} = {v:+.2f}" for i, v in enumerate(w)))
     with right:
@@ -91,19 +93,27 @@ def activations_section() -> None:
     if not names:
         return
     rows = activation_curves(tuple(names))
+    show_cached(("pc-activations", *names), lambda: _curves_chart(rows), use_container_width=False)
+    st.caption("Backpropagation multiplies one f′ per layer: with sigmoid (max f′ = 0.25) the gradient reaching the "
+               "first layer shrinks at least as 0.25^L — the vanishing gradient.")
+    show_cached(("pc-depth", *names), lambda: _depth_chart(rows), use_container_width=False)
+
+
+def _curves_chart(rows: list[dict]) -> alt.Chart:
     frame = pd.concat([pd.DataFrame({"a": r["a"], "value": r["f"], "curve": "f(a)", "activation": r["name"]})
                        for r in rows] + [pd.DataFrame({"a": r["a"], "value": r["df"], "curve": "f′(a)",
                                                        "activation": r["name"]}) for r in rows])
-    show(alt.Chart(frame).mark_line(strokeWidth=2.5, clip=True).encode(
+    return alt.Chart(frame).mark_line(strokeWidth=2.5, clip=True).encode(
         x="a:Q", y=alt.Y("value:Q", scale=alt.Scale(domain=[-1.5, 3])), color="activation:N",
-        column=alt.Column("curve:N", title=None)).properties(width=380, height=260), use_container_width=False)
+        column=alt.Column("curve:N", title=None)).properties(width=380, height=260)
+
+
+def _depth_chart(rows: list[dict]) -> alt.Chart:
     depth = pd.DataFrame([{"layers": L, "activation": r["name"], "gradient bound": r["max_df"] ** L}
                           for r in rows for L in range(1, 21)])
-    st.caption("Backpropagation multiplies one f′ per layer: with sigmoid (max f′ = 0.25) the gradient reaching the "
-               "first layer shrinks at least as 0.25^L — the vanishing gradient.")
-    show(alt.Chart(depth).mark_line(point=True).encode(
+    return alt.Chart(depth).mark_line(point=True).encode(
         x="layers:Q", y=alt.Y("gradient bound:Q", scale=alt.Scale(type="log")), color="activation:N"
-    ).properties(width=520, height=240), use_container_width=False)
+    ).properties(width=520, height=240)
 
 
 @st.cache_data(show_spinner="Running the optimisers…", max_entries=64)
@@ -120,6 +130,15 @@ def optimisers_section() -> None:
     sy = bound(c[3].slider, "Start y", "ao_y", float(default_start[1]), min_value=box[2], max_value=box[3], step=0.1)
     st.caption(f"f(x, y) = {desc}. 100 steps of each Keras optimiser from the same start.")
     paths = _paths(surface, (sx, sy), lr, 100)
+    show_cached(("pc-optimisers", surface, sx, sy, lr), lambda: _paths_chart(surface, paths, box),
+                use_container_width=False)
+    short = [n for n, p in paths.items() if len(p) < 101]
+    if short:
+        st.warning(f"Diverged (steps too large for this surface): {', '.join(short)}.")
+
+
+def _paths_chart(surface: str, paths: dict, box) -> alt.Chart:
+    """The loss surface (grey) and each optimiser's 100 steps over it."""
     grid = surface_grid(surface)
     gx, gy = np.meshgrid(grid["xs"], grid["ys"])
     bg = pd.DataFrame({"x": gx.ravel(), "y": gy.ravel(), "loss": np.log1p(np.asarray(grid["z"]).ravel()
@@ -134,7 +153,4 @@ def optimisers_section() -> None:
     trail = alt.Chart(lines).mark_line(point=True, strokeWidth=2, clip=True).encode(
         x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), order="step:Q", color="optimiser:N",
         tooltip=["optimiser", "step", "x", "y"])
-    show((heat + trail).properties(width=620, height=420), use_container_width=False)
-    short = [n for n, p in paths.items() if len(p) < 101]
-    if short:
-        st.warning(f"Diverged (steps too large for this surface): {', '.join(short)}.")
+    return (heat + trail).properties(width=620, height=420)
