@@ -94,6 +94,7 @@ else:
             st.warning("This is the **canvas detector**, trained only on drawn shapes on black canvases: on a photo "
                        "it finds shape-like blobs, not the photo's objects.", icon=":material/warning:")
             lesson.faces(rgb, source)
+            lesson.coco(rgb, source)
 
 if not classroom():
     code_expander(keras_code(params), "detection.py")

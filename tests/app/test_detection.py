@@ -51,6 +51,14 @@ def test_iou_lesson_anchor_inspector_and_a_broken_photo_gets_one_sentence(monkey
     assert int(metrics(at)["Test boxes without any positive anchor"].split()[0]) < default
     at.toggle(key="det_faces").set_value(True).run()  # MTCNN on the astronaut, offline from its wheel
     assert any("MTCNN" in c.value and "1 face(s)" in c.value for c in at.caption), errors(at)
+    from anndl.topics.detection import pretrained
+    from app.ui.detection import lesson
+
+    monkeypatch.setattr(pretrained, "coco_detector", lambda: (None, "ConnectionError: no route to the hub"))
+    lesson._coco_model.clear()
+    at.toggle(key="det_coco").set_value(True).run()  # the COCO preset offline: one sentence, the page goes on
+    assert any("could not be downloaded" in i.value and "no route to the hub" in i.value for i in at.info)
+    lesson._coco_model.clear()
     at.radio(key="det_ph_src").set_value("Your photo").run()
     assert len(errors(at)) == 1 and not at.exception
 

@@ -146,3 +146,31 @@ def test_the_generated_keras_code_runs(capsys):
     src = keras_code({"n_train": 64, "epochs": 1, "multilabel": True})
     exec(compile(src, "detection.py", "exec"), {"__name__": "__main__"})
     assert "true boxes" in capsys.readouterr().out
+
+
+def test_coco_preset_offline_gives_the_reason_and_its_boxes_come_back_in_photo_pixels(monkeypatch):
+    """The online path (keras-hub's COCO RetinaNet) cannot download here: its failure is a reason, not a raise; its
+    yxyx boxes on the 800 × 800 input are mapped back to the photo's pixels, low scores dropped."""
+    import keras_hub
+
+    from anndl.topics.detection import pretrained
+
+    def offline(name):
+        raise OSError(f"cannot reach the hub for {name}")
+
+    monkeypatch.setattr(keras_hub.models.ObjectDetector, "from_preset", offline)
+    model, why = pretrained.coco_detector()
+    assert model is None and why.startswith("OSError: cannot reach the hub for retinanet_resnet50_fpn_coco")
+
+    class Fake:  # what keras-hub's ObjectDetector.predict returns: padded boxes, labels, confidence, a count
+        bounding_box_format = "yxyx"
+
+        def predict(self, x, verbose=0):
+            assert tuple(x.shape) == (1, 800, 800, 3)
+            return {"boxes": np.array([[[80, 200, 400, 600], [0, 0, 8, 8], [-1, -1, -1, -1]]], "float32"),
+                    "labels": np.array([[0, 16, -1]]), "confidence": np.array([[0.9, 0.2, -1]], "float32"),
+                    "num_detections": np.array([2])}
+
+    found = pretrained.detect_coco(Fake(), np.zeros((400, 200, 3), "uint8"))  # h 400, w 200
+    assert [f["name"] for f in found] == ["person"] and found[0]["score"] == pytest.approx(0.9)
+    np.testing.assert_allclose(found[0]["box"], [50, 40, 150, 200])  # x: 200/4, 600/4; y: 80/2, 400/2

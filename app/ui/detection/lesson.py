@@ -127,3 +127,35 @@ def faces(rgb: np.ndarray, source: str) -> None:
     st.image(np.asarray(img))
     st.caption(f"{source}: MTCNN, pretrained on WIDER FACE / CelebA (weights from the mtcnn wheel): "
                f"{len(found)} face(s), with eyes, nose and mouth corners (yellow).")
+
+
+@st.cache_resource(show_spinner="Downloading keras-hub's COCO RetinaNet (needs internet, 34 M weights)…")
+def _coco_model():
+    from anndl.topics.detection.pretrained import coco_detector
+
+    return coco_detector()  # (model, "") or (None, why): a failed download is tried once per server
+
+
+def coco(rgb: np.ndarray, source: str) -> None:
+    """A real COCO-pretrained detector on the same photo, on request and only when the preset can be downloaded."""
+    from anndl.topics.detection.pretrained import COCO_PRESET, detect_coco
+
+    if not st.toggle("Also run a COCO-pretrained detector (RetinaNet, needs internet)", key="det_coco",
+                     help=f"keras-hub's `{COCO_PRESET}`: ResNet-50 + FPN, 80 everyday classes (people, cars, "
+                          "dogs, cups…), fine-tuned on COCO at 800 px. Its weights are a download."):
+        return
+    model, why = _coco_model()
+    if model is None:
+        st.info(f"The COCO preset could not be downloaded here (offline?): {why}. The boxes above come from the "
+                "detector trained on this page's canvases.", icon=":material/cloud_off:")
+        return
+    try:
+        found = detect_coco(model, rgb)
+    except Exception as exc:  # a preset whose outputs changed: say so, keep the page
+        st.error(f"The COCO detector failed on this photo ({type(exc).__name__}: {exc}).", icon=":material/error:")
+        return
+    side = max(rgb.shape[:2])
+    st.image(draw(rgb.astype("float32") / 255, [(f["box"], TP, f"{f['name']} {f['score']:.2f}") for f in found],
+                  max(1, 600 // side)))
+    st.caption(f"{source}: keras-hub `{COCO_PRESET}` (downloaded, pretrained on COCO's 80 classes): "
+               f"{len(found)} object(s) with confidence ≥ 0.5.")
