@@ -16,6 +16,7 @@ import time
 import traceback
 from typing import Any
 
+from anndl.jobenv import choose
 from anndl.jobspec import INTERRUPTED, Job, Limits, OwnerBusy, QueueFull
 from anndl.results import ResultStore
 
@@ -63,7 +64,7 @@ class RunnerBase:
         """A record read back unfinished: by default its server stopped before the job ended."""
         self._finish(job, "interrupted", error=INTERRUPTED)
 
-    def _admit(self, target: str, limits: Limits | None, owner: str) -> Job:
+    def _admit(self, target: str, limits: Limits | None, owner: str, backend: str | None = None) -> Job:
         """The new job's record, or QueueFull (server busy) / OwnerBusy (this session has its share). Under the lock."""
         mine = [j for j in self._jobs.values() if owner and j.owner == owner and not j.finished]
         if len(mine) >= self.per_owner:
@@ -74,7 +75,8 @@ class RunnerBase:
                             "Please try again in a minute.")
         num = next(self._counter)
         # the id carries its submission time (expiry after a restart) and randomness (not guessable)
-        job = Job(id=f"job-{int(time.time())}-{num}-{os.urandom(4).hex()}", target=target, owner=owner)
+        job = Job(id=f"job-{int(time.time())}-{num}-{os.urandom(4).hex()}", target=target, owner=owner,
+                  backend=backend or choose(target))
         self._jobs[job.id] = job
         self._nums[job.id] = num
         self._job_limits[job.id] = limits or self.limits

@@ -25,6 +25,7 @@ from multiprocessing.connection import wait as wait_ready
 from typing import Any
 
 from anndl.jobbase import RunnerBase
+from anndl.jobenv import available, default_backend, worker_env
 from anndl.jobspec import (  # noqa: F401  (the runner's public API)
     CRASHED,
     FINISHED,
@@ -40,8 +41,10 @@ from anndl.worker import JobContext, _Worker, resolve, run_inline, save_model  #
 
 
 class JobRunner(RunnerBase):
-    """Local backend: `workers` processes, at most `max_pending` jobs waiting, `per_owner` jobs per session.
+    """Local backend: `workers` jobs training at once, at most `max_pending` waiting, `per_owner` per session.
 
+    A job runs in a worker process of its Keras backend (`Job.backend`, anndl.jobenv): `workers` processes of the
+    default backend start at once, those of another backend when its first job comes (at most `workers` each).
     The other arguments (results folder, expiry, orphans) are RunnerBase's.
     """
 
@@ -50,8 +53,9 @@ class JobRunner(RunnerBase):
         super().__init__(max_pending=max_pending, limits=limits, **common)
         self._mp = mp.get_context("spawn")  # TensorFlow is not fork-safe
         self._warm = warm
+        self._size = workers
         self._pending: deque[tuple[Job, dict]] = deque()
-        self._workers = [_Worker(self._mp, warm) for _ in range(workers)]
+        self._workers = [self._spawn(default_backend()) for _ in range(workers)]
         self._respawn_at = 0.0  # after workers die at start-up, wait before the next try
         self._backoff = 0.5
         self._stop = threading.Event()
@@ -59,10 +63,17 @@ class JobRunner(RunnerBase):
         self._pump.start()
         atexit.register(self._at_exit)  # runs before multiprocessing's own exit handler stops the workers
 
-    def submit(self, target: str, params: dict, limits: Limits | None = None, owner: str = "") -> str:
-        """Queue a job; raises QueueFull (server busy) or OwnerBusy (this session has its share)."""
+    def _spawn(self, backend: str) -> _Worker:
+        """A worker process for `backend`, its GPU memory share split among the workers of every installed backend."""
+        env = worker_env(backend, self._size, max(1, len(available())))
+        return _Worker(self._mp, self._warm, backend, env)
+
+    def submit(self, target: str, params: dict, limits: Limits | None = None, owner: str = "",
+               backend: str | None = None) -> str:
+        """Queue a job (on `backend`, else its topic's: anndl.jobenv.choose); raises QueueFull (server busy) or
+        OwnerBusy (this session has its share)."""
         with self._lock:
-            job = self._admit(target, limits, owner)
+            job = self._admit(target, limits, owner, backend)
             self._pending.append((job, params))
             self._prune()
             self.store.save(job)
@@ -167,17 +178,28 @@ class JobRunner(RunnerBase):
                     self._respawn_at, self._backoff = time.time() + self._backoff, min(30.0, self._backoff * 2)
                 else:
                     self._backoff = 0.5
-                self._workers[i] = w = _Worker(self._mp, self._warm)
+                self._workers[i] = self._spawn(w.backend)
             elif w.job is not None and self._overdue(w.job, w.cancel_at):
                 # the job ignored the soft stop: kill the worker (replaced on the next round), keep the others going
                 w.job, w.broken = None, True
-                continue
-            if w.job is None and self._pending and w.alive():
-                job, params = self._pending.popleft()
-                w.job, w.num, w.cancel_at = job, self._nums[job.id], None
-                workdir = os.path.join(self.root, job.id)
-                os.makedirs(workdir, exist_ok=True)
-                w.inbox.put((job.id, w.num, job.target, params, self._job_limits[job.id], workdir))
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hand waiting jobs, in order, to an idle worker of their backend (started if it has none yet), while
+        fewer than `workers` jobs train."""
+        while self._pending and sum(w.job is not None for w in self._workers) < self._size:
+            job, params = self._pending[0]
+            w = next((w for w in self._workers if w.job is None and w.alive() and w.backend == job.backend), None)
+            if w is None:
+                if sum(x.backend == job.backend for x in self._workers) >= self._size:
+                    return  # its workers are starting again after a crash: the job waits
+                w = self._spawn(job.backend)
+                self._workers.append(w)
+            self._pending.popleft()
+            w.job, w.num, w.cancel_at = job, self._nums[job.id], None
+            workdir = os.path.join(self.root, job.id)
+            os.makedirs(workdir, exist_ok=True)
+            w.inbox.put((job.id, w.num, job.target, params, self._job_limits[job.id], workdir))
 
 
 def open_runner(address: str = "", workers: int = 1, ray: dict | None = None, **common) -> RunnerBase:

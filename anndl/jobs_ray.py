@@ -22,6 +22,7 @@ import ray
 from ray.exceptions import RayError, TaskCancelledError
 
 from anndl.jobbase import RunnerBase
+from anndl.jobenv import worker_env
 from anndl.jobhub import HUB, NAMESPACE, JobHub
 from anndl.jobspec import CRASHED, STOPPED, Job, Limits, QueueFull
 from anndl.worker import JobContext, resolve, run_job
@@ -111,10 +112,12 @@ class RayRunner(RunnerBase):
         self._pump.start()
         atexit.register(self._at_exit)  # before Ray's own exit handler disconnects
 
-    def submit(self, target: str, params: dict, limits: Limits | None = None, owner: str = "") -> str:
-        """Start a Ray task; raises QueueFull (busy here or on the cluster) or OwnerBusy (this session's share)."""
+    def submit(self, target: str, params: dict, limits: Limits | None = None, owner: str = "",
+               backend: str | None = None) -> str:
+        """Start a Ray task (in a worker of the job's Keras backend: its env vars are the task's runtime_env);
+        raises QueueFull (busy here or on the cluster) or OwnerBusy (this session's share)."""
         with self._lock:
-            job = self._admit(target, limits, owner)
+            job = self._admit(target, limits, owner, backend)
             try:
                 admitted = ray.get(self.hub.register.remote(job.id, self.max_total_pending), timeout=10)
             except RayError:
@@ -127,7 +130,8 @@ class RayRunner(RunnerBase):
             workdir = self.store.folder(job.id)
             os.makedirs(workdir, exist_ok=True)
             asks = job_resources(target, self.cpus, self.gpus)
-            task = self._tasks[asks["num_gpus"] > 0].options(**asks)
+            env = worker_env(job.backend, max(1, round(1 / self.gpus)) if self.gpus else 1)
+            task = self._tasks[asks["num_gpus"] > 0].options(**asks, runtime_env={"env_vars": env})
             self._refs[job.id] = task.remote(self.hub, job.id, target, params, self._job_limits[job.id], workdir)
             self._cursor[job.id] = 0
             self._prune()

@@ -39,6 +39,7 @@ class Job:
     target: str
     status: str = "queued"  # queued | running | done | failed | cancelled | timeout | interrupted
     owner: str = ""  # the browser session that submitted it (fair share)
+    backend: str = ""  # the Keras backend of the worker that trains it (anndl.jobenv.choose)
     submitted: float = field(default_factory=time.time)
     started: float | None = None
     ended: float | None = None
@@ -60,7 +61,8 @@ class Backend(Protocol):
 
     root: str  # the results folder: a job's files are under root/<job id>
 
-    def submit(self, target: str, params: dict, limits: Limits | None = None, owner: str = "") -> str: ...
+    def submit(self, target: str, params: dict, limits: Limits | None = None, owner: str = "",
+               backend: str | None = None) -> str: ...
     def get(self, job_id: str) -> Job | None: ...
     def cancel(self, job_id: str) -> None: ...
     def shutdown(self) -> None: ...

@@ -11,6 +11,7 @@ import time
 import traceback
 from typing import Callable
 
+from anndl.jobenv import device_kind, running_backend
 from anndl.jobspec import Job, Limits
 
 
@@ -55,6 +56,9 @@ def run_job(target: str, params: dict, ctx: JobContext) -> tuple[str, object]:
     """Run one job function: ("done" | "timeout", its result) or ("failed", the error's last lines)."""
     try:
         result = resolve(target)(params, ctx)
+        if isinstance(result, dict):  # which backend trained the model: the page says so (issue 22)
+            result.setdefault("backend", running_backend())
+            result.setdefault("device", device_kind())
         return ("timeout" if ctx.deadline_hit and not ctx.stop_requested() else "done"), result
     except Exception as exc:  # the job failed, the worker lives on
         tail = traceback.format_exc(limit=-3)
@@ -72,7 +76,8 @@ class _Sender:
             self.conn.send(item)  # pickles first, then writes: an unpicklable result raises here
 
 
-def _worker_main(inbox, conn, cancel_flag, warm: tuple[str, ...]) -> None:
+def _worker_main(inbox, conn, cancel_flag, warm: tuple[str, ...], env: dict[str, str] | None = None) -> None:
+    os.environ.update(env or {})  # KERAS_BACKEND and GPU memory: before anything imports Keras (anndl.jobenv)
     for module in warm:  # import TensorFlow once, before the first job, so jobs start at once
         try:
             importlib.import_module(module)
@@ -94,11 +99,12 @@ def _worker_main(inbox, conn, cancel_flag, warm: tuple[str, ...]) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, warm):
+    def __init__(self, ctx, warm, backend: str = "tensorflow", env: dict[str, str] | None = None):
+        self.backend = backend  # the Keras backend this process imports (its KERAS_BACKEND in `env`)
         self.inbox = ctx.Queue()
         self.events, sender = ctx.Pipe(duplex=False)
         self.cancel_flag = ctx.Value("q", -1)
-        self.proc = ctx.Process(target=_worker_main, args=(self.inbox, sender, self.cancel_flag, warm),
+        self.proc = ctx.Process(target=_worker_main, args=(self.inbox, sender, self.cancel_flag, warm, env),
                                 daemon=True)
         self.proc.start()
         sender.close()  # only the worker writes: when it dies, our end reads EOF

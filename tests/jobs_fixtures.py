@@ -62,3 +62,12 @@ def workdir_file(params: dict, ctx) -> dict:
     with open(path, "wb") as f:
         f.write(b"x")
     return {"path": path, "existed": os.path.exists(path)}
+
+
+def backend_seen(params: dict, ctx) -> dict:
+    """What the worker's process runs on: Keras' backend (imported here) and the GPU memory variables it got."""
+    import keras
+
+    names = ("KERAS_BACKEND", "XLA_PYTHON_CLIENT_PREALLOCATE", "XLA_PYTHON_CLIENT_MEM_FRACTION",
+             "TF_FORCE_GPU_ALLOW_GROWTH")
+    return {"keras_backend": keras.backend.backend(), "env": {n: os.environ.get(n) for n in names}}

@@ -25,6 +25,19 @@ TOPICS: dict[str, tuple[str, ...]] = {  # topic key -> names of its artifacts in
 }
 
 
+# topic -> (backend its bench measured fastest on CPU, on GPU): the worker that trains its jobs (anndl.jobenv).
+# CPU: `python -m anndl.bench TOPIC --backends tensorflow,jax` (README "Backends"); a topic not measured faster on
+# JAX, or not running there yet, stays on TensorFlow. GPU: JAX, the one backend of the lent GPU machine (no GPU
+# was lent in issue 22's session, so no GPU figure backs it); where JAX is not installed TensorFlow is used.
+BACKEND: dict[str, tuple[str, str]] = {topic: ("tensorflow", "jax") for topic in TOPICS}
+
+
+def backend(topic: str, device: str = "cpu") -> str | None:
+    """The backend declared fastest for `topic` on `device` ("cpu" or "gpu"), None for an unknown topic."""
+    pair = BACKEND.get(topic)
+    return None if pair is None else pair[device == "gpu"]
+
+
 def job(topic: str) -> str:
     """The "module:function" of a topic's training job (what `anndl.jobs` runs in a worker)."""
     return f"anndl.topics.{topic}.job:train_job"

@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from anndl.jobbase import RunnerBase
+from anndl.jobenv import NAMES, device_kind
 from anndl.jobs import Job, Limits, QueueFull, open_runner
 from app.ui.charts import curves, show
 
@@ -70,12 +71,22 @@ class _Watched:
 _run = threading.local()  # the panels the current script run watches (one script thread per run)
 
 
+def backend_note(job: Job) -> str:
+    """' Keras backend: JAX (cpu).' for the status line: which backend trains (or trained) the model (issue 22)."""
+    result = job.result or {}
+    backend = result.get("backend") or job.backend
+    if not backend:
+        return ""
+    return f" Keras backend: {NAMES.get(backend, backend)} ({str(result.get('device') or device_kind()).upper()})."
+
+
 def _draw(w: _Watched, job: Job) -> None:
     """The live part of a panel, drawn in place: status and progress, then curves and the live view."""
     ev = job.latest or {}
     text = STATUS[job.status]
     if ev.get("epoch"):
         text += f" epoch {ev['epoch']}/{ev.get('epochs', '?')}, {ev.get('elapsed', 0):.1f} s"
+    text += backend_note(job)
     with w.status.container():
         st.progress(_progress(job), text=text)
         if job.status in ("failed", "interrupted"):

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from anndl.jobenv import NAMES, choose
+from anndl.topics import job
 from tests.app.conftest import errors, fake_uploads, open_app, wait_until
 
 
@@ -39,6 +41,8 @@ def test_train_a_small_network_through_the_job_runner():
     assert not errors(at)
     assert any("your network" in c.value for c in at.caption)
     assert float({m.label: m.value for m in at.metric}["Test accuracy"]) > 0.8
+    backend = NAMES[choose(job("perceptron"))]  # the panel says which backend trained it (issue 22)
+    assert any(f"Keras backend: {backend}" in p.proto.text for p in at.get("progress"))
 
 
 def test_csv_choice_without_a_file_asks_for_one():

@@ -35,7 +35,7 @@ def test_a_finished_result_survives_a_server_restart_and_a_running_one_says_inte
         r._stop.set()
     with JobRunner(workers=1, warm=(), root=str(tmp_path)) as fresh:
         kept = fresh.get(done)
-        assert kept.status == "done" and kept.result == {"epochs_run": 2, "value": 5}
+        assert kept.status == "done" and kept.result["epochs_run"] == 2 and kept.result["value"] == 5
         assert [e["epoch"] for e in kept.epochs] == [1, 2]
         lost = fresh.get(running)
         assert lost.finished and lost.status == "interrupted" and "restarted" in lost.error
