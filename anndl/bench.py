@@ -24,6 +24,7 @@ TOPICS: dict[str, str] = {**{topic: topics.bench(topic) for topic in topics.TOPI
                           "owndata": "anndl.topics.owndata_bench:bench",  # uploads: before/after issue 12
                           "pages": "anndl.pagebench:bench",  # not a topic: page settle and click times in Chromium
                           "jobs": "anndl.jobsbench:bench"}  # not a topic: the local and Ray job backends (issue 23)
+MODEL_TOPICS = [*topics.TOPICS, "canvas", "owndata"]  # what trains a model (not the page and job-runner benches)
 ALIASES = {"cam": "localization", "word2vec": "embeddings"}  # other names issues give a topic's bench
 
 
@@ -111,12 +112,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("topic", help=f"one of {', '.join([*TOPICS, *ALIASES])}, or all")
     parser.add_argument("--quick", action="store_true", help="smaller run for smoke tests")
     parser.add_argument("--tiny", action="store_true", help="the smallest run of the real code (CI plumbing check)")
+    parser.add_argument("--backends", help="comma-separated Keras backends (tensorflow,jax): each topic on each, "
+                        "one process per run, one comparison JSON line per topic (anndl.benchcompare)")
+    parser.add_argument("--mixed", action="store_true", help="with --backends: each also in bf16 mixed precision")
+    parser.add_argument("--policy", default="", help="Keras dtype policy for this run (e.g. mixed_bfloat16)")
     args = parser.parse_args(argv)
     args.topic = ALIASES.get(args.topic, args.topic)
     if args.topic != "all" and args.topic not in TOPICS:
         parser.error(f"unknown topic {args.topic!r}; known: {', '.join(TOPICS)}, all")
+    chosen = list(MODEL_TOPICS if args.topic == "all" and args.backends else TOPICS if args.topic == "all"
+                  else [args.topic])
+    size = ["--quick"] * args.quick + ["--tiny"] * args.tiny
+    if args.backends:
+        from .benchcompare import run as compare_backends
+
+        records = compare_backends(chosen, args.backends.split(","), size, args.mixed)
+        failed = [f"{r['topic']} on {name}" for r in records for name in r["failed"]]
+        if failed:
+            print(f"did not run: {', '.join(failed)}", file=sys.stderr)
+        return
+    if args.policy:
+        import keras
+
+        keras.mixed_precision.set_global_policy(args.policy)
     failed = []
-    for topic in TOPICS if args.topic == "all" else [args.topic]:
+    for topic in chosen:
         try:
             result = run(topic, args.quick, args.tiny)
         except Exception as exc:  # with `all`, one broken topic must not hide the others' figures
