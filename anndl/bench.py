@@ -116,6 +116,12 @@ def main(argv: list[str] | None = None) -> None:
                         "one process per run, one comparison JSON line per topic (anndl.benchcompare)")
     parser.add_argument("--mixed", action="store_true", help="with --backends: each also in bf16 mixed precision")
     parser.add_argument("--policy", default="", help="Keras dtype policy for this run (e.g. mixed_bfloat16)")
+    parser.add_argument("--xla", choices=("on", "off"), help="force jit_compile on or off for every model")
+    parser.add_argument("--device-report", action="store_true", help="with all: every topic with mixed precision "
+                        "and XLA on/off, the issue-22 target checks and the bf16 peak fraction (anndl.devicereport)")
+    parser.add_argument("--dry-run", action="store_true", help="with --device-report: tiny sizes (a CPU check)")
+    parser.add_argument("--budget-s", type=float, default=480.0, help="with --device-report: the time budget")
+    parser.add_argument("--parallel", type=int, default=2, help="with --device-report: runs at a time")
     args = parser.parse_args(argv)
     args.topic = ALIASES.get(args.topic, args.topic)
     if args.topic != "all" and args.topic not in TOPICS:
@@ -131,10 +137,15 @@ def main(argv: list[str] | None = None) -> None:
         if failed:
             print(f"did not run: {', '.join(failed)}", file=sys.stderr)
         return
-    if args.policy:
-        import keras
+    if args.device_report:
+        from .devicereport import report
 
-        keras.mixed_precision.set_global_policy(args.policy)
+        report(args.budget_s, args.dry_run, args.parallel)
+        return
+    if args.policy or args.xla:
+        from .benchcompare import apply_variant
+
+        apply_variant(args.policy, args.xla or "")
     failed = []
     for topic in chosen:
         try:

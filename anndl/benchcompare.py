@@ -36,6 +36,23 @@ def run_one(topic: str, backend: str, size: list[str], policy: str = "", timeout
     return {"error": reason.strip()[:300] or f"exit code {out.returncode}", "wall_s": time.perf_counter() - t0}
 
 
+def apply_variant(policy: str = "", xla: str = "") -> None:
+    """Before a bench run in this process: a Keras dtype policy (e.g. mixed_bfloat16) and XLA forced on or off
+    for every model compiled here ("on" / "off"; "" keeps Keras' own "auto")."""
+    import keras
+
+    if policy:
+        keras.mixed_precision.set_global_policy(policy)
+    if xla:
+        plain = keras.Model.compile
+
+        def compile_with_xla(self, *args, **kwargs):
+            kwargs["jit_compile"] = xla == "on"
+            return plain(self, *args, **kwargs)
+
+        keras.Model.compile = compile_with_xla
+
+
 def same_quality(a: float, b: float) -> bool:
     """Two scores equal within the run-to-run noise of these benches (QUALITY_TOLERANCE)."""
     return abs(a - b) <= max(0.02, QUALITY_TOLERANCE * max(abs(a), abs(b)))

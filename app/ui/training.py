@@ -14,8 +14,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from anndl.jobbase import RunnerBase
-from anndl.jobenv import NAMES, device_kind
+from anndl.jobenv import NAMES, device_kind, topic_of
 from anndl.jobs import Job, Limits, QueueFull, open_runner
+from anndl.recipe import device_note
 from app.ui.charts import curves, show
 
 
@@ -156,6 +157,9 @@ def training_panel(key: str, target: str, params: dict, *, label: str = "Train",
         _forget(key, job_id)
         job_id = None
     running = job is not None and not job.finished
+    note = device_note(topic_of(target) or "")
+    if note:  # the GPU's bigger defaults (anndl.recipe.GPU_DEFAULTS), said where every page trains
+        st.caption(note)
     if st.button(label, key=f"{key}__train", type="primary", icon=":material/play_arrow:",
                  disabled=running or disabled):
         try:

@@ -74,3 +74,14 @@ def test_advice_for_each_regime_of_accuracy(train, held, regime):
 def test_advice_for_errors_lower_is_better(train, held, regime):
     advice = training_advice(train, held, metric="MAE", higher_is_better=False, good=0.8, gap=0.5)
     assert advice.regime == regime
+
+
+def test_a_gpu_gets_bigger_defaults_and_the_page_says_so():
+    from anndl.recipe import GPU_DEFAULTS, device_defaults, device_note
+
+    cpu = {"n_train": 2000, "epochs": 8}
+    assert device_defaults("detection", cpu, "cpu") == cpu and device_note("detection", "cpu") is None
+    gpu = device_defaults("detection", cpu, "gpu")
+    assert gpu["n_train"] == GPU_DEFAULTS["detection"]["n_train"] > cpu["n_train"] and gpu["epochs"] == 8
+    assert "4,000 training canvases" in device_note("detection", "gpu")
+    assert device_defaults("perceptron", cpu, "gpu") == cpu and device_note("perceptron", "gpu") is None

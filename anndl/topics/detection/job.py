@@ -9,13 +9,14 @@ from anndl.data.canvas import CanvasConfig, Canvases, generate
 from anndl.jobs import save_model
 from anndl.metrics import batched_non_max_suppression, coco_map
 from anndl.nets.detection import DetectorConfig, build_detector, decode, encode
+from anndl.recipe import device_defaults
 
 OBJECTS = {"shapes": "Drawn shapes (3 classes)", "digits": "MNIST digits (10 classes)",
            "fashion": "Fashion-MNIST items (10 classes)"}
 SIZE = 64  # canvas side: an 8×8 grid at stride 8, trains in minutes on 2 CPU cores
 N_VAL, N_TEST, THUMBS = 300, 300, 4  # a stable mAP, cheap to score on every slider move
-DEFAULTS = {"objects": "shapes", "n_train": 2000, "epochs": 8, "batch": 32, "lr": 2e-3, "multilabel": False,
-            "seed": 0}
+DEFAULTS = device_defaults("detection", {"objects": "shapes", "n_train": 2000, "epochs": 8, "batch": 32, "lr": 2e-3,
+                                         "multilabel": False, "seed": 0})  # bigger on a GPU (anndl.recipe)
 SHIPPED = {"n_train": 4000, "epochs": 15}  # the artifact: about 3 min here, mAP@0.5 ≈ 0.9 after 8 epochs of 2000
 CANVAS = {"min_objects": 1, "max_objects": 4, "min_scale": 0.2, "max_scale": 0.4, "max_iou": 0.1}
 CONFIDENCE, NMS_IOU = 0.3, 0.45  # the usual defaults of one-stage detectors

@@ -8,12 +8,14 @@ import numpy as np
 from anndl.data.canvas import CanvasConfig, Canvases, generate
 from anndl.jobs import save_model
 from anndl.nets.localization import LAST_CONV, LocalizerConfig, build_localizer
+from anndl.recipe import device_defaults
 
 OBJECTS = {"shapes": "Drawn shapes (3 classes)", "digits": "MNIST digits (10 classes)",
            "fashion": "Fashion-MNIST items (10 classes)"}
 SIZE = 64  # canvas side: a 16×16 map after two poolings, fine enough for CAM boxes
 N_VAL, N_TEST = 400, 400  # enough images for a stable mean IoU, cheap to score on every rerun
-DEFAULTS = {"objects": "shapes", "n_train": 2000, "epochs": 16, "batch": 64, "alpha": 0.5, "lr": 3e-3, "seed": 0}
+DEFAULTS = device_defaults("localization", {"objects": "shapes", "n_train": 2000, "epochs": 16, "batch": 64,
+                                            "alpha": 0.5, "lr": 3e-3, "seed": 0})  # bigger on a GPU (anndl.recipe)
 SCALE = (0.3, 0.6)  # object side / canvas side: one dominant object, as in the course's localization examples
 CAM_THRESHOLD = 0.2  # the CAM paper keeps the region above 20 % of the maximum
 

@@ -10,6 +10,7 @@ import numpy as np
 from anndl.data.canvas import CanvasConfig, generate
 from anndl.metrics import border_band, class_dice, class_iou, mean_iou
 from anndl.nets.unet import UNetConfig, build_unet
+from anndl.recipe import device_defaults
 
 DATASETS = {"shapes": "Canvases of drawn shapes (circle, square, triangle)",
             "digits": "Canvases of MNIST digits (10 classes)",
@@ -19,8 +20,8 @@ THUMBS = 4  # fixed test canvases predicted after every epoch (the visualisation
 BORDER = 2  # pixels on each side of an object's edge that count as its border
 
 # The page's default: trains in about a minute on a CPU (figures: `python -m anndl.bench unet`).
-DEFAULTS = dict(dataset="shapes", n_train=800, depth=3, filters=8, skip="concat", upsampling="transpose",
-                epochs=10, batch=32, lr=3e-3, balanced=False, seed=0)
+DEFAULTS = device_defaults("unet", dict(dataset="shapes", n_train=800, depth=3, filters=8, skip="concat",
+                                       upsampling="transpose", epochs=10, batch=32, lr=3e-3, balanced=False, seed=0))
 
 
 @dataclass

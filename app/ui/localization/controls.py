@@ -24,7 +24,8 @@ def knobs(seed: int) -> dict:
     if classroom():
         return {**topic.DEFAULTS, **p}
     c = st.columns(3)
-    p["n_train"] = bound(c[0].select_slider, "Training canvases", "loc_n", 2000, options=[500, 1000, 2000, 3000, 5000])
+    p["n_train"] = bound(c[0].select_slider, "Training canvases", "loc_n", topic.DEFAULTS["n_train"],
+                         options=[500, 1000, 2000, 3000, 5000])
     p["batch"] = bound(c[1].select_slider, "Batch", "loc_batch", 64, options=[16, 32, 64, 128])
     p["lr"] = bound(c[2].select_slider, "Learning rate", "loc_lr", 0.003, options=[0.001, 0.002, 0.003, 0.005])
     return {**topic.DEFAULTS, **p}

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from anndl.recipe import device_defaults
 from anndl.topics import job as job_target
 from anndl.topics.transformer.job import BUDGET, n_train_pairs
 from app.ui.downloads import csv_download, model_download
 from app.ui.owndata import advice, recipe_toggle
 from app.ui.state import bound, classroom, seed
 from app.ui.training import training_panel
+
+PAGE_DEFAULTS = device_defaults("transformer", {"embed_dim": 64})  # a wider translator on a GPU (anndl.recipe)
 
 TARGET = job_target("transformer")
 
@@ -23,7 +26,8 @@ def knobs() -> dict:
     p["n"] = bound(c1.select_slider, "Generated pairs", "tr_n", 12_000, options=[2_000, 6_000, 12_000, 24_000])
     p["positional"] = bound(c2.radio, "Positional encoding", "tr_pos", "sinusoidal", options=["sinusoidal", "learned"],
                             horizontal=True)
-    p["embed_dim"] = bound(c2.select_slider, "Embedding size d", "tr_d", 64, options=[32, 64, 128, 256])
+    p["embed_dim"] = bound(c2.select_slider, "Embedding size d", "tr_d", PAGE_DEFAULTS["embed_dim"],
+                           options=[32, 64, 128, 256])
     if classroom():
         return {**p, "ff_dim": 2 * p["embed_dim"], "heads": 4, "enc_layers": 2, "dec_layers": 2, "dropout": 0.1,
                 "lr": 1e-3, "batch_size": 64}
