@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mixed", action="store_true", help="with --backends: each also in bf16 mixed precision")
     parser.add_argument("--policy", default="", help="Keras dtype policy for this run (e.g. mixed_bfloat16)")
     parser.add_argument("--xla", choices=("on", "off"), help="force jit_compile on or off for every model")
-    parser.add_argument("--device-report", action="store_true", help="with all: every topic with mixed precision "
+    parser.add_argument("--device-report", action="store_true", help="every topic (or TOPIC) with mixed precision "
                         "and XLA on/off, the issue-22 target checks and the bf16 peak fraction (anndl.devicereport)")
     parser.add_argument("--dry-run", action="store_true", help="with --device-report: tiny sizes (a CPU check)")
     parser.add_argument("--budget-s", type=float, default=480.0, help="with --device-report: the time budget")
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.device_report:
         from .devicereport import report
 
-        report(args.budget_s, args.dry_run, args.parallel)
+        report(args.budget_s, args.dry_run, args.parallel, only=None if args.topic == "all" else [args.topic])
         return
     if args.policy or args.xla:
         from .benchcompare import apply_variant

@@ -137,14 +137,15 @@ def check_main(argv: list[str]) -> None:
     print(json.dumps({"check": name, "precision": precision, "xla": xla, **out}, default=float), flush=True)
 
 
-def tasks(dry_run: bool) -> list[tuple[str, list[str]]]:
-    """(label, argv after `python -m`) in order of importance: target checks, peak, then every topic's variants."""
+def tasks(dry_run: bool, only: list[str] | None = None) -> list[tuple[str, list[str]]]:
+    """(label, argv after `python -m`) in order of importance: target checks, peak, then each topic's variants
+    (every model topic, or those in `only`)."""
     size = ["--tiny"] if dry_run else ["--quick"]
     tiny = ["--tiny"] if dry_run else []
     out = [(f"check {c}", ["anndl.devicereport", c, *tiny]) for c in ("mnist", "translator", "gan")]
     out.append(("peak bf16", ["anndl.devicereport", "peak", *tiny]))
     for precision, xla in VARIANTS:
-        for topic in _model_topics():
+        for topic in only or _model_topics():
             policy = ["--policy", "mixed_bfloat16"] if precision == "bf16" else []
             out.append((f"{topic} {precision} xla-{xla}", ["anndl.bench", topic, *size, *policy, "--xla", xla]))
     return out
@@ -160,11 +161,12 @@ def _reason(err: str) -> str:
     return next((line for line in reversed(lines) if "Error" in line or "FAILED" in line), lines[-1] if lines else "")
 
 
-def report(budget_s: float = 480.0, dry_run: bool = False, parallel: int = 2, backend: str | None = None) -> dict:
+def report(budget_s: float = 480.0, dry_run: bool = False, parallel: int = 2, backend: str | None = None,
+           only: list[str] | None = None) -> dict:
     """Run `tasks` `parallel` at a time until the budget is spent; print one line per run and return the summary."""
     backend = backend or ("jax" if jobenv.installed("jax") else "tensorflow")
     env = {**os.environ, **jobenv.worker_env(backend, parallel), "PYTHONUNBUFFERED": "1"}
-    queue, running, results = tasks(dry_run), {}, {}
+    queue, running, results = tasks(dry_run, only), {}, {}
     deadline = time.time() + budget_s
     print(f"device report: {jobenv.device_kind()} ({_describe()}), backend {backend}, budget {budget_s:.0f} s, "
           f"{len(queue)} runs, {parallel} at a time", flush=True)
@@ -222,8 +224,9 @@ def summarize(results: dict[str, dict], dry_run: bool = False) -> dict:
                         "met": bool(seconds is not None and seconds <= target), **({"error": r["error"]}
                                                                                   if "error" in r else {})}
     topics: dict[str, dict] = {}
+    not_started = [label for label, r in results.items() if r.get("error", "").startswith("not started")]
     for label, r in results.items():
-        if label.startswith(("check ", "peak")):
+        if label.startswith(("check ", "peak")) or label in not_started:
             continue
         topic, variant = label.split(" ", 1)
         times = {k: v for k, v in (r.get("extra") or {}).items()
@@ -232,7 +235,7 @@ def summarize(results: dict[str, dict], dry_run: bool = False) -> dict:
                                                  {"samples_per_s": r["samples_per_s"], "train_s": r["train_s"],
                                                   "metric": r["metric"], "value": r["value"], **times})
     return {"mode": "device_report", "dry_run": dry_run, "device": jobenv.device_kind(), "targets": checks,
-            "peak": results.get("peak bf16", {"error": "not run"}), "topics": topics}
+            "peak": results.get("peak bf16", {"error": "not run"}), "topics": topics, "not_started": not_started}
 
 
 if __name__ == "__main__":

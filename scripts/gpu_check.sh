@@ -7,7 +7,8 @@
 #   scripts/gpu_check.sh [--dry-run] [--budget-s S] [--parallel N]
 #                                      on the GPU machine (repository root, .whl/ carried): installs the wheels
 #                                      into /tmp/anndl-site, then `python -m anndl.bench all --device-report`.
-#                                      --dry-run: tiny sizes, for a CPU (PYTHON=.venv/bin/python here).
+#                                      --dry-run: tiny sizes, for a CPU (PYTHON=.venv/bin/python here);
+#                                      TOPIC=perceptron: the checks and one topic's variants, not all topics.
 # The lent machine has JAX with CUDA and no TensorFlow (.library/device/KINDS.md), so runs use KERAS_BACKEND=jax.
 # Not carried (64 MiB limit with models/): Debian's Fashion-MNIST and sktime; the runs that need them say so.
 set -euo pipefail
@@ -30,4 +31,4 @@ fi
 export KERAS_BACKEND=${KERAS_BACKEND:-jax} PYTHONUNBUFFERED=1 TF_CPP_MIN_LOG_LEVEL=2
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null || echo "no GPU: nvidia-smi absent"
 "$PY" -c "import jax, keras; print('jax', jax.__version__, jax.devices(), '| keras', keras.__version__, keras.backend.backend())"
-exec "$PY" -m anndl.bench all --device-report "$@"
+exec "$PY" -m anndl.bench "${TOPIC:-all}" --device-report "$@"
