@@ -1,6 +1,6 @@
 """Greedy decoding and beam search (course §26.4, §28.5) with the hypotheses kept at every step.
 
-The encoder runs once per sentence; each decoding step is one call of a compiled (tf.function) decoder
+The encoder runs once per sentence; each decoding step is one call of a compiled decoder (tf.function or jax.jit)
 over the fixed-length target buffer, whose causal mask makes the positions not yet written irrelevant.
 """
 
@@ -66,24 +66,22 @@ class Decoder:
     """Compiled encode and step functions around a `Seq2SeqTransformer` and its vocabularies."""
 
     def __init__(self, model, src_vocab, tgt_vocab):
-        import tensorflow as tf
+        import keras
+
+        from .backend import compiled
 
         self.model, self.src_vocab, self.tgt_vocab = model, src_vocab, tgt_vocab
         self.src_len, self.tgt_len = model.cfg.src_len, model.cfg.tgt_len
-        ids = tf.TensorSpec([None, None], tf.int32)
 
-        @tf.function(input_signature=[ids], reduce_retracing=True)
-        def encode(src):
-            return model.encode(src, training=False)
-
-        @tf.function(input_signature=[tf.TensorSpec([None, None, model.cfg.embed_dim], tf.float32),
-                                      tf.TensorSpec([None, None], tf.bool), ids, tf.TensorSpec([], tf.int32)],
-                     reduce_retracing=True)
         def step(enc, src_mask, tgt, t):  # (B, T) target buffer -> (B, V) log-probabilities at position t
             logits = model.decode(tgt, enc, src_mask, training=False)[:, t, :]
-            return tf.nn.log_softmax(logits, axis=-1)
+            return keras.ops.log_softmax(logits, axis=-1)
 
-        self._encode, self._step = encode, step
+        encode = compiled(lambda src: model.encode(src, training=False), getattr(model, "variables", ()))
+        step = compiled(step, getattr(model, "variables", ()))
+        self._encode = lambda src: encode(keras.ops.convert_to_tensor(src, "int32"))
+        self._step = lambda enc, mask, buf, t: np.array(step(enc, mask, keras.ops.convert_to_tensor(buf, "int32"),
+                                                                keras.ops.convert_to_tensor(t, "int32")))
 
     def source_ids(self, sentence: str) -> np.ndarray:
         return self.src_vocab.encode(sentence, self.src_len)[None, :]
@@ -94,7 +92,7 @@ class Decoder:
     def greedy(self, sentence: str) -> Decoded:
         """Pick the most probable next token at each step until [end] (§26.4); the hypothesis after each step."""
         enc, mask = self._encode(self.source_ids(sentence))
-        found, logps = greedy_search(lambda buf, t: self._step(enc, mask, buf, np.int32(t)).numpy(), 1, self.tgt_len)
+        found, logps = greedy_search(lambda buf, t: self._step(enc, mask, buf, t), 1, self.tgt_len)
         ids = found[0].tolist()
         length = ids.index(END) + 1 if END in ids else len(ids)
         steps = [[Hypothesis(ids[:k], float(logps[0, :k].sum()), ids[k - 1] == END)] for k in range(1, length + 1)]
@@ -115,7 +113,7 @@ class Decoder:
             for b, h in enumerate(alive):
                 buf[b, 1:t + 1] = h.ids[:t]
             n = len(alive)
-            logp = self._step(np.repeat(enc.numpy(), n, 0), np.repeat(mask.numpy(), n, 0), buf, np.int32(t)).numpy()
+            logp = self._step(np.repeat(np.asarray(enc), n, 0), np.repeat(np.asarray(mask), n, 0), buf, t)
             logp[:, 0] = -np.inf  # never PAD
             candidates = [h for h in beam if h.finished]
             for b, h in enumerate(alive):
@@ -135,7 +133,7 @@ class Decoder:
             part = sentences[i:i + batch]
             src = np.stack([self.src_vocab.encode(s, self.src_len) for s in part])
             enc, mask = self._encode(src)
-            found, _ = greedy_search(lambda buf, t: self._step(enc, mask, buf, np.int32(t)).numpy(), len(part),
+            found, _ = greedy_search(lambda buf, t: self._step(enc, mask, buf, t), len(part),
                                      self.tgt_len)
             out += [self._text(row) for row in found]
         return out

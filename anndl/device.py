@@ -27,7 +27,7 @@ def describe() -> str:
 
 
 def kind() -> str:
-    """'gpu' when TensorFlow sees a GPU, else 'cpu' (imports TensorFlow; for jobs and benchmarks)."""
-    import tensorflow as tf
+    """'gpu' when the Keras backend computes on a GPU, else 'cpu' (imports the backend; for jobs and benchmarks)."""
+    from .backend import device_kind
 
-    return "gpu" if tf.config.list_physical_devices("GPU") else "cpu"
+    return device_kind()

@@ -225,7 +225,7 @@ def cam_heatmaps(model, images: np.ndarray, classes) -> np.ndarray:
 
 def grad_cam(ex: Explainer, image: np.ndarray, class_index: int | None = None) -> tuple[np.ndarray, int]:
     """Grad-CAM (§12.5): ReLU(Σ_k α_k A_k), α_k = mean_ij ∂y^c/∂A_k(i, j); (h, w) at the maps' resolution, and c."""
-    from .gradients import value_and_gradient
+    from .backend import value_and_gradient
 
     a = ex.maps(np.asarray(image, "float32")[None])  # (1, h, w, k)
     if class_index is None:
@@ -237,7 +237,7 @@ def grad_cam(ex: Explainer, image: np.ndarray, class_index: int | None = None) -
 
 def saliency_map(ex: Explainer, image: np.ndarray, class_index: int) -> np.ndarray:
     """Saliency (§12.3): |∂y^c/∂x|, the largest over the colour channels; (H, W)."""
-    from .gradients import value_and_gradient
+    from .backend import value_and_gradient
 
     _, g = value_and_gradient(lambda v: ex.input_scores(v)[:, class_index], np.asarray(image, "float32")[None])
     return np.abs(g[0]).max(-1)

@@ -1,6 +1,6 @@
 """More ways to ask where a network looks, and whether the answer means anything (course §12.4, §12.8):
 RISE, the input that maximally activates a class, and the model-randomisation sanity check of Adebayo et al.
-(2018). They take an `anndl.explain.Explainer`; gradients come from `anndl.gradients`."""
+(2018). They take an `anndl.explain.Explainer`; gradients come from `anndl.backend`."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def class_visualisation(ex: Explainer, class_index: int, steps: int = 60, step_s
                         l2: float = 0.01) -> np.ndarray:
     """The input that maximally activates a class (§12.4): gradient ascent on y^c(x) − λ‖x‖², from gray, kept in
     [0, 1]; (H, W, C)."""
-    from .gradients import value_and_gradient
+    from .backend import value_and_gradient
 
     x = np.full((1, *ex.model.input_shape[1:]), 0.5, "float32")
     for _ in range(steps):

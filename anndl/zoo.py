@@ -43,9 +43,10 @@ def _import_module(name: str):
 def versions() -> dict[str, str]:
     import keras
     import numpy
-    import tensorflow as tf
 
-    return {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
+    from .backend import name, version
+
+    return {"python": platform.python_version(), name(): version(), "keras": keras.__version__,
             "numpy": numpy.__version__}
 
 

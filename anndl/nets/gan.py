@@ -146,11 +146,16 @@ class GAN(keras.Model):
         self.n_classes = int(generator.inputs[1].shape[-1]) if len(generator.inputs) > 1 else 0
         self.noise = keras.random.SeedGenerator(0)
         self.trackers = {n: keras.metrics.Mean(name=n) for n in ("d_loss", "g_loss", "d_real", "d_fake")}
+        self.built = True  # its two networks are; `fit` must not trace `call` on the training images to build it
 
     def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
+        if keras.backend.backend() == "jax":  # the step jits itself (anndl.backend.train_step)
+            kwargs["jit_compile"] = False
         super().compile(**kwargs)
         self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
 
     @property
     def metrics(self):
@@ -166,7 +171,12 @@ class GAN(keras.Model):
         z = keras.random.normal((batch, self.latent), seed=self.noise)
         return self.generator(self._with_label(z, onehot), training=True)
 
-    def train_step(self, data):
+    def train_step(self, *args):  # (data), or (state, data) on JAX
+        from anndl.backend import train_step
+
+        return train_step(self, args, self._step, [*self.d_optimizer.variables, *self.g_optimizer.variables])
+
+    def _step(self, data):
         from anndl.nets.gan_step import adversarial_step
 
         x, y = data if isinstance(data, tuple) else (data, None)

@@ -36,27 +36,13 @@ def surface_grid(name: str, n: int = 60) -> dict:
 def optimizer_paths(name: str, start: tuple[float, float], learning_rate: float, steps: int = 100,
                     optimizers=("sgd", "momentum", "nesterov", "rmsprop", "adam")) -> dict[str, list[list[float]]]:
     """Positions visited by each Keras optimiser from `start`, minimising the surface `name`."""
-    import keras
-    import tensorflow as tf
-
+    from anndl.backend import descent_path
     from anndl.nets.ffnn import make_optimizer
 
     paths = {}
     for opt_name in optimizers:
-        var = keras.Variable(np.array(start, dtype="float32"))
-        opt = make_optimizer(opt_name, learning_rate)
-
-        @tf.function
-        def run(n):  # the whole descent as one graph: (n + 1, 2) positions
-            out = tf.TensorArray(tf.float32, size=n + 1).write(0, var.value)
-            for i in tf.range(n):
-                with tf.GradientTape() as tape:
-                    loss = surface_value(name, var.value[0], var.value[1])
-                opt.apply([tape.gradient(loss, var.value)], [var])
-                out = out.write(i + 1, var.value)
-            return out.stack()
-
-        path = run(tf.constant(steps)).numpy()
+        path = descent_path(lambda x, y: surface_value(name, x, y), start, make_optimizer(opt_name, learning_rate),
+                            steps)
         bad = ~np.all(np.isfinite(path), axis=1) | (np.abs(path).max(axis=1) > 1e3)
         if bad.any():  # diverged: the step is too large for this surface
             path = path[: int(np.argmax(bad))]
@@ -67,16 +53,12 @@ def optimizer_paths(name: str, start: tuple[float, float], learning_rate: float,
 def activation_curves(names, lo: float = -5.0, hi: float = 5.0, n: int = 201) -> list[dict]:
     """f(a) and f'(a) for each activation (Keras' own functions, derivative by autodiff)."""
     import keras
-    import tensorflow as tf
 
-    a = tf.constant(np.linspace(lo, hi, n, dtype="float32"))
+    from anndl.backend import value_and_gradient
+
+    a = np.linspace(lo, hi, n, dtype="float32")
     rows = []
     for name in names:
-        fn = keras.activations.get(name)
-        with tf.GradientTape() as tape:
-            tape.watch(a)
-            f = fn(a)
-        d = tape.gradient(f, a)
-        rows.append({"name": name, "a": a.numpy().tolist(), "f": f.numpy().tolist(), "df": d.numpy().tolist(),
-                     "max_df": float(np.max(d.numpy()))})
+        f, d = value_and_gradient(keras.activations.get(name), a)
+        rows.append({"name": name, "a": a.tolist(), "f": f.tolist(), "df": d.tolist(), "max_df": float(np.max(d))})
     return rows

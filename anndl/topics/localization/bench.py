@@ -10,8 +10,14 @@ from .job import DEFAULTS, N_TEST, SIZE, train_model
 
 
 def keras_io_gradcam(img_array, model, last_conv_layer_name, pred_index=None):
-    """keras.io/examples/vision/grad_cam `make_gradcam_heatmap`, verbatim (the baseline: a model per call)."""
+    """keras.io/examples/vision/grad_cam `make_gradcam_heatmap`, verbatim (the baseline: a model per call); its
+    TensorFlow tape, so on another backend the same steps with that backend's gradient."""
     import keras
+
+    from anndl.backend import name
+
+    if name() != "tensorflow":
+        return _gradcam_other_backend(img_array, model, last_conv_layer_name, pred_index)
     import tensorflow as tf
 
     grad_model = keras.models.Model(model.inputs, [model.get_layer(last_conv_layer_name).output, model.output])
@@ -27,6 +33,25 @@ def keras_io_gradcam(img_array, model, last_conv_layer_name, pred_index=None):
     heatmap = tf.squeeze(heatmap)
     heatmap = tf.maximum(heatmap, 0) / tf.math.reduce_max(heatmap)
     return heatmap.numpy()
+
+
+def _gradcam_other_backend(img_array, model, last_conv_layer_name, pred_index=None):
+    """keras.io's steps (models built per call) with `anndl.backend.value_and_gradient` in place of the tape."""
+    import keras
+    import numpy as np
+
+    from anndl.backend import value_and_gradient
+
+    conv = model.get_layer(last_conv_layer_name).output
+    last_conv_layer_output = keras.models.Model(model.inputs, conv)(img_array)
+    head = keras.models.Model(conv, model.output)
+    if pred_index is None:
+        pred_index = int(np.argmax(np.asarray(head(last_conv_layer_output))[0]))
+    _, grads = value_and_gradient(lambda a: head(a)[:, pred_index], last_conv_layer_output)
+    pooled_grads = grads.mean(axis=(0, 1, 2))
+    heatmap = np.asarray(last_conv_layer_output)[0] @ pooled_grads
+    heatmap = np.maximum(heatmap, 0) / np.max(heatmap)
+    return heatmap
 
 
 def classifier_at(model, side: int):

@@ -20,12 +20,11 @@ from anndl.topics.transformer.job import (
 
 def _full_model_greedy(model, src: np.ndarray, tgt_len: int) -> np.ndarray:
     """Batched greedy decoding that reruns the whole functional model (encoder included) at every step."""
-    import tensorflow as tf
-
+    from anndl.backend import compiled
     from anndl.decode import greedy_search
 
-    call = tf.function(lambda s, t: model([s, t], training=False), reduce_retracing=True)
-    return greedy_search(lambda buf, t: call(src, buf).numpy()[:, t], len(src), tgt_len)[0]
+    call = compiled(lambda s, t: model([s, t], training=False), model.variables)
+    return greedy_search(lambda buf, t: np.asarray(call(src, buf))[:, t], len(src), tgt_len)[0]
 
 
 def _eager_translate_s(model, src: np.ndarray, tgt_len: int) -> float:
