@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 CLUSTER := $(VENV)/.cluster-$(shell cksum pyproject.toml | cut -d' ' -f1)
+JAX     := $(VENV)/.jax-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: run test system-deps zoo bench lint
 
@@ -19,6 +20,11 @@ $(CLUSTER): $(STAMP)
 	$(PY) -m pip install -q -e ".[test,cluster]"
 	touch $@
 
+# The backend_smoke subset runs again on JAX (the extra `jax`), with TensorFlow hidden as on a JAX-only GPU server.
+$(JAX): $(STAMP)
+	$(PY) -m pip install -q -e ".[test,jax]"
+	touch $@
+
 # Debian's Chromium (for Playwright), Fashion-MNIST and the fortunes (English text), when we are root and they are missing.
 system-deps:
 	@if [ "$$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/datasets/fashion-mnist ] || \
@@ -30,9 +36,10 @@ system-deps:
 run: $(STAMP)
 	$(PY) -m streamlit run app/main.py --server.port $(PORT)
 
-test: $(STAMP) $(CLUSTER) system-deps
+test: $(STAMP) $(CLUSTER) $(JAX) system-deps
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+	ANNDL_HIDE_TENSORFLOW=1 KERAS_BACKEND=jax $(PY) -m pytest -m backend_smoke -q
 
 zoo: $(STAMP)
 	$(PY) -m anndl.zoo build all

@@ -21,12 +21,36 @@ def name() -> str:
     return keras.backend.backend()
 
 
+KNOWN = ("tensorflow", "jax", "torch")
+
+
 def use_env_backend() -> None:
-    """`ANNDL_BACKEND`, when set, chooses KERAS_BACKEND for this process and the workers it starts; call it
-    before Keras is imported."""
-    chosen = os.environ.get("ANNDL_BACKEND", "").strip()
-    if chosen:
-        os.environ["KERAS_BACKEND"] = chosen
+    """`ANNDL_BACKEND`, when set, chooses KERAS_BACKEND for this process and the workers it starts (they inherit
+    the environment); `import anndl` calls it, so import anndl before keras."""
+    chosen = os.environ.get("ANNDL_BACKEND", "").strip().lower()
+    if not chosen:
+        return
+    if chosen not in KNOWN:
+        raise ValueError(f"ANNDL_BACKEND={chosen!r} is not a Keras backend anndl runs on: use {', '.join(KNOWN)}.")
+    os.environ["KERAS_BACKEND"] = chosen
+
+
+def configured() -> str:
+    """The Keras backend this process uses, found without importing Keras when it is not imported yet (the home
+    page stays light): KERAS_BACKEND, else keras.json's "backend", else Keras' default, TensorFlow."""
+    import json
+    import sys
+    from pathlib import Path
+
+    if "keras" in sys.modules:
+        return name()
+    if os.environ.get("KERAS_BACKEND"):
+        return os.environ["KERAS_BACKEND"]
+    home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
+    try:
+        return json.loads((home / "keras.json").read_text()).get("backend", "tensorflow")
+    except (OSError, ValueError, AttributeError):
+        return "tensorflow"
 
 
 def value_and_gradient(fn: Callable, x) -> tuple[np.ndarray, np.ndarray]:

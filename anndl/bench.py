@@ -23,7 +23,8 @@ TOPICS: dict[str, str] = {**{topic: topics.bench(topic) for topic in topics.TOPI
                           "canvas": "anndl.topics.canvas_bench:bench",
                           "owndata": "anndl.topics.owndata_bench:bench",  # uploads: before/after issue 12
                           "pages": "anndl.pagebench:bench",  # not a topic: page settle and click times in Chromium
-                          "jobs": "anndl.jobsbench:bench"}  # not a topic: the local and Ray job backends (issue 23)
+                          "jobs": "anndl.jobsbench:bench",  # not a topic: the local and Ray job backends (issue 23)
+                          "fit": "anndl.fitbench:bench"}  # not a topic: anndl.train.fit input path vs plain model.fit
 MODEL_TOPICS = [*topics.TOPICS, "canvas", "owndata"]  # what trains a model (not the page and job-runner benches)
 ALIASES = {"cam": "localization", "word2vec": "embeddings"}  # other names issues give a topic's bench
 

@@ -67,13 +67,37 @@ class Augmenter:
         return x, y
 
 
+class AugmentedBatches(keras.utils.PyDataset):
+    """Reshuffled batches through an Augmenter, as `fit` takes them where there is no tf.data (JAX, PyTorch)."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, augmenter: Augmenter, batch_size: int, seed: int = 0):
+        super().__init__()
+        self.x, self.y, self.augmenter, self.batch_size = x, y.astype("float32"), augmenter, int(batch_size)
+        self.rng = np.random.default_rng(seed)
+        self.order = self.rng.permutation(len(x))
+
+    def __len__(self) -> int:
+        return -(-len(self.x) // self.batch_size)
+
+    def __getitem__(self, i: int):
+        rows = self.order[i * self.batch_size:(i + 1) * self.batch_size]
+        xa, ya = self.augmenter(self.x[rows], self.y[rows])
+        return keras.ops.convert_to_numpy(xa), keras.ops.convert_to_numpy(ya)
+
+    def on_epoch_end(self) -> None:
+        self.order = self.rng.permutation(len(self.x))
+
+
 def train_data(x: np.ndarray, y_onehot: np.ndarray, config: AugmentConfig, batch_size: int, seed: int = 0):
-    """(x, y) numpy arrays when nothing is augmented (the fastest path), else (augmented tf.data pipeline, None)."""
+    """(x, y) numpy arrays when nothing is augmented (the fastest path), else (augmented batches, None): a tf.data
+    pipeline on TensorFlow, an `AugmentedBatches` elsewhere."""
     if not config.active:
         return x, y_onehot
+    augmenter = Augmenter(config, seed)
+    if keras.backend.backend() != "tensorflow":
+        return AugmentedBatches(x, y_onehot, augmenter, batch_size, seed), None
     import tensorflow as tf
 
-    augmenter = Augmenter(config, seed)
     ds = tf.data.Dataset.from_tensor_slices((x, y_onehot.astype("float32")))
     ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
     ds = ds.map(augmenter)  # sequential: the random layers' seed state advances in batch order (reproducible)

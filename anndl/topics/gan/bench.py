@@ -45,9 +45,20 @@ class KerasIOConditionalGAN(keras.Model):
         self.d_optimizer = keras.optimizers.Adam(3e-4)
         self.g_optimizer = keras.optimizers.Adam(3e-4)
         self.noise = keras.random.SeedGenerator(0)
+        self.built = True  # its two networks are; `fit` must not trace a `call` to build it
 
-    def train_step(self, data):
-        import tensorflow as tf
+    def compile(self):
+        super().compile(jit_compile=False if keras.backend.backend() == "jax" else "auto")  # the step jits itself
+        self.d_optimizer.build(self.discriminator.trainable_weights)
+        self.g_optimizer.build(self.generator.trainable_weights)
+
+    def train_step(self, *args):  # (data), or (state, data) on JAX: anndl.backend.train_step
+        from anndl.backend import train_step
+
+        return train_step(self, args, self._step, [*self.d_optimizer.variables, *self.g_optimizer.variables])
+
+    def _step(self, data):
+        from anndl.backend import loss_and_gradients
 
         images, labels = data
         onehot = keras.ops.one_hot(keras.ops.cast(labels, "int32"), CLASSES)
@@ -58,15 +69,17 @@ class KerasIOConditionalGAN(keras.Model):
         both = keras.ops.concatenate([keras.ops.concatenate([fake, maps], -1),
                                       keras.ops.concatenate([images, maps], -1)], 0)
         target = keras.ops.concatenate([keras.ops.ones((n, 1)), keras.ops.zeros((n, 1))], 0)  # 1 = fake
-        with tf.GradientTape() as tape:
-            d_loss = self.loss_fn(target, self.discriminator(both))
-        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        d_loss, _, grads = loss_and_gradients(lambda: (self.loss_fn(target, self.discriminator(both)), None),
+                                              self.discriminator.trainable_weights)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
         z = keras.random.normal((n, LATENT), seed=self.noise)
-        with tf.GradientTape() as tape:
+
+        def g_loss_fn():
             fake = self.generator(keras.ops.concatenate([z, onehot], 1))
-            g_loss = self.loss_fn(keras.ops.zeros((n, 1)), self.discriminator(keras.ops.concatenate([fake, maps], -1)))
-        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+            fake_logits = self.discriminator(keras.ops.concatenate([fake, maps], -1))
+            return self.loss_fn(keras.ops.zeros((n, 1)), fake_logits), None
+
+        g_loss, _, grads = loss_and_gradients(g_loss_fn, self.generator.trainable_weights)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
         return {"d_loss": d_loss, "g_loss": g_loss}
 

@@ -1,0 +1,108 @@
+"""The backend-specific pieces (anndl.backend) and a smoke subset of anndl on whatever KERAS_BACKEND says.
+
+Marked `backend_smoke`: the normal suite runs them on TensorFlow, `make test` runs them again with
+KERAS_BACKEND=jax (`-m backend_smoke`). Tiny shapes: on JAX most of the time is compilation.
+"""
+
+import keras
+import numpy as np
+import pytest
+
+from anndl import backend
+from anndl.train import FitConfig, fit
+
+pytestmark = pytest.mark.backend_smoke
+
+
+def test_backend_name_device_and_the_sidebar_agree():
+    assert backend.name() == keras.backend.backend() == backend.configured()
+    from anndl.device import kind
+
+    assert kind() == "cpu"  # the suite hides GPUs (tests/conftest.py)
+
+
+def test_gradients_of_inputs_and_of_variables_match_the_analytic_ones():
+    x = np.array([[1.0, -2.0, 0.5]], "float32")
+    y, g = backend.value_and_gradient(lambda t: t**3, x)
+    np.testing.assert_allclose(y, x**3, rtol=1e-6)
+    np.testing.assert_allclose(g, 3 * x**2, rtol=1e-6)
+    v = keras.Variable(np.array([1.0, -2.0], "float32"))
+    loss, aux, (gv,) = backend.loss_and_gradients(lambda: (keras.ops.sum(v.value**2 * np.float32([3, 1])), v.value + 1),
+                                                  [v])
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(gv), [6.0, -4.0], rtol=1e-6)
+    assert float(loss) == pytest.approx(7.0) and keras.ops.convert_to_numpy(aux).tolist() == [2.0, -1.0]
+
+
+def test_optimiser_path_matches_plain_gradient_descent():
+    from anndl.nets.landscape import optimizer_paths
+
+    path = np.array(optimizer_paths("elongated bowl", (-3.5, 1.5), 0.1, steps=3, optimizers=("sgd",))["sgd"])
+    expected = [np.array([-3.5, 1.5])]
+    for _ in range(3):  # f = 0.05 x² + 2 y²: grad (0.1 x, 4 y)
+        p = expected[-1]
+        expected.append(p - 0.1 * np.array([0.1 * p[0], 4 * p[1]]))
+    np.testing.assert_allclose(path, expected, rtol=1e-5)
+
+
+def test_fit_one_epoch_then_save_and_load_predicts_the_same(tmp_path):
+    from anndl.predict import predict_batch
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(48, 2)).astype("float32")
+    y = (x[:, 0] > 0).astype("float32")
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="tanh"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+    before = [w.copy() for w in model.get_weights()]
+    out = fit(model, x, y, FitConfig(epochs=1, batch_size=16, validation_split=0.25))
+    assert out["epochs_run"] == 1 and {"loss", "val_loss", "val_accuracy"} <= set(out["history"])
+    assert any(not np.allclose(a, b) for a, b in zip(before, model.get_weights()))  # it trained
+    model.save(tmp_path / "m.keras")
+    again = keras.saving.load_model(tmp_path / "m.keras", compile=False)
+    np.testing.assert_allclose(predict_batch(again, x[:5]), predict_batch(model, x[:5]), atol=1e-6)
+
+
+def test_greedy_decoding_matches_rerunning_the_whole_model():
+    from anndl.data.translation import Vocabulary
+    from anndl.decode import Decoder, greedy_search
+    from anndl.nets.transformer import TransformerConfig, build_transformer
+
+    keras.utils.set_random_seed(0)
+    words = ["a", "b", "c", "d"]
+    cfg = TransformerConfig(src_vocab=8, tgt_vocab=8, src_len=5, tgt_len=5, embed_dim=8, ff_dim=8, heads=2,
+                            enc_layers=1, dec_layers=1)
+    model = build_transformer(cfg)
+    dec = Decoder(model, Vocabulary(words), Vocabulary(words))
+    src = dec.source_ids("a b c")
+    found = greedy_search(lambda buf, t: keras.ops.convert_to_numpy(model([src, buf], training=False))[:, t], 1, 5)[0]
+    ids = dec.greedy("a b c").ids
+    assert ids == [int(t) for t in found[0][: len(ids)]]
+
+
+def test_grad_cam_is_cam_over_the_map_area_for_a_gap_network():
+    from anndl.explain import Explainer, class_activation_map, grad_cam
+
+    keras.utils.set_random_seed(0)
+    inp = keras.Input((8, 8, 1))
+    a = keras.layers.Conv2D(3, 3, padding="same", activation="relu", name="maps")(inp)
+    out = keras.layers.Dense(2, activation="softmax")(keras.layers.GlobalAveragePooling2D()(a))
+    model = keras.Model(inp, out)
+    image = np.random.default_rng(0).random((8, 8, 1)).astype("float32")
+    heat, c = grad_cam(Explainer(model), image, 1)
+    cam = class_activation_map(model, image[None], [1])[0]
+    np.testing.assert_allclose(heat, np.maximum(cam, 0) / 64, atol=1e-6)  # ∂y/∂A_k(i,j) = w_k / (h·w)
+
+
+def test_gan_step_trains_both_networks_on_fresh_noise():
+    from anndl.nets.gan import GANConfig, build_gan
+
+    gan = build_gan(GANConfig(data_shape=(2,), kind="points", n_classes=0, latent=2))
+    x = np.random.default_rng(0).normal(size=(32, 2)).astype("float32")
+    g0, d0 = gan.generator.get_weights()[0].copy(), gan.discriminator.get_weights()[0].copy()
+    seed0 = keras.ops.convert_to_numpy(gan.noise.state.value).copy()
+    hist = gan.fit(x, np.zeros(32, "int32"), batch_size=16, epochs=1, verbose=0).history
+    assert np.isfinite(hist["d_loss"][0]) and np.isfinite(hist["g_loss"][0])
+    assert not np.allclose(g0, gan.generator.get_weights()[0])
+    assert not np.allclose(d0, gan.discriminator.get_weights()[0])
+    assert int(gan.d_optimizer.iterations.value) == int(gan.g_optimizer.iterations.value) == 2
+    assert not np.array_equal(seed0, keras.ops.convert_to_numpy(gan.noise.state.value))  # new noise each step
