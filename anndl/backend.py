@@ -35,24 +35,6 @@ def use_env_backend() -> None:
     os.environ["KERAS_BACKEND"] = chosen
 
 
-def configured() -> str:
-    """The Keras backend this process uses, found without importing Keras when it is not imported yet (the home
-    page stays light): KERAS_BACKEND, else keras.json's "backend", else Keras' default, TensorFlow."""
-    import json
-    import sys
-    from pathlib import Path
-
-    if "keras" in sys.modules:
-        return name()
-    if os.environ.get("KERAS_BACKEND"):
-        return os.environ["KERAS_BACKEND"]
-    home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
-    try:
-        return json.loads((home / "keras.json").read_text()).get("backend", "tensorflow")
-    except (OSError, ValueError, AttributeError):
-        return "tensorflow"
-
-
 def value_and_gradient(fn: Callable, x) -> tuple[np.ndarray, np.ndarray]:
     """(f(x), d sum(f(x)) / dx) as NumPy arrays; `fn` maps a tensor to a tensor with keras.ops."""
     import keras
