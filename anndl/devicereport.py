@@ -207,9 +207,12 @@ def _describe() -> str:
 def _line(label: str, r: dict) -> str:
     if "error" in r:
         return f"{label}: FAILED {r['error']}"
+    if r.get("check") == "peak":
+        return (f"{label}: {r['model']}, {r['samples_per_s']:.4g} samples/s, {r['tflops']:.4g} TFLOP/s, "
+                f"fraction of the card's bf16 peak {r['fraction_of_peak']}")
     if "check" in r:
-        return (f"{label}: quality {r.get('quality', r.get('tflops'))} (bar {r.get('bar')}), "
-                f"{r.get('seconds') or r.get('samples_per_s')}")
+        reached = f"reached in {r['seconds']:.3g} s" if r.get("seconds") is not None else "bar not reached"
+        return f"{label}: quality {r['quality']:.4g} (bar {r['bar']:.4g}), {reached}, trained {r['train_s']:.3g} s"
     return f"{label}: {r['metric']} {r['value']:.4g}, {r['samples_per_s']:.4g} samples/s, train {r['train_s']:.3g} s"
 
 

@@ -73,12 +73,12 @@ _run = threading.local()  # the panels the current script run watches (one scrip
 
 
 def backend_note(job: Job) -> str:
-    """' Keras backend: JAX (cpu).' for the status line: which backend trains (or trained) the model (issue 22)."""
+    """' · Keras backend: JAX (CPU)' for the status line: which backend trains (or trained) the model (issue 22)."""
     result = job.result or {}
     backend = result.get("backend") or job.backend
     if not backend:
         return ""
-    return f" Keras backend: {NAMES.get(backend, backend)} ({str(result.get('device') or device_kind()).upper()})."
+    return f" · Keras backend: {NAMES.get(backend, backend)} ({str(result.get('device') or device_kind()).upper()})"
 
 
 def _draw(w: _Watched, job: Job) -> None:
