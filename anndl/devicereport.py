@@ -212,7 +212,7 @@ def _line(label: str, r: dict) -> str:
                 f"fraction of the card's bf16 peak {r['fraction_of_peak']}")
     if "check" in r:
         reached = f"reached in {r['seconds']:.3g} s" if r.get("seconds") is not None else "bar not reached"
-        return f"{label}: quality {r['quality']:.4g} (bar {r['bar']:.4g}), {reached}, trained {r['train_s']:.3g} s"
+        return f"{label}: quality {r.get('quality')} (bar {r.get('bar')}), {reached}, trained {r.get('train_s')} s"
     return f"{label}: {r['metric']} {r['value']:.4g}, {r['samples_per_s']:.4g} samples/s, train {r['train_s']:.3g} s"
 
 
