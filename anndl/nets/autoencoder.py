@@ -22,6 +22,7 @@ class AEConfig:
     latent: int = 2  # 2: the latent space can be drawn as it is (§20.4)
     kind: str = "conv"  # strided convolutions keep the weights few and the images sharp (§19.2)
     filters: tuple = (32, 64)  # keras.io's convolutional autoencoder widths, two stride-2 stages
+    spatial: int = 0  # conv kind: > 0 makes the code a (h/4, w/4, spatial) feature map (keras.io's 7×7×32), no Dense
     hidden: int = 256  # the dense kind's one hidden layer on each side
     noise: float = 0.0  # denoising AE: std of the Gaussian noise added to the input while training (§19.1)
     variational: bool = False  # beyond the course: a VAE (mean, log-variance, sampling, KL term)
@@ -57,17 +58,21 @@ def _check(config: AEConfig) -> None:
         raise SettingsError(f"Unknown autoencoder kind {config.kind!r}: use one of {', '.join(KINDS)}.")
     if not 1 <= config.latent <= 256:
         raise SettingsError(f"A latent size of {config.latent} is out of range: pick 1 to 256.")
+    if config.spatial and (config.kind != "conv" or config.variational):
+        raise SettingsError("A spatial code needs the convolutional, non-variational autoencoder.")
     if config.kind == "conv" and (h % 4 or w % 4):
         raise SettingsError(f"The convolutional autoencoder needs a height and width divisible by 4 (got {h}×{w}).")
 
 
 def build_encoder(config: AEConfig) -> keras.Model:
-    """x (h, w, c) -> latent code (latent,) [for a VAE: (μ, log σ²)]."""
+    """x (h, w, c) -> latent code (latent,) [for a VAE: (μ, log σ²); spatial: (h/4, w/4, spatial)]."""
     inp = keras.Input(config.input_shape, name="image")
     x = inp
     if config.kind == "conv":
         for i, f in enumerate(config.filters):  # each stage halves height and width
             x = layers.Conv2D(f, 3, strides=2, padding="same", activation="relu", name=f"enc_conv{i + 1}")(x)
+        if config.spatial:  # a 1×1 convolution: the code keeps the map's layout
+            return keras.Model(inp, layers.Conv2D(config.spatial, 1, name="latent")(x), name="encoder")
         x = layers.Flatten(name="enc_flatten")(x)
     else:
         x = layers.Flatten(name="enc_flatten")(x)
@@ -80,13 +85,16 @@ def build_encoder(config: AEConfig) -> keras.Model:
 
 
 def build_decoder(config: AEConfig) -> keras.Model:
-    """latent code (latent,) -> image (h, w, c) in [0, 1]: the encoder mirrored."""
+    """latent code (latent,) [spatial: (h/4, w/4, spatial)] -> image (h, w, c) in [0, 1]: the encoder mirrored."""
     h, w, c = config.input_shape
-    inp = keras.Input((config.latent,), name="code")
+    inp = keras.Input((h // 4, w // 4, config.spatial) if config.spatial else (config.latent,), name="code")
     if config.kind == "conv":
         f = config.filters[-1]
-        x = layers.Dense((h // 4) * (w // 4) * f, activation="relu", name="dec_dense")(inp)
-        x = layers.Reshape((h // 4, w // 4, f), name="dec_reshape")(x)
+        if config.spatial:
+            x = layers.Conv2D(f, 1, activation="relu", name="dec_conv")(inp)
+        else:
+            x = layers.Dense((h // 4) * (w // 4) * f, activation="relu", name="dec_dense")(inp)
+            x = layers.Reshape((h // 4, w // 4, f), name="dec_reshape")(x)
         for i, f in enumerate(reversed(config.filters[:-1])):  # each stage doubles height and width
             x = layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation="relu", name=f"dec_up{i + 1}")(x)
         out = layers.Conv2DTranspose(c, 3, strides=2, padding="same", activation="sigmoid", name="pixels")(x)

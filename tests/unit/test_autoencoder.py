@@ -28,6 +28,16 @@ def test_shapes_and_encoder_then_decoder_is_the_autoencoder(kw):
     np.testing.assert_allclose(np.asarray(dec(codes)), out, atol=1e-6)
 
 
+def test_spatial_code_keeps_the_map_layout_and_composes():
+    """keras.io's code shape (h/4 × w/4 × channels) with the page's builder, for the bench's time to its MSE."""
+    model = build_autoencoder(AEConfig(input_shape=(8, 8, 1), filters=(4, 8), spatial=3))
+    codes = encoder_of(model)(X)
+    assert tuple(codes.shape) == (6, 2, 2, 3)
+    np.testing.assert_allclose(np.asarray(decoder_of(model)(codes)), np.asarray(model(X)), atol=1e-6)
+    with pytest.raises(SettingsError, match="spatial code"):
+        build_autoencoder(AEConfig(input_shape=(8, 8, 1), kind="dense", spatial=3))
+
+
 def test_conv_parameter_count_is_the_course_formula():
     model = build_autoencoder(AEConfig(input_shape=(8, 8, 1), latent=2, filters=(4, 8)))
     # encoder: (3·3·1+1)·4 + (3·3·4+1)·8 + (2·2·8+1)·2; decoder: (2+1)·32 + (3·3·8+1)·4 + (3·3·4+1)·1

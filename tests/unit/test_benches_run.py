@@ -26,6 +26,7 @@ def _autoencoder(r: dict) -> None:
     assert r["metric"] == "test_mse" and {"mse_latent2", "init_gain_10"} <= set(r["extra"])
     assert 0 < r["value"] < 1 and 0 < r["extra"]["mse_latent2"] < 1
     assert r["baseline"]["name"].startswith("keras.io") and r["baseline"]["train_s"] > 0
+    assert 0 < r["extra"]["spatial_test_mse"] < 1 and "time_to_baseline_mse_ratio" in r["extra"]
 
 
 def _owndata(r: dict) -> None:
