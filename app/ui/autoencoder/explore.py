@@ -4,7 +4,6 @@ codes as a generator, reconstruction error per class, denoising, your own image,
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 
 import altair as alt
 import numpy as np
@@ -42,6 +41,22 @@ def _map(path: str, mtime: float, dkey: tuple, method: str, _x: np.ndarray):
     return codes, points, proj
 
 
+def _candidates(points: np.ndarray) -> np.ndarray:
+    """(CANDIDATES², 2) clickable points over the map's bounding box: codes no test image has."""
+    lo, hi = points.min(0), points.max(0)
+    return lat.grid_points((lo[0], hi[0]), (lo[1], hi[1]), CANDIDATES)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _map_decoded(path: str, mtime: float, dkey: tuple, method: str, _x: np.ndarray) -> dict[str, np.ndarray]:
+    """Every clickable point's decoded image, {"t": (MAP_N, h, w, c) test images', "g": candidates'}, decoded in
+    one batched call when the map is built: a click then only looks its image up (no model call on a click)."""
+    codes, points, proj = _map(path, mtime, dkey, method, _x)
+    grid = proj.to_latent(_candidates(points)) if proj.invertible else codes[:0]
+    out = lat.decode(_parts(path, mtime)[2], np.concatenate([codes, grid]))
+    return {"t": out[:len(codes)], "g": out[len(codes):]}
+
+
 def _data_url(a: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(image_png(img(a, 2))).decode()
 
@@ -53,10 +68,8 @@ def _frame(points: np.ndarray, y: np.ndarray, class_names: list[str], _x: np.nda
     rows = [{"id": f"t{i}", "x": float(p[0]), "y": float(p[1]), "class": class_names[y[i]], "kind": "test image",
              "image": _data_url(_x[i])} for i, p in enumerate(points)]
     if invertible:
-        lo, hi = points.min(0), points.max(0)
-        grid = lat.grid_points((lo[0], hi[0]), (lo[1], hi[1]), CANDIDATES)
         rows += [{"id": f"g{j}", "x": float(p[0]), "y": float(p[1]), "class": "· empty space", "kind": "candidate",
-                  "image": ""} for j, p in enumerate(grid)]
+                  "image": ""} for j, p in enumerate(_candidates(points))]
     return pd.DataFrame(rows)
 
 
@@ -98,28 +111,29 @@ def latent_map(path: str, mtime: float, dkey: tuple, sp, class_names: list[str],
                             lambda: map_chart(frame(), class_names, axis), on_select="rerun", key="ae_map")
     picked = (event.selection.get("pick") or [None])[0] if event and event.selection else None
     with right:
-        _decoded(picked, frame, codes, proj, sp, path, mtime)
+        _decoded(picked, _map_decoded(path, mtime, dkey, method, sp.x_test), points, sp)
     how = "The codes as they are" if proj.method == "direct" else f"Projected: {axis}"
     st.caption(f"{len(points):,} test images (hover: the image); grey = candidate points in empty space (click one "
                f"to decode a code no image has). {how}. §20.4: 2-D codes overlap; pick latent 64 and t-SNE to see "
                "a larger code keep the classes apart.")
 
 
-def _decoded(picked: dict | None, frame: Callable[[], pd.DataFrame], codes, proj, sp, path: str, mtime: float) -> None:
+def _decoded(picked: dict | None, decoded: dict[str, np.ndarray], points: np.ndarray, sp) -> None:
+    """The clicked point's image, looked up (decoded with the map): one image element, no model call."""
     if not picked or "id" not in picked:
         st.info("Click a point of the map: its decoded image appears here.", icon=":material/touch_app:")
         return
     pid = str(picked["id"])
-    _, _, dec = _parts(path, mtime)
-    if pid.startswith("t"):
-        i = int(pid[1:])
-        out = lat.decode(dec, codes[i:i + 1])[0]
-        row([sp.x_test[i], out], ["original", "decoded"], scale=4)
+    kind, i = pid[:1], int(pid[1:])
+    if kind == "t":
+        original, out = sp.x_test[i], decoded["t"][i]
+        scale = max(4, 4 * 28 // original.shape[0])
+        gap = np.full((original.shape[0] * scale, 2 * scale), 255, "uint8")  # white between the two
+        st.image(np.concatenate([img(original, scale), gap, img(out, scale)], axis=1), caption="original · decoded")
     else:
-        rows = frame()
-        p = rows.loc[rows["id"] == pid, ["x", "y"]].to_numpy()
-        out = lat.decode(dec, proj.to_latent(p))[0]
-        st.image(img(out, 6), caption=f"decoded from empty space ({p[0, 0]:.2f}, {p[0, 1]:.2f})")
+        p = _candidates(points)[i]
+        st.image(img(decoded["g"][i], max(6, 6 * 28 // decoded["g"].shape[1])),
+                 caption=f"decoded from empty space ({p[0]:.2f}, {p[1]:.2f})")
 
 
 # decoded once per (model file, projection, ranges, n): other clicks rerun the page with the same grid
