@@ -3,10 +3,13 @@
 The class head is GAP + one dense softmax layer, the architecture CAM needs (§12.6): M_c = Σ_k w_k^c f_k on the
 last convolution's maps. The box head regresses the object's xyxy box, divided by the image side, from the
 flattened maps (GAP would throw away where the object is). Training minimises α·CE + (1 − α)·box loss.
+Trained on labels only, a GAP network's CAM tends to sit on the object's most telling part (a triangle's corner);
+hiding random patches of each training image (Hide-and-Seek, Singh & Lee 2017) makes it find all of the object.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import keras
@@ -27,6 +30,8 @@ class LocalizerConfig(DictConfig):
     alpha: float = 0.5  # weight of the class loss; 1 − α weighs the box loss (§11.3)
     box_loss: str = "mae"  # L1 on [0, 1] coordinates: gradients that do not vanish near the target
     learning_rate: float = 2e-3  # Adam; small nets on 64 px canvases tolerate a large step
+    hide: float = 0.0  # probability of hiding each patch of a training image (Hide-and-Seek); 0 turns it off
+    hide_patch: int = 16  # side in px of the hidden patches: about half an object on the 64 px canvases
 
     def check(self) -> None:
         if not 0.0 <= self.alpha <= 1.0:
@@ -35,6 +40,34 @@ class LocalizerConfig(DictConfig):
             raise SettingsError("Give 1–5 convolution blocks with at least one filter each.")
         if self.box_loss not in ("mae", "mse", "huber"):
             raise SettingsError(f"Unknown box loss {self.box_loss!r}; choose mae, mse or huber.")
+        if not 0.0 <= self.hide < 1.0 or self.hide_patch < 1:
+            raise SettingsError(f"Hide-and-Seek hides each patch with a probability in [0, 1), not {self.hide}.")
+
+
+@keras.saving.register_keras_serializable(package="anndl")
+class HidePatches(keras.layers.Layer):
+    """Hide-and-Seek (Singh & Lee 2017): in training, each `patch`×`patch` square of the image is set to 0 with
+    probability `rate`, so no single part of an object is always visible; at inference the image passes unchanged."""
+
+    def __init__(self, patch: int = 16, rate: float = 0.5, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.patch, self.rate, self.seed = int(patch), float(rate), seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, x, training=None):
+        if not training or self.rate <= 0:
+            return x
+        h, w = x.shape[1], x.shape[2]  # static: the canvases' side
+        grid = (math.ceil(h / self.patch), math.ceil(w / self.patch))
+        keep = keras.random.uniform((keras.ops.shape(x)[0], *grid, 1), seed=self.seed_generator) >= self.rate
+        keep = keras.ops.repeat(keras.ops.repeat(keras.ops.cast(keep, x.dtype), self.patch, 1), self.patch, 2)
+        return x * keep[:, :h, :w]  # (b, h, w, 1) mask broadcast over the channels
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "patch": self.patch, "rate": self.rate, "seed": self.seed}
 
 
 def localizer_cost(config: LocalizerConfig) -> tuple[int, int]:
@@ -59,7 +92,7 @@ def build_localizer(config: LocalizerConfig | None = None) -> keras.Model:
     config.check()
     check_budget("localizer", *localizer_cost(config))
     inputs = keras.Input(tuple(config.input_shape), name="image")
-    x = inputs
+    x = HidePatches(config.hide_patch, config.hide, name="hide")(inputs) if config.hide > 0 else inputs
     n = len(config.filters)
     for i, f in enumerate(config.filters):
         if i:

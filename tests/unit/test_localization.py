@@ -121,6 +121,24 @@ def test_keras_round_trip(tmp_path):
         assert np.allclose(model(x)[k], back(x)[k], atol=1e-6)
 
 
+def test_hide_and_seek_blanks_whole_patches_in_training_only(tmp_path):
+    from dataclasses import replace
+
+    from anndl.nets.localization import HidePatches
+    from anndl.zoo import load_file
+
+    x = np.random.default_rng(5).uniform(0.5, 1.0, (8, 16, 16, 1)).astype("float32")
+    hidden = np.asarray(HidePatches(4, 0.5, seed=1)(x, training=True))
+    patches = hidden.reshape(8, 4, 4, 4, 4).transpose(0, 1, 3, 2, 4).reshape(8, 16, 16)  # (image, patch, pixels)
+    blank = (patches == 0).all(-1)
+    assert (blank | (patches == x.reshape(8, 4, 4, 4, 4).transpose(0, 1, 3, 2, 4).reshape(8, 16, 16)).all(-1)).all()
+    assert 0.3 < blank.mean() < 0.7  # about half the 128 patches hidden
+    model = build_localizer(replace(TINY, hide=0.5, hide_patch=4))
+    np.testing.assert_allclose(model(x)["class"], model(x, training=False)["class"])  # inference sees everything
+    model.save(tmp_path / "h.keras")
+    assert load_file(tmp_path / "h.keras", "localization").get_layer("hide").rate == 0.5
+
+
 @pytest.mark.slow
 def test_tiny_job_trains_evaluates_and_saves(tmp_path):
     from anndl.jobs import Limits, run_inline
@@ -138,8 +156,8 @@ def test_tiny_job_trains_evaluates_and_saves(tmp_path):
 def test_generated_code_runs(tmp_path, monkeypatch):
     from anndl.topics.localization.code import keras_code
 
-    code = keras_code({"n_train": 32, "epochs": 1, "batch": 16, "alpha": 0.7})
-    assert "alpha = 0.7" in code
+    code = keras_code({"n_train": 32, "epochs": 1, "batch": 16, "alpha": 0.7, "hide": 0.5})
+    assert "alpha = 0.7" in code and "HidePatches(16, 0.5" in code
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "localization.py", "exec"), {"__name__": "__main__"})
 

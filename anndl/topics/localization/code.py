@@ -8,7 +8,11 @@ from .job import DEFAULTS, SIZE
 def keras_code(params: dict) -> str:
     """Runnable Keras 3 code of the page's configuration (canvases from anndl's offline generator)."""
     p = {**DEFAULTS, **params}
-    alpha = float(p["alpha"])
+    alpha, hide = float(p["alpha"]), float(p.get("hide", 0.0))
+    image = "h = inputs"
+    if hide > 0:  # Hide-and-Seek: patches hidden in training only
+        image = (f"from anndl.nets.localization import HidePatches\n\n"
+                 f"h = HidePatches(16, {hide}, name=\"hide\")(inputs)  # hides 16 px patches in training only")
     return f'''"""Two-head localization network from the anndl localization page (course §11.3), Keras 3."""
 import keras
 import numpy as np
@@ -27,7 +31,8 @@ keras.utils.set_random_seed({int(p["seed"])})
 x, y, names = canvases({int(p["n_train"])}, "train", {int(p["seed"])})
 xv, yv, _ = canvases(400, "train", {int(p["seed"]) + 1})
 inputs = keras.Input(({SIZE}, {SIZE}, 1), name="image")
-h = layers.Conv2D(16, 3, padding="same", activation="relu", name="conv1")(inputs)
+{image}
+h = layers.Conv2D(16, 3, padding="same", activation="relu", name="conv1")(h)
 h = layers.MaxPooling2D(2)(h)
 h = layers.Conv2D(32, 3, padding="same", activation="relu", name="conv2")(h)
 h = layers.MaxPooling2D(2)(h)

@@ -15,7 +15,8 @@ OBJECTS = {"shapes": "Drawn shapes (3 classes)", "digits": "MNIST digits (10 cla
 SIZE = 64  # canvas side: a 16×16 map after two poolings, fine enough for CAM boxes
 N_VAL, N_TEST = 400, 400  # enough images for a stable mean IoU, cheap to score on every rerun
 DEFAULTS = device_defaults("localization", {"objects": "shapes", "n_train": 2000, "epochs": 16, "batch": 64,
-                                            "alpha": 0.5, "lr": 3e-3, "seed": 0})  # bigger on a GPU (anndl.recipe)
+                                            "alpha": 0.5, "lr": 3e-3, "hide": 0.0, "seed": 0})  # bigger on a GPU
+LABELS_ONLY = {"alpha": 1.0, "hide": 0.5}  # the CAM route (§11.4): labels only, half the patches hidden in training
 SCALE = (0.3, 0.6)  # object side / canvas side: one dominant object, as in the course's localization examples
 CAM_THRESHOLD = 0.2  # the CAM paper keeps the region above 20 % of the maximum
 
@@ -37,7 +38,7 @@ def targets(c: Canvases) -> dict[str, np.ndarray]:
 
 def config_from(params: dict, n_classes: int) -> LocalizerConfig:
     return LocalizerConfig(input_shape=(SIZE, SIZE, 1), n_classes=n_classes, alpha=float(params.get("alpha", 0.5)),
-                           learning_rate=float(params.get("lr", 2e-3)))
+                           learning_rate=float(params.get("lr", 2e-3)), hide=float(params.get("hide", 0.0)))
 
 
 def predict_all(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -23,11 +23,15 @@ def knobs(seed: int) -> dict:
          "seed": seed}
     if classroom():
         return {**topic.DEFAULTS, **p}
-    c = st.columns(3)
+    c = st.columns(4)
     p["n_train"] = bound(c[0].select_slider, "Training canvases", "loc_n", topic.DEFAULTS["n_train"],
                          options=[500, 1000, 2000, 3000, 5000])
     p["batch"] = bound(c[1].select_slider, "Batch", "loc_batch", 64, options=[16, 32, 64, 128])
     p["lr"] = bound(c[2].select_slider, "Learning rate", "loc_lr", 0.003, options=[0.001, 0.002, 0.003, 0.005])
+    p["hide"] = bound(c[3].select_slider, "Hide patches", "loc_hide", 0.0, options=[0.0, 0.25, 0.5],
+                      help="Hide-and-Seek: each 16 px patch of a training image is blanked with this probability, "
+                           "so a labels-only network (α = 1) cannot rely on one corner and its CAM covers the "
+                           "whole object.")
     return {**topic.DEFAULTS, **p}
 
 
