@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 # The worked example: a 2×2 input and a 2×2 kernel, stride 1 — every input value stamps a copy of the kernel,
-# scaled by itself, where it lands in the output, and overlapping stamps add up.
+# scaled by itself, where it lands in the output, and overlapping stamps add up. These are the numbers of Dive into
+# Deep Learning §14.10 (Zhang et al.); the course notes' own example of §10.5.4 was not available to check against.
 EXAMPLE_INPUT = np.array([[0.0, 1.0], [2.0, 3.0]])
 EXAMPLE_KERNEL = np.array([[0.0, 1.0], [2.0, 3.0]])
 EXAMPLE_OUTPUT = np.array([[0.0, 0.0, 1.0], [0.0, 4.0, 6.0], [4.0, 12.0, 9.0]])  # stride 1
