@@ -10,6 +10,7 @@ if str(ROOT) not in sys.path:  # pages import `app.ui` and `anndl` from the repo
 import streamlit as st  # noqa: E402
 
 from app.registry import SECTIONS, built_topics  # noqa: E402
+from app.ui.heap import freeze_imports  # noqa: E402
 from app.ui.lecture import follow, step_bar  # noqa: E402
 from app.ui.sidebar import sidebar  # noqa: E402
 from app.ui.training import begin_run, watch_running  # noqa: E402
@@ -31,4 +32,5 @@ sidebar(page.url_path or None)
 step_bar()
 begin_run()
 page.run()
+freeze_imports()  # after a page's first imports: the collections after each rerun skip them
 watch_running()  # redraws the running training panels until their jobs end
