@@ -31,6 +31,8 @@ def run_one(topic: str, backend: str, size: list[str], policy: str = "", timeout
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if out.returncode == 0 and lines:
         return {**json.loads(lines[-1]), "wall_s": time.perf_counter() - t0}
+    if out.returncode < 0:
+        return {"error": f"killed by signal {-out.returncode}", "wall_s": time.perf_counter() - t0}
     tail = [line for line in (out.stderr or out.stdout).splitlines() if line.strip()]
     reason = next((line for line in reversed(tail) if "Error" in line or "FAILED" in line), tail[-1] if tail else "")
     return {"error": reason.strip()[:300] or f"exit code {out.returncode}", "wall_s": time.perf_counter() - t0}
