@@ -40,7 +40,9 @@ def run_one(topic: str, backend: str, size: list[str], policy: str = "", timeout
 
 def apply_variant(policy: str = "", xla: str = "") -> None:
     """Before a bench run in this process: a Keras dtype policy (e.g. mixed_bfloat16) and XLA forced on or off
-    for every model compiled here ("on" / "off"; "" keeps Keras' own "auto")."""
+    for every model compiled here ("on" / "off"; "" keeps Keras' own "auto"). A model that asks for
+    jit_compile=False on JAX keeps it: its step jits itself (anndl.backend.train_step), and a second jit around it
+    would leak tracers."""
     import keras
 
     if policy:
@@ -49,7 +51,8 @@ def apply_variant(policy: str = "", xla: str = "") -> None:
         plain = keras.Model.compile
 
         def compile_with_xla(self, *args, **kwargs):
-            kwargs["jit_compile"] = xla == "on"
+            if not (keras.backend.backend() == "jax" and kwargs.get("jit_compile") is False):
+                kwargs["jit_compile"] = xla == "on"
             return plain(self, *args, **kwargs)
 
         keras.Model.compile = compile_with_xla

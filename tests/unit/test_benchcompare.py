@@ -1,6 +1,8 @@
 """The two-backend bench (issue 22): runs compared as ratios, a backend that fails is reported, not hidden."""
 
-from anndl.benchcompare import compare, same_quality
+import pytest
+
+from anndl.benchcompare import apply_variant, compare, same_quality
 
 
 def _run(value, train_s, sps, extra=None):
@@ -25,3 +27,17 @@ def test_backends_compared_as_ratios_and_a_failure_is_reported():
 def test_quality_equal_within_noise():
     assert same_quality(0.95, 0.94) and same_quality(100.0, 104.0)
     assert not same_quality(0.95, 0.80) and not same_quality(100.0, 120.0)
+
+
+@pytest.mark.backend_smoke
+def test_forced_xla_keeps_a_self_jitting_step_unjitted_on_jax(monkeypatch):
+    """--xla on must not wrap a step that jits itself (the GAN on JAX) in a second jit: that leaked tracers."""
+    import keras
+
+    monkeypatch.setattr(keras.Model, "compile", keras.Model.compile)  # restored after the test
+    apply_variant(xla="on")
+    plain, own = (keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]) for _ in range(2))
+    plain.compile("sgd", "mse")
+    own.compile("sgd", "mse", jit_compile=False)
+    assert plain.jit_compile is True
+    assert own.jit_compile is (keras.backend.backend() != "jax")
