@@ -5,6 +5,7 @@ import json
 import os
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.registry import built_topics
 from tests.e2e.conftest import wait_for_app
@@ -26,6 +27,13 @@ def test_first_screen_holds_the_main_result(server, projector, key, tmp_path):
     wait_for_app(projector, timeout=180_000)
     stage = projector.locator(".st-key-stage")
     stage.wait_for(timeout=60_000)
+    # a chart draws after the script ends (Vega renders in the browser; a 600-point map with pictures takes
+    # seconds on a loaded CI machine): wait for it to take its height, then measure
+    drawn = "() => { const e = document.querySelector('.st-key-stage'); return e && e.getBoundingClientRect().height > 50; }"
+    try:
+        projector.wait_for_function(drawn, timeout=60_000, polling=250)
+    except PlaywrightTimeout:
+        pass  # measured below: the assertion says what is wrong
     projector.screenshot(path=f"{shots}/classroom-{key}.png")
     box = stage.bounding_box()
     assert box is not None and box["height"] > 50, "the page drew no main result"
