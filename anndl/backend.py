@@ -3,7 +3,7 @@
 Everything else is keras.ops / keras.random. Here: gradients (of a function's output w.r.t. its input for the
 explanations of §12.3–§12.5, of a loss w.r.t. variables for the GAN of §22.3 and the optimiser paths of §4.3),
 custom training steps under JAX's stateless `fit`, compiled functions (decoding steps), the in-memory input
-pipeline of `anndl.train.fit`, and which device the backend computes on.
+pipeline of `anndl.train.fit` (which device the backend computes on: `anndl.device.backend_device`).
 """
 
 from __future__ import annotations
@@ -255,24 +255,6 @@ def in_memory_inputs(x: np.ndarray, y: np.ndarray, validation_data, batch_size: 
         xv, yv = validation_data[0], validation_data[1]
         out["validation_data"] = tf.data.Dataset.from_tensor_slices((xv, yv)).batch(4096).cache()
     return out
-
-
-def device_kind() -> str:
-    """'gpu' when the backend computes on a GPU, else 'cpu'."""
-    backend = name()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        return "gpu" if tf.config.list_physical_devices("GPU") else "cpu"
-    if backend == "jax":
-        import jax
-
-        return "gpu" if jax.default_backend() in ("gpu", "cuda", "rocm") else "cpu"
-    if backend == "torch":
-        import torch
-
-        return "gpu" if torch.cuda.is_available() else "cpu"
-    return "cpu"
 
 
 def version() -> str:

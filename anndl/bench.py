@@ -99,12 +99,12 @@ def run(topic: str, quick: bool = False, tiny: bool = False) -> BenchResult:
     """
     if topic not in TOPICS:
         raise SystemExit(f"unknown topic {topic!r}; known: {', '.join(TOPICS)}, all")
-    from .device import kind
+    from .device import backend_device
 
     func = resolve(TOPICS[topic])
     sized = {"tiny": True} if tiny and "tiny" in inspect.signature(func).parameters else {}
     result = func(quick=quick or tiny, **sized)  # a topic without a tiny size runs its quick one
-    result.device = kind()
+    result.device = backend_device()
     return result
 
 

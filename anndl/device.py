@@ -1,4 +1,11 @@
-"""Which compute device is in use, found without importing TensorFlow (the home page stays light)."""
+"""Which compute device is in use: two questions with two answers, both importable without TensorFlow.
+
+- `host_device()`: does this machine have a GPU (nvidia-smi)? Nothing imported; for decisions taken before any
+  Keras backend exists in the process: job routing (`anndl.jobenv`), defaults (`anndl.recipe`), the worker's
+  and training panel's labels, the sidebar.
+- `backend_device()`: does the Keras backend this process imported compute on a GPU? Imports the backend; for
+  figures that must say where they were measured (benchmarks, zoo artifacts).
+"""
 
 from __future__ import annotations
 
@@ -26,8 +33,34 @@ def describe() -> str:
     return f"CPU ({os.cpu_count()} cores)"
 
 
-def kind() -> str:
-    """'gpu' when the Keras backend computes on a GPU, else 'cpu' (imports the backend; for jobs and benchmarks)."""
-    from .backend import device_kind
+def host_device() -> str:
+    """'gpu' when nvidia-smi names a GPU that CUDA_VISIBLE_DEVICES does not hide, else 'cpu'; imports nothing.
 
-    return device_kind()
+    Use it to decide before a backend is imported (which backend a job runs on, bigger defaults); it says nothing
+    about whether the backend installed here can use that GPU.
+    """
+    return "gpu" if describe().startswith("GPU") else "cpu"
+
+
+def backend_device() -> str:
+    """'gpu' when the imported Keras backend computes on a GPU, else 'cpu'; imports the backend.
+
+    Use it to label what was measured in this process (benchmarks, zoo artifacts): a GPU the backend cannot use
+    (e.g. a CPU-only JAX) counts as 'cpu' here.
+    """
+    from .backend import name
+
+    backend = name()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return "gpu" if tf.config.list_physical_devices("GPU") else "cpu"
+    if backend == "jax":
+        import jax
+
+        return "gpu" if jax.default_backend() in ("gpu", "cuda", "rocm") else "cpu"
+    if backend == "torch":
+        import torch
+
+        return "gpu" if torch.cuda.is_available() else "cpu"
+    return "cpu"

@@ -17,6 +17,7 @@ import sys
 import time
 
 from anndl import jobenv
+from anndl.device import host_device
 
 BF16_PEAK_TFLOPS = {"H200": 989.0, "H100": 989.0, "A100": 312.0, "L4": 121.0}  # dense bf16, NVIDIA's data sheets
 VARIANTS = (("fp32", "on"), ("bf16", "on"), ("fp32", "off"), ("bf16", "off"))  # (precision, XLA)
@@ -106,7 +107,7 @@ def peak(tiny: bool) -> dict:
     cost = jax.jit(lambda a, b: model([a, b], training=False)).lower(src[:batch], dec[:batch]).compile().cost_analysis()
     cost = cost[0] if isinstance(cost, list) else cost
     tflops = 3 * float(cost["flops"]) * steps / seconds / 1e12
-    card = jobenv.device_kind() == "gpu" and _card_peak()
+    card = host_device() == "gpu" and _card_peak()
     return {"precision": "bf16", "model": f"translator {size}", "params": model.count_params(), "batch": batch,
             "samples_per_s": batch * steps / seconds, "tflops": tflops, "card_bf16_peak_tflops": card or None,
             "fraction_of_peak": tflops / card if card else None}
@@ -168,7 +169,7 @@ def report(budget_s: float = 480.0, dry_run: bool = False, parallel: int = 2, ba
     env = {**os.environ, **jobenv.worker_env(backend, parallel), "PYTHONUNBUFFERED": "1"}
     queue, running, results = tasks(dry_run, only), {}, {}
     deadline = time.time() + budget_s
-    print(f"device report: {jobenv.device_kind()} ({_describe()}), backend {backend}, budget {budget_s:.0f} s, "
+    print(f"device report: {host_device()} ({_describe()}), backend {backend}, budget {budget_s:.0f} s, "
           f"{len(queue)} runs, {parallel} at a time", flush=True)
     while (queue or running) and time.time() < deadline:
         while queue and len(running) < parallel:
@@ -237,7 +238,7 @@ def summarize(results: dict[str, dict], dry_run: bool = False) -> dict:
         topics.setdefault(topic, {})[variant] = ({"error": r["error"]} if "error" in r else
                                                  {"samples_per_s": r["samples_per_s"], "train_s": r["train_s"],
                                                   "metric": r["metric"], "value": r["value"], **times})
-    return {"mode": "device_report", "dry_run": dry_run, "device": jobenv.device_kind(), "targets": checks,
+    return {"mode": "device_report", "dry_run": dry_run, "device": host_device(), "targets": checks,
             "peak": results.get("peak bf16", {"error": "not run"}), "topics": topics, "not_started": not_started}
 
 

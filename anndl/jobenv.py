@@ -13,6 +13,8 @@ import importlib.util
 import os
 import re
 
+from anndl.device import host_device
+
 BACKENDS = ("tensorflow", "jax")  # the backends anndl's jobs are written for (KERAS_BACKEND values)
 NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch", "numpy": "NumPy"}
 GPU_SHARE = 0.8  # of the card's memory for all training workers together; the rest for the app's cached models
@@ -34,13 +36,6 @@ def default_backend() -> str:
     return os.environ.get("ANNDL_BACKEND") or os.environ.get("KERAS_BACKEND") or "tensorflow"
 
 
-def device_kind() -> str:
-    """'gpu' when nvidia-smi names a GPU (and CUDA_VISIBLE_DEVICES does not hide it), else 'cpu'; no TF import."""
-    from anndl.device import describe
-
-    return "gpu" if describe().startswith("GPU") else "cpu"
-
-
 def topic_of(target: str) -> str | None:
     """The topic key of a job target "anndl.topics.KEY.job:train_job", else None."""
     match = re.match(r"anndl\.topics\.(\w+)\.", target)
@@ -58,7 +53,7 @@ def choose(target: str, device: str | None = None) -> str:
     from anndl.topics import backend
 
     topic = topic_of(target)
-    wanted = backend(topic, device or device_kind()) if topic else None
+    wanted = backend(topic, device or host_device()) if topic else None
     return wanted if wanted and installed(wanted) else default_backend()
 
 

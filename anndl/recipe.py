@@ -147,6 +147,6 @@ def device_note(topic: str, device: str | None = None) -> str | None:
 
 
 def _device() -> str:
-    from anndl.jobenv import device_kind
+    from anndl.device import host_device
 
-    return device_kind()
+    return host_device()

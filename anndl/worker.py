@@ -11,7 +11,8 @@ import time
 import traceback
 from typing import Callable
 
-from anndl.jobenv import device_kind, running_backend
+from anndl.device import host_device
+from anndl.jobenv import running_backend
 from anndl.jobspec import Job, Limits
 
 
@@ -58,7 +59,7 @@ def run_job(target: str, params: dict, ctx: JobContext) -> tuple[str, object]:
         result = resolve(target)(params, ctx)
         if isinstance(result, dict):  # which backend trained the model: the page says so (issue 22)
             result.setdefault("backend", running_backend())
-            result.setdefault("device", device_kind())
+            result.setdefault("device", host_device())
         return ("timeout" if ctx.deadline_hit and not ctx.stop_requested() else "done"), result
     except Exception as exc:  # the job failed, the worker lives on
         tail = traceback.format_exc(limit=-3)

@@ -52,7 +52,7 @@ def versions() -> dict[str, str]:
 
 def build(name: str, seed: int = 0, out_dir: Path | None = None) -> dict:
     """Train artifact `name` with `seed` and write NAME.keras + NAME.json; return the JSON sidecar."""
-    from .device import kind
+    from .device import backend_device
     from .jobenv import running_backend
     from .train import set_seed
 
@@ -62,7 +62,7 @@ def build(name: str, seed: int = 0, out_dir: Path | None = None) -> dict:
     set_seed(seed)
     t0 = time.perf_counter()
     model, info = getattr(module, _target(name).partition(":")[2])(seed)
-    info = {"name": name, "seed": seed, "train_s": round(time.perf_counter() - t0, 2), "device": kind(),
+    info = {"name": name, "seed": seed, "train_s": round(time.perf_counter() - t0, 2), "device": backend_device(),
             "backend": running_backend(), "versions": versions(), "built": time.strftime("%Y-%m-%d %H:%M:%S"), **info}
     model.save(out_dir / f"{name}.keras")
     (out_dir / f"{name}.json").write_text(json.dumps(info, indent=2, default=_plain) + "\n")

@@ -13,8 +13,9 @@ from typing import Callable
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from anndl.device import host_device
 from anndl.jobbase import RunnerBase
-from anndl.jobenv import NAMES, device_kind, topic_of
+from anndl.jobenv import NAMES, topic_of
 from anndl.jobs import Job, Limits, QueueFull, open_runner
 from anndl.recipe import device_note
 from app.ui.charts import curves, show
@@ -78,7 +79,7 @@ def backend_note(job: Job) -> str:
     backend = result.get("backend") or job.backend
     if not backend:
         return ""
-    return f" · Keras backend: {NAMES.get(backend, backend)} ({str(result.get('device') or device_kind()).upper()})"
+    return f" · Keras backend: {NAMES.get(backend, backend)} ({str(result.get('device') or host_device()).upper()})"
 
 
 def _draw(w: _Watched, job: Job) -> None:

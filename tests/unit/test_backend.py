@@ -15,11 +15,11 @@ pytestmark = pytest.mark.backend_smoke
 
 
 def test_backend_name_device_and_the_sidebar_agree():
-    from anndl.device import kind
+    from anndl.device import backend_device, host_device
     from anndl.jobenv import running_backend
 
     assert backend.name() == keras.backend.backend() == running_backend()
-    assert kind() == "cpu"  # the suite hides GPUs (tests/conftest.py)
+    assert backend_device() == host_device() == "cpu"  # the suite hides GPUs (tests/conftest.py)
 
 
 def test_gradients_of_inputs_and_of_variables_match_the_analytic_ones():

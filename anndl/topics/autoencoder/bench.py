@@ -69,7 +69,7 @@ def run_page(sp, latent: int, epochs: int, seed: int, target: float | None = Non
 
 
 def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult:
-    from anndl.device import kind
+    from anndl.device import backend_device
 
     ds = load_images("mnist", seed)
     sp = split_images(ds, seed)  # 3,600 train / 400 validation / 1,000 test
@@ -101,4 +101,4 @@ def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult
                        value=ours["test_mse"], train_s=float(ours["train_s"]),
                        samples_per_s=len(sp.x_train) * epochs / max(ours["train_s"], 1e-9),
                        baseline=Baseline(base["name"], base["test_mse"], float(base["train_s"])),
-                       device=kind(), rows=table, extra=extra)
+                       device=backend_device(), rows=table, extra=extra)

@@ -87,7 +87,7 @@ def run_fashion(quick: bool, seed: int, tiny: bool = False) -> dict:
 
 
 def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult:
-    from anndl.device import kind
+    from anndl.device import backend_device
 
     mnist = load("mnist")
     sp = split(mnist, test=0.2, val=0.1, seed=seed)  # 3,600 train / 400 validation / 1,000 test
@@ -122,5 +122,5 @@ def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult
                        metric="test_accuracy", value=float(fast["test"]), train_s=float(fast["train_s"]),
                        samples_per_s=float(fast["samples_per_s"]),
                        baseline=Baseline(base["name"], float(base["test"]), float(base["train_s"])),
-                       device=kind(), rows=rows, extra=extra)
+                       device=backend_device(), rows=rows, extra=extra)
 

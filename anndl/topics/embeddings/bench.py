@@ -47,7 +47,7 @@ def run_baseline(params: dict) -> dict:
 
 def bench(quick: bool = False, tiny: bool = False, seed: int = 0):
     from anndl.bench import Baseline, BenchResult
-    from anndl.device import kind
+    from anndl.device import backend_device
     from anndl.nets.embeddings import word_vectors
 
     size = {"n": 600, "epochs": 1} if tiny else {"epochs": 2} if quick else {"epochs": 4}
@@ -84,5 +84,5 @@ def bench(quick: bool = False, tiny: bool = False, seed: int = 0):
     return BenchResult(topic="embeddings", dataset=f"{prep.text.source}: {len(train):,} train / {len(test):,} held-out "
                        "sentences", metric="heldout_perplexity_nlm", value=nlm_ppl, train_s=float(summary["train_s"]),
                        samples_per_s=n_examples * summary["epochs_run"] / max(summary["train_s"], 1e-9),
-                       baseline=Baseline(base["name"], base["perplexity"], float(base["train_s"])), device=kind(),
-                       rows=rows, extra=extra)
+                       baseline=Baseline(base["name"], base["perplexity"], float(base["train_s"])),
+                       device=backend_device(), rows=rows, extra=extra)

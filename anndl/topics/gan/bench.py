@@ -131,7 +131,7 @@ def sample_ms(generator, repeats: int = 21) -> float:
 
 
 def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult:
-    from anndl.device import kind
+    from anndl.device import backend_device
 
     sp = split_images(load_images("mnist", seed), seed)
     meter = Meter(zoo.load("gan_judge_mnist"), sp.x_test, n=200 if tiny else 1000, seed=seed)
@@ -159,4 +159,4 @@ def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult
                        samples_per_s=len(sp.x_train) * meta["epochs_run"] / max(meta["train_s"], 1e-9),
                        baseline=Baseline("keras.io conditional GAN (same training time)", theirs["cond_accuracy"],
                                          float(base["train_s"])),
-                       device=kind(), rows=table, extra=extra)
+                       device=backend_device(), rows=table, extra=extra)

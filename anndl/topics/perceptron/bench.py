@@ -12,7 +12,7 @@ import numpy as np
 
 from anndl import data as catalogue
 from anndl.bench import Baseline, BenchResult, Stopwatch
-from anndl.device import kind
+from anndl.device import backend_device
 from anndl.nets.ffnn import FFNNConfig, build_ffnn
 from anndl.nets.perceptron import GATES, train_perceptron
 from anndl.topics.perceptron.job import DEFAULTS, model_config, train_model
@@ -108,8 +108,8 @@ def bench(quick: bool = False, tiny: bool = False) -> BenchResult:
         topic="perceptron", dataset="iris (150: seeded 96 train / 24 validation / 30 test)", metric="test_accuracy",
         value=o_acc,
         train_s=o_s, samples_per_s=n_train * our_epochs / o_s,
-        baseline=Baseline("keras.io-style 16-ReLU Sequential, Adam 1e-3, batch 16", b_acc, b_s), device=kind(),
-        rows=rows,
+        baseline=Baseline("keras.io-style 16-ReLU Sequential, Adam 1e-3, batch 16", b_acc, b_s),
+        device=backend_device(), rows=rows,
         extra={"time_to_0.95_s": o_med, "baseline_time_to_0.95_s": b_med, "runs_s": o_times,
                "baseline_runs_s": b_times,
                "time_to_0.95_ratio": ratio, "baseline_samples_per_s": n_train * base_epochs / b_s,

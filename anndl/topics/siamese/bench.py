@@ -37,7 +37,7 @@ def run(data, loss: str, epochs: int, seed: int, plain: bool = False) -> dict:
 
 
 def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult:
-    from anndl.device import kind
+    from anndl.device import backend_device
 
     data = load_data(seed, 1500 if tiny else None)
     epochs = 1 if tiny else 4 if quick else DEFAULTS["epochs"]
@@ -58,4 +58,4 @@ def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult
                        train_s=float(ours["train_s"]), samples_per_s=len(data.x_train) * epochs / ours["train_s"],
                        baseline=Baseline("softmax classifier on the same encoder (plain model.fit), penultimate "
                                          "layer as the embedding", base["recall1"], float(base["train_s"])),
-                       device=kind(), rows=table, extra=extra)
+                       device=backend_device(), rows=table, extra=extra)

@@ -66,7 +66,7 @@ def bench(quick: bool = False, tiny: bool = False):
     import keras
 
     from anndl.bench import Baseline, BenchResult
-    from anndl.device import kind
+    from anndl.device import backend_device
     from anndl.nets.timeseries import ClassifierConfig, build_classifier
     from anndl.train import set_seed
 
@@ -120,4 +120,4 @@ def bench(quick: bool = False, tiny: bool = False):
                               "train_s": ours_total}}
     return BenchResult("timeseries", "statsmodels co2 (52-week telescope) + sktime BasicMotions", "co2 test MAE (ppm)",
                        mae["direct"], ours_s, sps, Baseline("plain keras LSTM, global normalisation", plain_mae,
-                                                            plain_s), kind(), rows, extra)
+                                                            plain_s), backend_device(), rows, extra)

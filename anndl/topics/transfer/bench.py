@@ -55,7 +55,7 @@ def run_baseline(params: dict) -> dict:
 
 
 def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult:
-    from anndl.device import kind
+    from anndl.device import backend_device
 
     params = {**DEFAULTS, "seed": seed}
     if tiny:  # the code path only
@@ -83,4 +83,4 @@ def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult
                        metric="test_accuracy", value=ours["test_accuracy"], train_s=float(ours["train_s"]),
                        samples_per_s=ours["n_train"] * ours["epochs_run"] / max(ours["train_s"], 1e-9),
                        baseline=Baseline(base["name"], base["test_accuracy"], float(base["train_s"])),
-                       device=kind(), rows=table, extra=extra)
+                       device=backend_device(), rows=table, extra=extra)

@@ -41,7 +41,7 @@ def bench(quick: bool = False, tiny: bool = False):
 
     from anndl.bench import Baseline, BenchResult
     from anndl.decode import Decoder
-    from anndl.device import kind
+    from anndl.device import backend_device
     from anndl.nets.transformer import build_kerasio_baseline
 
     # tiny: the same code path at the smallest size (one layer each side, one epoch): what costs is tracing
@@ -122,4 +122,4 @@ def bench(quick: bool = False, tiny: bool = False):
         value=rnd["exact_match"], train_s=summary["train_s"],
         samples_per_s=n_train * summary["epochs_run"] / summary["train_s"],
         baseline=Baseline("keras.io English-to-Spanish KerasHub recipe (same size, plain fit)", base_em, base_s),
-        device=kind(), rows=rows, extra=extra)
+        device=backend_device(), rows=rows, extra=extra)

@@ -90,7 +90,7 @@ def _result(model, data, timer, epochs: int) -> dict:
 
 
 def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult:
-    from anndl.device import kind
+    from anndl.device import backend_device
 
     n_train = 64 if tiny else 300 if quick else DEFAULTS["n_train"]
     epochs = 1 if tiny else 3 if quick else DEFAULTS["epochs"]
@@ -119,4 +119,4 @@ def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult
                        samples_per_s=float(ours["samples_per_s"]),
                        baseline=Baseline("keras.io oxford_pets U-Net-like (widths 8-64), rmsprop, plain model.fit",
                                          float(base["test_miou"]), float(base["train_s"])),
-                       device=kind(), rows=rows, extra=extra)
+                       device=backend_device(), rows=rows, extra=extra)

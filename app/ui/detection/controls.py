@@ -16,9 +16,9 @@ SHIPPED = {"shapes": "det_shapes"}
 def knobs(seed: int) -> dict:
     """Objects, epochs, and in full mode the training size, batch, learning rate and the class activation; larger
     defaults when the server has a GPU."""
-    from anndl.device import describe
+    from anndl.device import host_device
 
-    d = topic.defaults(describe().startswith("GPU"))
+    d = topic.defaults(host_device() == "gpu")
     c = st.columns(3)
     p = {"objects": bound(c[0].selectbox, "Objects", "det_obj", "shapes", options=list(topic.OBJECTS),
                           format_func=topic.OBJECTS.get),
