@@ -24,6 +24,9 @@ class FitConfig:
     early_stopping: int = 0  # patience in epochs; 0 turns it off (§4.5)
     restore_best: bool = True  # early stopping keeps the best weights, not the last
     monitor: str = "val_loss"  # the quantity early stopping and LR reduction watch
+    # "max" for a score, "min" for a loss; "auto" lets Keras tell from the compiled metric, which it cannot for a
+    # quantity a caller's callback writes into the logs (e.g. a validation mean IoU): say "max" there
+    mode: str = "auto"
     reduce_lr: int = 0  # ReduceLROnPlateau patience; 0 turns it off
     reduce_lr_factor: float = 0.5  # halve the step when the plateau is reached
     report_every_s: float = 0.5  # batch progress at most twice a second
@@ -125,11 +128,13 @@ def standard_callbacks(config: FitConfig) -> list[keras.callbacks.Callback]:
     """Early stopping and ReduceLROnPlateau as the configuration asks."""
     out: list[keras.callbacks.Callback] = []
     if config.early_stopping > 0:
-        out.append(keras.callbacks.EarlyStopping(monitor=config.monitor, patience=config.early_stopping,
+        out.append(keras.callbacks.EarlyStopping(monitor=config.monitor, mode=config.mode,
+                                                 patience=config.early_stopping,
                                                  restore_best_weights=config.restore_best))
     if config.reduce_lr > 0:
-        out.append(keras.callbacks.ReduceLROnPlateau(monitor=config.monitor, patience=config.reduce_lr,
-                                                     factor=config.reduce_lr_factor, min_lr=1e-6))
+        out.append(keras.callbacks.ReduceLROnPlateau(monitor=config.monitor, mode=config.mode,
+                                                     patience=config.reduce_lr, factor=config.reduce_lr_factor,
+                                                     min_lr=1e-6))
     return out
 
 
@@ -137,7 +142,11 @@ def fit(model: keras.Model, x, y=None, config: FitConfig | None = None, *, valid
         report: Report | None = None, cancelled: Callable[[], bool] | None = None,
         extra: Callable[[keras.Model, int], Any] | None = None, callbacks=(), max_epochs: int | None = None,
         ) -> dict:
-    """Train `model` with progress, cancel, early stopping and LR schedule; return the history summary."""
+    """Train `model` with progress, cancel, early stopping and LR schedule; return the history summary.
+
+    The caller's `callbacks` run first at each epoch's end, so a metric one writes into the logs is seen by early
+    stopping and LR reduction (`config.monitor`, with `config.mode`), the history and the progress events.
+    """
     config = config or FitConfig()
     epochs = min(config.epochs, max_epochs) if max_epochs else config.epochs
     progress = ProgressCallback(report, cancelled, config.report_every_s, extra)
@@ -151,14 +160,15 @@ def fit(model: keras.Model, x, y=None, config: FitConfig | None = None, *, valid
         x, y = kwargs.pop("x"), kwargs.pop("y")
     kwargs.setdefault("batch_size", config.batch_size)
     t0 = time.perf_counter()
-    hist = model.fit(x, y, epochs=epochs, verbose=config.verbose, callbacks=[*stopper, *callbacks, progress],
+    hist = model.fit(x, y, epochs=epochs, verbose=config.verbose, callbacks=[*callbacks, *stopper, progress],
                      **kwargs)
     history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
     early = next((c for c in stopper if isinstance(c, keras.callbacks.EarlyStopping)), None)
     monitored = history.get(config.monitor)
     best_epoch = None
     if monitored:
-        best = np.argmax(monitored) if "acc" in config.monitor else np.argmin(monitored)
+        wants_max = config.mode == "max" or (config.mode == "auto" and "acc" in config.monitor)
+        best = np.argmax(monitored) if wants_max else np.argmin(monitored)
         best_epoch = int(best) + 1
     return {"history": history, "epochs_run": len(next(iter(history.values()), [])),
             "best_epoch": best_epoch, "stopped_early": bool(early and early.stopped_epoch > 0),

@@ -15,9 +15,9 @@ from keras import layers
 from anndl.bench import Baseline, BenchResult
 from anndl.metrics import mean_iou
 from anndl.nets.unet import build_unet
-from anndl.train import FitConfig, TimeToTarget, fit, set_seed
+from anndl.train import TimeToTarget, fit, set_seed
 
-from .job import DEFAULTS, canvases, config_from, keep_best, predict_masks, val_mean_iou
+from .job import DEFAULTS, canvases, config_from, fit_config, predict_masks, val_mean_iou
 
 BASELINE_WIDTHS = (8, 16, 32, 64)  # keras.io uses (32, 64, 128, 256) on 160 px pets; scaled to our model's size
 
@@ -66,9 +66,8 @@ def run_ours(data, params: dict, target: float | None, seed: int) -> dict:
     set_seed(seed)
     model = build_unet(config_from(params, data.x_train.shape[1:], data.n_classes))
     timer = TimeToTarget(target, score=_score(data))
-    cfg = FitConfig(epochs=int(params["epochs"]), batch_size=int(params["batch"]), seed=seed)
-    out = fit(model, data.x_train, data.y_train[..., None].astype("int64"), cfg,
-              callbacks=[timer, val_mean_iou(data), keep_best()],  # as the page's job: the best epoch kept
+    out = fit(model, data.x_train, data.y_train[..., None].astype("int64"), fit_config({**params, "seed": seed}),
+              callbacks=[timer, val_mean_iou(data)],  # as the page's job: the best epoch kept
               validation_data=(data.x_val, data.y_val[..., None].astype("int64")))
     return _result(model, data, timer, out["epochs_run"])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,6 +12,9 @@ from anndl.data.canvas import CanvasConfig, generate
 from anndl.metrics import border_band, class_dice, class_iou, mean_iou
 from anndl.nets.unet import UNetConfig, build_unet
 from anndl.recipe import device_defaults
+
+if TYPE_CHECKING:
+    from anndl.train import FitConfig
 
 DATASETS = {"shapes": "Canvases of drawn shapes (circle, square, triangle)",
             "digits": "Canvases of MNIST digits (10 classes)",
@@ -143,29 +147,29 @@ def val_mean_iou(data: SegData):
     return ValMeanIoU()
 
 
-def keep_best(patience: int = 3):
-    """Early stopping on the validation mean IoU (after `val_mean_iou`): the run ends once `patience` epochs bring
-    no better mask, and the model keeps the weights of its best epoch (a short BN run can end on a bad one)."""
-    import keras
+def fit_config(params: dict) -> FitConfig:
+    """Epochs, batch and early stopping on the validation mean IoU (written by `val_mean_iou`): the run ends once 3
+    epochs bring no better mask, and the model keeps the weights of its best epoch (a short BN run can end on a bad
+    one)."""
+    from anndl.train import FitConfig
 
-    return keras.callbacks.EarlyStopping(monitor="val_mean_iou", mode="max", patience=patience,
-                                         restore_best_weights=True)
+    return FitConfig(epochs=int(params.get("epochs", 10)), batch_size=int(params.get("batch", 32)),
+                     seed=int(params.get("seed", 0)), early_stopping=3, monitor="val_mean_iou", mode="max",
+                     restore_best=True)
 
 
 def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: str | None = None) -> dict:
     """Build, train and evaluate one configuration; returns the summary (and the model path)."""
     from anndl.jobs import save_model
-    from anndl.train import FitConfig, fit, set_seed
+    from anndl.train import fit, set_seed
 
     data = load_data(params)
     set_seed(int(params.get("seed", 0)))
     weights = balanced_weights(data.y_train, data.n_classes) if params.get("balanced") else None
     model = build_unet(config_from(params, data.x_train.shape[1:], data.n_classes, weights))
-    cfg = FitConfig(epochs=int(params.get("epochs", 10)), batch_size=int(params.get("batch", 32)),
-                    seed=int(params.get("seed", 0)))
-    summary = fit(model, data.x_train, data.y_train[..., None].astype("int64"), cfg,
+    summary = fit(model, data.x_train, data.y_train[..., None].astype("int64"), fit_config(params),
                   validation_data=(data.x_val, data.y_val[..., None].astype("int64")), report=report,
-                  cancelled=cancelled, extra=live_view(data), callbacks=[val_mean_iou(data), keep_best()],
+                  cancelled=cancelled, extra=live_view(data), callbacks=[val_mean_iou(data)],
                   max_epochs=max_epochs)
     summary.update(evaluate(model, data.x_test, data.y_test, data.n_classes))
     summary.update(params=params, class_names=data.class_names, source=data.source, class_weights=weights,
