@@ -41,6 +41,19 @@ class JobContext:
         return self.stop_requested() or self.deadline_hit
 
 
+def job_of(train: Callable[..., dict]) -> Callable[[dict, JobContext], dict]:
+    """A topic's job `train_job(params, ctx)` over its `train(params, report, cancelled, max_epochs, workdir)`: the
+    context's progress sink, Stop, epoch cap and folder handed on, so the topic writes only its own training."""
+
+    def train_job(params: dict, ctx: JobContext) -> dict:
+        return train(params, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs,
+                     workdir=ctx.workdir)
+
+    train_job.__module__, train_job.__qualname__ = train.__module__, "train_job"
+    train_job.__doc__ = f"The page's training job: `{train.__name__}` in a worker process (see anndl.jobs)."
+    return train_job
+
+
 def save_model(model, workdir: str, name: str = "model") -> str:
     """The one way a job hands its model to the page: workdir/NAME.keras, read back by `anndl.zoo.load_file`."""
     path = os.path.join(workdir, f"{name}.keras")

@@ -168,3 +168,21 @@ def test_run_inline_removes_its_own_temporary_folder(monkeypatch, tmp_path):
     out = run_inline(f"{FX}:workdir_file", {})
     assert out["existed"] and not os.path.exists(out["path"])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_job_of_hands_a_topics_train_the_contexts_sink_stop_epoch_cap_and_folder(tmp_path):
+    from anndl.jobs import JobContext, job_of
+
+    def train(params, report=None, cancelled=None, max_epochs=None, workdir=None):
+        report({"kind": "epoch", "epoch": params["n"]})
+        return {"cancelled": cancelled(), "max_epochs": max_epochs, "workdir": workdir}
+
+    class Events(list):
+        put = list.append
+
+    events = Events()
+    ctx = JobContext("j1", events, lambda: True, Limits(max_epochs=3), str(tmp_path))
+    train_job = job_of(train)
+    assert train_job({"n": 7}, ctx) == {"cancelled": True, "max_epochs": 3, "workdir": str(tmp_path)}
+    assert events == [("progress", "j1", {"kind": "epoch", "epoch": 7})]
+    assert train_job.__module__ == __name__ and train_job.__qualname__ == "train_job"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from anndl.data import Dataset, Split, load, split
-from anndl.jobs import save_model
+from anndl.jobs import job_of, save_model
 from anndl.nets.autoencoder import AEConfig, build_autoencoder, build_classifier, encoder_of
 
 DATASETS = {"mnist": "MNIST (5,000 digits)", "fashion_mnist": "Fashion-MNIST (10,000 items)",
@@ -82,9 +82,7 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     return summary
 
 
-def train_job(params: dict, ctx) -> dict:
-    """The page's training job (runs in a worker process; see anndl.jobs)."""
-    return train(params, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs, workdir=ctx.workdir)
+train_job = job_of(train)  # the job target anndl.topics.autoencoder.job:train_job
 
 
 def few_labels(y: np.ndarray, k: int, seed: int) -> np.ndarray:

@@ -7,7 +7,7 @@ from dataclasses import asdict
 import numpy as np
 
 from anndl.data import Dataset, Split, load, split
-from anndl.jobs import save_model
+from anndl.jobs import job_of, save_model
 from anndl.nets.augment import AugmentConfig, predict_tta, train_data
 from anndl.nets.cnn import PRESETS, CNNConfig, build_cnn
 from anndl.recipe import data_recipe, device_defaults, own_data_report
@@ -116,9 +116,7 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     return summary
 
 
-def train_job(params: dict, ctx) -> dict:
-    """The page's training job (runs in a worker process; see anndl.jobs)."""
-    return train(params, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs, workdir=ctx.workdir)
+train_job = job_of(train)  # the job target anndl.topics.cnn.job:train_job
 
 
 def recipe_params(name: str) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from anndl.data.canvas import CanvasConfig, Canvases, generate
-from anndl.jobs import save_model
+from anndl.jobs import job_of, save_model
 from anndl.metrics import batched_non_max_suppression, coco_map
 from anndl.nets.detection import DetectorConfig, build_detector, decode, encode
 from anndl.recipe import device_defaults
@@ -128,6 +128,4 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     return summary
 
 
-def train_job(params: dict, ctx) -> dict:
-    """The page's training job (runs in a worker process; see anndl.jobs)."""
-    return train(params, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs, workdir=ctx.workdir)
+train_job = job_of(train)  # the job target anndl.topics.detection.job:train_job

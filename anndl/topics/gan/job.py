@@ -7,7 +7,7 @@ import numpy as np
 
 from anndl.data import Dataset, load
 from anndl.errors import SettingsError
-from anndl.jobs import save_model
+from anndl.jobs import job_of, save_model
 from anndl.nets.gan import GANConfig, build_gan, latent_noise, one_hot
 
 from ..autoencoder.job import load_images as autoencoder_images
@@ -86,9 +86,7 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     return summary
 
 
-def train_job(params: dict, ctx) -> dict:
-    """The page's training job (runs in a worker process; see anndl.jobs)."""
-    return train(params, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs, workdir=ctx.workdir)
+train_job = job_of(train)  # the job target anndl.topics.gan.job:train_job
 
 
 def train_judge(dataset: str = "mnist", seed: int = 0, epochs: int = 15, workdir: str | None = None):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from anndl.data.canvas import CanvasConfig, Canvases, generate
-from anndl.jobs import save_model
+from anndl.jobs import job_of, save_model
 from anndl.nets.localization import LAST_CONV, LocalizerConfig, build_localizer
 from anndl.recipe import device_defaults
 
@@ -106,6 +106,4 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     return summary
 
 
-def train_job(params: dict, ctx) -> dict:
-    """The page's training job (runs in a worker process; see anndl.jobs)."""
-    return train(params, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs, workdir=ctx.workdir)
+train_job = job_of(train)  # the job target anndl.topics.localization.job:train_job

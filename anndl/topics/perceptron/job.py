@@ -10,7 +10,7 @@ from sklearn.metrics import confusion_matrix
 
 from anndl import data as catalogue
 from anndl.data import Dataset, Split
-from anndl.jobs import save_model
+from anndl.jobs import job_of, save_model
 from anndl.metrics import classification_report, confusion_members
 from anndl.nets.ffnn import FFNNConfig, build_ffnn, predict_classes
 from anndl.recipe import Recipe, StepBudget, data_recipe, own_data_report
@@ -248,11 +248,7 @@ def shipped_result(name: str) -> tuple[dict, Dataset]:
 SHIPPED = {"spiral": "ffnn_spiral", "iris": "ffnn_iris"}
 
 
-def train_job(params: dict, ctx) -> dict:
-    """Job entry point (runs in a worker process)."""
-    return train_model(params, ctx.report, ctx.cancelled, ctx.max_epochs, ctx.workdir)
-
-
+train_job = job_of(train_model)
 train_job.size = "small"  # 2-D points and a few dense units: a CPU trains them as fast as a GPU (anndl.jobs_ray)
 
 

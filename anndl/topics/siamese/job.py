@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from anndl.data import Dataset, Split, load, split
-from anndl.jobs import save_model
+from anndl.jobs import job_of, save_model
 from anndl.nets.siamese import SiameseConfig, build_siamese, embedding_of
 
 from . import retrieval as rt
@@ -158,6 +158,4 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     return summary
 
 
-def train_job(params: dict, ctx) -> dict:
-    """The page's training job (runs in a worker process; see anndl.jobs)."""
-    return train(params, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs, workdir=ctx.workdir)
+train_job = job_of(train)  # the job target anndl.topics.siamese.job:train_job

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from anndl.data import Dataset, Split
-from anndl.jobs import save_model
+from anndl.jobs import job_of, save_model
 from anndl.metrics import classification_report
 from anndl.topics.cnn.job import evaluate, load_images, one_hot, split_images
 
@@ -166,6 +166,4 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     return out
 
 
-def train_job(params: dict, ctx) -> dict:
-    """The page's training job (runs in a worker process; see anndl.jobs)."""
-    return train(params, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs, workdir=ctx.workdir)
+train_job = job_of(train)  # the job target anndl.topics.transfer.job:train_job

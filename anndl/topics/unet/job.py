@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from anndl.data.canvas import CanvasConfig, generate
+from anndl.jobs import job_of, save_model
 from anndl.metrics import border_band, class_dice, class_iou, mean_iou
 from anndl.nets.unet import UNetConfig, build_unet
 from anndl.recipe import device_defaults
@@ -160,7 +161,6 @@ def fit_config(params: dict) -> FitConfig:
 
 def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: str | None = None) -> dict:
     """Build, train and evaluate one configuration; returns the summary (and the model path)."""
-    from anndl.jobs import save_model
     from anndl.train import fit, set_seed
 
     data = load_data(params)
@@ -179,6 +179,4 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     return summary
 
 
-def train_job(params: dict, ctx) -> dict:
-    """The page's training job (runs in a worker process; see anndl.jobs)."""
-    return train(params, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs, workdir=ctx.workdir)
+train_job = job_of(train)  # the job target anndl.topics.unet.job:train_job
