@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 QUALITY_TOLERANCE = 0.05  # |difference| within 5% of the larger value (or 0.02 absolute): equal within noise
@@ -22,10 +23,12 @@ def run_one(topic: str, backend: str, size: list[str], policy: str = "", timeout
             extra_env: dict[str, str] | None = None) -> dict:
     """One `python -m anndl.bench TOPIC` under KERAS_BACKEND=backend: its JSON result, or {"error": ...}."""
     cmd = [sys.executable, "-m", "anndl.bench", topic, *size, *(["--policy", policy] if policy else [])]
-    env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "2", **(extra_env or {})}
     t0 = time.perf_counter()
     try:
-        out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout_s)
+        with tempfile.TemporaryDirectory(prefix="anndl-jax-cache-") as cache:  # each run starts cold on JAX
+            env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "2",
+                   "JAX_COMPILATION_CACHE_DIR": cache, **(extra_env or {})}
+            out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout_s)
     except subprocess.TimeoutExpired:
         return {"error": f"no result within {timeout_s:.0f} s", "wall_s": time.perf_counter() - t0}
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]

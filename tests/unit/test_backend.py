@@ -109,3 +109,20 @@ def test_gan_step_trains_both_networks_on_fresh_noise():
     assert not np.allclose(d0, gan.discriminator.get_weights()[0])
     assert int(gan.d_optimizer.iterations.value) == int(gan.g_optimizer.iterations.value) == 2
     assert not np.array_equal(seed0, keras.ops.convert_to_numpy(gan.noise.state.value))  # new noise each step
+
+
+def test_importing_anndl_gives_jax_a_persistent_compilation_cache(tmp_path):
+    """A second process compiling the same step finds it on disk (anndl/__init__ sets JAX's cache variables)."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("jax")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JAX_")}
+    env.update(XDG_CACHE_HOME=str(tmp_path), KERAS_BACKEND="jax")
+    code = ("import anndl, jax, jax.numpy as jnp; jax.jit(lambda x: jnp.tanh(x) * 2)(jnp.ones(3)).block_until_ready();"
+            "print(jax.config.jax_compilation_cache_dir)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    cache = tmp_path / "anndl" / "jax"
+    assert out.stdout.strip() == str(cache), out.stderr[-500:]
+    assert any(cache.iterdir())  # the compiled function was written
