@@ -126,6 +126,16 @@ class Decoder:
         best = final[0]
         return Decoded(self._text(best.ids), best.ids, best.logp, steps, final)
 
+    def attention_of(self, sentence: str) -> tuple[Decoded, np.ndarray, dict[str, list[np.ndarray]]]:
+        """The greedy translation, its source ids (1, S) and the attention weights of every layer (§27.9) when the
+        decoder reads [start] and that translation (teacher forcing): {kind: [layer (1, heads, Tq, Tk)]}."""
+        out = self.greedy(sentence)
+        src = self.source_ids(sentence)
+        tgt = np.zeros((1, self.tgt_len), "int32")
+        ids = out.ids[: self.tgt_len - 1]
+        tgt[0, 0], tgt[0, 1:len(ids) + 1] = START, ids  # the decoder's inputs: [start] and the greedy words
+        return out, src, self.model.attention(src, tgt)
+
     def translate(self, sentences: list[str], batch: int = 256) -> list[str]:
         """Batched greedy translation of many sentences (benchmarks and test sets)."""
         out = []

@@ -62,7 +62,7 @@ with tabs[0]:
 
 with tabs[1]:
     st.markdown("**Attention weights** of the greedy translation of your sentence, per layer and head.")
-    chart = ui.attention_maps(model, decoder, sentence, model_key)
+    chart = ui.attention_maps(decoder, sentence, model_key)
     png_download(chart_png(chart), "attention.png", "tr_att_png", label="Heatmap (PNG)")
     left, right = st.columns(2)
     with left:

@@ -103,3 +103,14 @@ def test_beam_scores_are_sorted_and_never_worse_than_greedy(tiny):
         assert scores == sorted(scores, reverse=True) and len(step) <= 4
     if greedy.steps[-1][0].finished and beam.final[0].finished:
         assert beam.logp >= greedy.logp - 1e-4
+
+
+def test_attention_of_teacher_forces_the_greedy_translation(tiny):
+    model, dec = tiny
+    out, src, att = dec.attention_of("a b c")
+    assert out.ids == dec.greedy("a b c").ids and np.array_equal(src, dec.source_ids("a b c"))
+    assert [a.shape for a in att["cross"]] == [(1, 2, 6, 5)]
+    assert [a.shape for a in att["decoder_self"]] == [(1, 2, 6, 6)]
+    # the decoder read [start] and the greedy words: position t predicts the t-th greedy word again
+    n = min(len(out.ids), 6)
+    assert (np.argmax(np.asarray(att["logits"])[0, :n, 1:], -1) + 1).tolist() == out.ids[:n]

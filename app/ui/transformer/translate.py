@@ -47,15 +47,9 @@ def decoded(model_key: str, sentence: str, width: int, _decoder):
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def attention_of(model_key: str, sentence: str, _model, _decoder):
-    """(greedy translation, source ids (1, S), weights {kind: [layer (1, heads, Tq, Tk)]}), once per server."""
-    out = _decoder.greedy(sentence)
-    src = _decoder.source_ids(sentence)
-    tgt = np.zeros((1, _decoder.tgt_len), "int32")
-    tgt[0, 0] = 2
-    ids = out.ids[: _decoder.tgt_len - 1]
-    tgt[0, 1:len(ids) + 1] = ids  # the decoder's inputs: [start] and the greedy words
-    return out, src, _model.attention(src, tgt)
+def attention_of(model_key: str, sentence: str, _decoder):
+    """`anndl.decode.Decoder.attention_of` of one sentence by one model, once per server."""
+    return _decoder.attention_of(sentence)
 
 
 def translations(decoder, sentence: str, width: int, model_key: str) -> None:
@@ -93,9 +87,9 @@ def token_table(words: list[str], ids) -> pd.DataFrame:
     return pd.DataFrame([words, [str(int(i)) for i in ids]], index=["token", "id"])
 
 
-def attention_maps(model, decoder, sentence: str, model_key: str) -> alt.Chart | None:
+def attention_maps(decoder, sentence: str, model_key: str) -> alt.Chart | None:
     """Heatmaps of cross, encoder-self and masked decoder-self attention for the greedy translation."""
-    out, src, att = attention_of(model_key, sentence, model, decoder)
+    out, src, att = attention_of(model_key, sentence, decoder)
     n_src = max(1, int((src != 0).sum()))
     ids = out.ids[: decoder.tgt_len - 1]
     src_words = [decoder.src_vocab.words[i] for i in src[0, :n_src]]
