@@ -1,5 +1,7 @@
 """Transformer translator page (course §25–§28): translate, look inside the attention, train your own."""
 
+import os
+
 import streamlit as st
 
 from anndl.data.translation import tokens
@@ -20,8 +22,8 @@ header("Transformer translator",
        "encoding · §28 the Transformer")
 
 try:
-    model, decoder, info = ui.shipped()
-    model_key = "shipped"  # which model the cached translations and attention maps belong to
+    model, decoder, info, shipped_key = ui.shipped()
+    model_key = shipped_key  # (path, mtime) of the model the cached translations and attention maps belong to
 except FileNotFoundError as err:
     st.error(f"The shipped translator is missing ({err}).")
     st.stop()
@@ -34,12 +36,13 @@ with tabs[4]:
 with tabs[3]:
     params = tt.knobs()
     job = tt.train_section(params, pairs)
-    if job is not None and st.toggle("Translate with the model I trained", key="tr_use_mine", value=True):
-        model, decoder = ui.trained(job.result["model_path"], job.result)
-        model_key = job.result["model_path"]
+    if job is not None and os.path.exists(job.result["model_path"]) and st.toggle(
+            "Translate with the model I trained", key="tr_use_mine", value=True):
+        model_key = ui.file_key(job.result["model_path"])
+        model, decoder = ui.trained(*model_key, job.result)
 
 with tabs[0]:
-    mine = model is not ui.shipped()[0]
+    mine = model_key != shipped_key
     st.caption(f"Model in use: **{'the one you trained' if mine else 'shipped translator'}** — "
                + ("see the Train tab." if mine else f"{info['data']}; exact match on unseen sentences "
                   f"{info['metrics']['random_exact_match']:.3f} (random split), "

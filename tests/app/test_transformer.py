@@ -85,3 +85,23 @@ def test_tiny_training_job_and_switch_to_it():
     assert "Trained on" in texts(at)
     assert "the one you trained" in texts(at)  # the page now translates with the new model
     assert any(d.value.shape[0] >= 1 for d in at.dataframe)
+
+
+def test_a_rewritten_shipped_file_is_read_again(monkeypatch, tmp_path):
+    """The shipped translator and the caches over it are keyed by (path, mtime): a rebuilt zoo model is not shown
+    from the old cache."""
+    import os
+
+    from anndl import zoo
+    from anndl.topics.transformer import job
+    from app.ui.transformer import translate as ui
+
+    file = tmp_path / "transformer_en_it.keras"
+    file.write_bytes(b"v1")
+    monkeypatch.setattr(zoo, "MODELS_DIR", tmp_path)
+    monkeypatch.setattr(job, "load_translator", lambda: (object(), object(), {}))
+    first, again = ui.shipped(), ui.shipped()
+    assert again[0] is first[0] and again[3] == first[3] == (str(file), os.path.getmtime(file))
+    os.utime(file, (1e9, 1e9))  # the zoo wrote the file again
+    rebuilt = ui.shipped()
+    assert rebuilt[0] is not first[0] and rebuilt[3] == (str(file), 1e9)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -14,16 +16,31 @@ from app.ui.state import bound, classroom
 DEFAULT_SENTENCE = "The old men did not buy the new backpacks."
 
 
-@st.cache_resource(show_spinner="Loading the shipped translator…")
-def shipped():
-    """(model, Decoder, info) of models/transformer_en_it, once per server."""
+def file_key(path: str) -> tuple[str, float]:
+    """(path, modification time): the key of every cache over the model in that file, so a rewritten file (a rebuilt
+    zoo model) is read again and its translations recomputed. FileNotFoundError when it is missing."""
+    return str(path), os.path.getmtime(path)
+
+
+@st.cache_resource(show_spinner="Loading the shipped translator…", max_entries=2)
+def _shipped(path: str, mtime: float):
     from anndl.topics.transformer.job import load_translator
 
     return load_translator()
 
 
+def shipped():
+    """(model, Decoder, info, key) of models/transformer_en_it, loaded once per version of its file (`key`)."""
+    from anndl import zoo
+    from anndl.topics.transformer.job import ARTIFACT
+
+    key = file_key(zoo.path(ARTIFACT))
+    return (*_shipped(*key), key)
+
+
 @st.cache_resource(show_spinner="Loading your trained translator…", max_entries=8)
-def trained(model_path: str, _result: dict):
+def trained(model_path: str, mtime: float, _result: dict):
+    """(model, Decoder) of the user's finished job, once per version of its model file."""
     from anndl.topics.transformer.job import decoder_from_result
 
     return decoder_from_result(_result)
@@ -41,18 +58,18 @@ def beam_frame(decoded, vocab) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def decoded(model_key: str, sentence: str, width: int, _decoder):
+def decoded(model_key: tuple, sentence: str, width: int, _decoder):
     """(greedy, beam) of one sentence by one model, once per server: a rerun or a classmate's same query is free."""
     return _decoder.greedy(sentence), _decoder.beam(sentence, width)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def attention_of(model_key: str, sentence: str, _decoder):
+def attention_of(model_key: tuple, sentence: str, _decoder):
     """`anndl.decode.Decoder.attention_of` of one sentence by one model, once per server."""
     return _decoder.attention_of(sentence)
 
 
-def translations(decoder, sentence: str, width: int, model_key: str) -> None:
+def translations(decoder, sentence: str, width: int, model_key: tuple) -> None:
     """Greedy and beam search side by side, with each step's hypotheses."""
     greedy, beam = decoded(model_key, sentence, width, decoder)
     left, right = st.columns(2)
@@ -87,7 +104,7 @@ def token_table(words: list[str], ids) -> pd.DataFrame:
     return pd.DataFrame([words, [str(int(i)) for i in ids]], index=["token", "id"])
 
 
-def attention_maps(decoder, sentence: str, model_key: str) -> alt.Chart | None:
+def attention_maps(decoder, sentence: str, model_key: tuple) -> alt.Chart | None:
     """Heatmaps of cross, encoder-self and masked decoder-self attention for the greedy translation."""
     out, src, att = attention_of(model_key, sentence, decoder)
     n_src = max(1, int((src != 0).sum()))
@@ -120,7 +137,7 @@ def attention_maps(decoder, sentence: str, model_key: str) -> alt.Chart | None:
     return chart
 
 
-def positional(model, model_key: str) -> None:
+def positional(model, model_key: tuple) -> None:
     """The positional-encoding matrix (position × dimension) added to the token embeddings (§27.9); its chart
     built once per server for the model (`model_key`, as for the cached translations)."""
     p = model.positional_matrix("src", length=48)  # sinusoids extend to any length; learned ones stop at L
