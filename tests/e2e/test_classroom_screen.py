@@ -29,7 +29,8 @@ def test_first_screen_holds_the_main_result(server, projector, key, tmp_path):
     stage.wait_for(timeout=60_000)
     # a chart draws after the script ends (Vega renders in the browser; a 600-point map with pictures takes
     # seconds on a loaded CI machine): wait for it to take its height, then measure
-    drawn = "() => { const e = document.querySelector('.st-key-stage'); return e && e.getBoundingClientRect().height > 50; }"
+    drawn = ("() => { const e = document.querySelector('.st-key-stage');"
+             " return e && e.getBoundingClientRect().height > 50; }")
     try:
         projector.wait_for_function(drawn, timeout=60_000, polling=250)
     except PlaywrightTimeout:
