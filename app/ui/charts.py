@@ -22,10 +22,41 @@ def _style(chart: alt.Chart) -> alt.Chart:
     return chart
 
 
+# From this many data rows a chart is drawn on a canvas, without per-mark ARIA attributes: Vega's SVG renderer
+# makes ~10 DOM attributes per mark, which cost the browser seconds for the 600-3,600-mark maps and regions.
+# Small charts stay SVG (their text stays in the page: tests and screen readers find it).
+CANVAS_ROWS = 400
+
+
+def _light(spec: dict) -> dict:
+    """The Vega-Lite spec drawn on a canvas when its datasets hold CANVAS_ROWS rows or more."""
+    import pyarrow as pa
+
+    rows = 0
+    for data in (spec.get("datasets") or {}).values():
+        if isinstance(data, bytes):
+            rows += sum(batch.num_rows for batch in pa.ipc.open_stream(data))
+        elif isinstance(data, list):
+            rows += len(data)
+    if rows >= CANVAS_ROWS:
+        usermeta = spec.get("usermeta") or {}
+        spec["usermeta"] = {**usermeta, "embedOptions": {**usermeta.get("embedOptions", {}), "renderer": "canvas"}}
+        config = spec.get("config") or {}
+        spec["config"] = {**config, "mark": {**config.get("mark", {}), "aria": False}}
+    return spec
+
+
+def _spec(chart) -> dict:
+    """Streamlit's own Altair -> Vega-Lite conversion (what st.altair_chart runs), styled and lightened."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return _light(_convert_altair_to_vega_lite_spec(_style(chart)))
+
+
 def show(chart, use_container_width: bool = True, **kwargs):
-    """st.altair_chart with classroom styling; `use_container_width=False` keeps the chart's own size. Returns
-    st.altair_chart's value (the selection event when `on_select` is given)."""
-    return st.altair_chart(_style(chart), width="stretch" if use_container_width else "content", **kwargs)
+    """st.altair_chart with classroom styling (big charts on a canvas); `use_container_width=False` keeps the
+    chart's own size. Returns st.altair_chart's value (the selection event when `on_select` is given)."""
+    return st.vega_lite_chart(spec=_spec(chart), width="stretch" if use_container_width else "content", **kwargs)
 
 
 def show_cached(inputs: tuple | None, build: Callable[[], alt.TopLevelMixin | None], use_container_width: bool = True,
@@ -55,13 +86,8 @@ def cached_chart(inputs: tuple | None, build: Callable[[], alt.TopLevelMixin | N
 @st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
 def _chart_spec(key: tuple, styled: bool, _build: Callable) -> tuple | None:
     chart = _build()
-    if chart is None:
-        return None
-    # Streamlit's own Altair -> Vega-Lite conversion (what st.altair_chart runs on every call); st.vega_lite_chart
-    # copies the spec before changing it, so the cached dict is shared read-only between sessions
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
-    return chart, _convert_altair_to_vega_lite_spec(_style(chart))
+    # st.vega_lite_chart copies the spec before changing it, so the cached dict is shared read-only between sessions
+    return None if chart is None else (chart, _spec(chart))
 
 
 def history_frame(epochs: list[dict]) -> pd.DataFrame:

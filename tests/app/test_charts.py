@@ -72,3 +72,25 @@ def test_show_cached_builds_a_chart_once_per_key_and_draws_what_show_draws():
     assert cached.proto.spec == plain.proto.spec
     assert [d.data.data for d in cached.proto.datasets] == [d.data.data for d in plain.proto.datasets]
     assert at.session_state["builds"] == ["a"]  # the second run reused the first run's chart
+
+
+def _scatter(rows: int):
+    import altair as alt
+    import pandas as pd
+
+    from app.ui.charts import show
+
+    show(alt.Chart(pd.DataFrame({"x": range(rows), "y": range(rows)})).mark_circle().encode(x="x", y="y"))
+
+
+def test_big_charts_are_drawn_on_a_canvas_small_ones_stay_svg():
+    import json
+
+    def spec(rows):
+        at = AppTest.from_function(_scatter, args=(rows,), default_timeout=60).run()
+        assert not at.exception
+        return json.loads(at.get("vega_lite_chart")[0].proto.spec)
+
+    big, small = spec(600), spec(20)
+    assert big["usermeta"]["embedOptions"]["renderer"] == "canvas" and big["config"]["mark"]["aria"] is False
+    assert "usermeta" not in small and "aria" not in small.get("config", {}).get("mark", {})
