@@ -84,7 +84,11 @@ def test_retrieval_best_recipe_and_downloads_on_the_shipped_model():
     neighbours = image_captions(at, " · d=")
     assert len(neighbours) == 10 and neighbours[0].split(" · ")[0] in "0123456789"
     labels = sorted(e.proto.label for e in elements(at, "download_button"))
-    assert labels == ["Confusion matrix (PNG)", "Download script", "Filters (PNG)", "Metrics (CSV)", "Model (.keras)"]
+    assert labels == ["Confusion matrix (PNG)", "Filters (PNG)", "Metrics (CSV)", "Model (.keras)"]
+    at.session_state["code-cnn.py"] = True  # the Keras code expander draws its script once opened
+    at.run()
+    assert "Download script" in [e.proto.label for e in elements(at, "download_button")]
+    assert "model = keras.Sequential([" in at.code[0].value
     at.number_input(key="cnn_q_idx").set_value(5).run()  # another query image: other neighbours
     assert image_captions(at, " · d=") != neighbours
     at.button(key="cnn_best").click().run()
