@@ -30,10 +30,6 @@ class JobContext:
     def report(self, event: dict) -> None:
         self._events.put(("progress", self.job_id, event))
 
-    def save_model(self, model, name: str = "model") -> str:
-        """Write the job's model into its folder (see `save_model`); returns the path the result carries."""
-        return save_model(model, self.workdir, name)
-
     def cancelled(self) -> bool:
         """True once the user pressed Stop or the wall-clock limit has passed (the job should return)."""
         if time.time() > self.deadline:

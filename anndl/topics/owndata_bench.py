@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import tempfile
-import types
 
 from ..bench import Baseline, BenchResult, Stopwatch
 
@@ -13,14 +12,10 @@ TRANSLATOR = {"seed": 0, "epochs": 3, "batch_size": 64, "embed_dim": 64, "heads"
 
 
 def _translator(pairs, recipe: bool) -> dict:
-    from ..jobs import save_model
-    from .transformer.job import train_job
+    from .transformer.job import train
 
-    workdir = tempfile.mkdtemp()
-    ctx = types.SimpleNamespace(report=None, cancelled=None, max_epochs=None, workdir=workdir,
-                                save_model=lambda model, name="model": save_model(model, workdir, name))
     with Stopwatch() as sw:
-        res = train_job({**TRANSLATOR, "pairs": pairs, "recipe": recipe}, ctx)
+        res = train({**TRANSLATOR, "pairs": pairs, "recipe": recipe}, workdir=tempfile.mkdtemp())
     own = res["own_data"]
     return {"train_s": round(sw.seconds, 1), "epochs": res["summary"]["epochs_run"], "train": own["train"],
             "held_out": own["held_out"], "regime": own["regime"]}

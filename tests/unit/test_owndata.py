@@ -1,16 +1,8 @@
 """Own data (issue 12): each topic's recipe on small and large uploads, and the jobs' advice after training."""
 
-import types
-
 from anndl.data.owndata import number_pairs
-from anndl.jobs import save_model
 from anndl.recipe import data_recipe, own_data_report
 from anndl.topics.transformer import job as translator
-
-
-def _ctx(tmp_path):
-    return types.SimpleNamespace(report=None, cancelled=None, max_epochs=None, workdir=str(tmp_path),
-                                 save_model=lambda model, name="model": save_model(model, str(tmp_path), name))
 
 
 def test_translator_budget_on_10_100_10000_pairs():
@@ -39,7 +31,7 @@ def test_translator_job_scores_training_pairs_and_says_what_they_mean(tmp_path):
     """A tiny run: the result carries training and held-out exact match and the advice read from them."""
     params = {"pairs": number_pairs(30), "seed": 0, "epochs": 1, "batch_size": 64, "embed_dim": 16, "heads": 2,
               "ff_dim": 16, "enc_layers": 1, "dec_layers": 1, "dropout": 0.0, "lr": 1e-3, "recipe": False}
-    res = translator.train_job(params, _ctx(tmp_path))
+    res = translator.train(params, workdir=str(tmp_path))
     own = res["own_data"]
     assert res["metrics"]["training"]["n"] == 27  # 30 pairs - 3 test
     assert own["train"] == res["metrics"]["training"]["exact_match"] < 0.9

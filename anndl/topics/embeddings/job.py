@@ -10,6 +10,7 @@ import numpy as np
 
 from anndl.data.text import Text, load_text, split_text
 from anndl.data.translation import ADJECTIVES, SUBJECT_NOUNS, VERBS, Vocabulary
+from anndl.jobs import job_of, save_model
 from anndl.nets.embeddings import EmbeddingConfig
 
 ARTIFACTS = {"skipgram": "w2v_grammar", "nlm": "nlm_grammar"}  # shipped models on the grammar text
@@ -99,18 +100,24 @@ def train_embeddings(params: dict, report=None, cancelled=None, max_epochs=None)
     return model, prep, cfg, summary
 
 
-def train_job(params: dict, ctx) -> dict:
+def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir=None) -> dict:
     """Job: train word2vec (skip-gram / CBOW) or the neural LM on the chosen text; held-out figures."""
     from anndl.nets.embeddings import word_vectors
 
-    model, prep, cfg, summary = train_embeddings(params, ctx.report, ctx.cancelled, ctx.max_epochs)
+    model, prep, cfg, summary = train_embeddings(params, report, cancelled, max_epochs)
     metrics = {}
     if cfg.kind == "nlm":
         metrics["test_perplexity"] = nlm_perplexity(model, prep, prep.text.test, cfg.window)
     metrics["analogy_acc"] = analogy_accuracy(word_vectors(model), prep.vocab.words)["all"]
-    return {"model_path": ctx.save_model(model), "summary": summary, "metrics": metrics, "config": asdict(cfg),
-            "params": {k: v for k, v in params.items() if k != "sentences"}, "words": prep.vocab.words,
-            "source": prep.text.source}
+    result = {"summary": summary, "metrics": metrics, "config": asdict(cfg),
+              "params": {k: v for k, v in params.items() if k != "sentences"}, "words": prep.vocab.words,
+              "source": prep.text.source}
+    if workdir:
+        result["model_path"] = save_model(model, workdir)
+    return result
+
+
+train_job = job_of(train)  # the job target anndl.topics.embeddings.job:train_job
 
 
 # a : b :: c : d for every two pairs of one relation, from the grammar's lexicon. The grammar uses every noun of

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from anndl.data import timeseries as ts
+from anndl.jobs import job_of, save_model
 from anndl.nets.timeseries import ClassifierConfig, ForecastConfig, build_classifier, build_forecaster
 from anndl.predict import predict_one
 from anndl.recipe import Recipe, StepBudget, data_recipe, own_data_report
@@ -158,27 +159,32 @@ def own_data(model, series: ts.Series, data: ForecastData, recipe: Recipe | None
     return own_data_report(len(data.x_train), recipe, BUDGET, train, test, "MAE", False, good=naive, gap=0.5)
 
 
-def forecast_job(params: dict, ctx) -> dict:
+def forecast(params: dict, report=None, cancelled=None, max_epochs=None, workdir=None) -> dict:
     """Train the direct forecaster (and, with `ar_step` > 0, the autoregressive one); save both."""
     series = series_from_params(params)
     telescope = int(params.get("telescope", 52))
     def mae_only(event):  # MAE in the data's units is the curve to read; the MSE loss adds little
-        ctx.report({**event, "logs": {k: v for k, v in event.get("logs", {}).items() if k.endswith("mae")}})
+        if report:
+            report({**event, "logs": {k: v for k, v in event.get("logs", {}).items() if k.endswith("mae")}})
 
-    model, config, summary, data, recipe = _fit_forecaster(params, series, telescope, mae_only, ctx.cancelled,
-                                                           ctx.max_epochs)
-    result = {"task": "forecast", "model_path": ctx.save_model(model), "config": config.to_dict(), "fit": summary,
-              "ar_model_path": None, "series": series.name}
+    model, config, summary, data, recipe = _fit_forecaster(params, series, telescope, mae_only, cancelled, max_epochs)
+    result = {"task": "forecast", "config": config.to_dict(), "fit": summary, "ar_model_path": None,
+              "series": series.name}
+    if workdir:
+        result["model_path"] = save_model(model, workdir)
     if isinstance(params.get("series"), dict):
         result["own_data"] = own_data(model, series, data, recipe)
     step = int(params.get("ar_step", 0))
-    if 0 < step < telescope and not ctx.cancelled() and len(series.target_idx) == series.values.shape[1]:
+    stopped = cancelled is not None and cancelled()
+    if 0 < step < telescope and not stopped and len(series.target_idx) == series.values.shape[1]:
         def renamed(event):  # the AR run's curves get their own panel: ar_mae
-            ctx.report({**event, "logs": {(f"val_ar_{k[4:]}" if k.startswith("val_") else f"ar_{k}"): v
+            if report:
+                report({**event, "logs": {(f"val_ar_{k[4:]}" if k.startswith("val_") else f"ar_{k}"): v
                                           for k, v in event.get("logs", {}).items() if k.endswith("mae")}})
 
-        ar_model, _, ar_summary, _, _ = _fit_forecaster(params, series, step, renamed, ctx.cancelled, ctx.max_epochs)
-        result["ar_model_path"] = ctx.save_model(ar_model, "model_ar")
+        ar_model, _, ar_summary, _, _ = _fit_forecaster(params, series, step, renamed, cancelled, max_epochs)
+        if workdir:
+            result["ar_model_path"] = save_model(ar_model, workdir, "model_ar")
         result["ar_fit"] = ar_summary
     return result
 
@@ -222,7 +228,7 @@ def activities_from_params(params: dict) -> ts.Activities:
                          list(src["channels"]), "your upload")
 
 
-def classify_job(params: dict, ctx) -> dict:
+def classify(params: dict, report=None, cancelled=None, max_epochs=None, workdir=None) -> dict:
     """Train an activity classifier on windows, split by user; save it and report test metrics."""
     from anndl.train import FitConfig, fit
 
@@ -237,9 +243,12 @@ def classify_job(params: dict, ctx) -> dict:
     val = (data.x_val, data.y_val) if len(data.x_val) else None
     summary = fit(model, data.x_train, data.y_train, FitConfig(epochs=int(params.get("epochs", 40)),
                   batch_size=int(params.get("batch_size", 8)), monitor="val_accuracy" if val else "accuracy"),
-                  validation_data=val, report=ctx.report, cancelled=ctx.cancelled, max_epochs=ctx.max_epochs)
-    return {"task": "classify", "model_path": ctx.save_model(model), "config": config.to_dict(), "fit": summary,
-            "data": acts.name, **evaluate_classifier(model, data, acts.class_names)}
+                  validation_data=val, report=report, cancelled=cancelled, max_epochs=max_epochs)
+    result = {"task": "classify", "config": config.to_dict(), "fit": summary, "data": acts.name,
+              **evaluate_classifier(model, data, acts.class_names)}
+    if workdir:
+        result["model_path"] = save_model(model, workdir)
+    return result
 
 
 def evaluate_classifier(model, data: ActivityData, class_names: list[str]) -> dict:
@@ -254,9 +263,13 @@ def evaluate_classifier(model, data: ActivityData, class_names: list[str]) -> di
             "report": classification_report(data.y_test, pred, class_names), "users": data.users}
 
 
-def train_job(params: dict, ctx) -> dict:
-    """The page's one job entry: forecasting or classification by `params["task"]`."""
-    return classify_job(params, ctx) if params.get("task") == "classify" else forecast_job(params, ctx)
+def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir=None) -> dict:
+    """The page's one training: forecasting or classification by `params["task"]`."""
+    task = classify if params.get("task") == "classify" else forecast
+    return task(params, report=report, cancelled=cancelled, max_epochs=max_epochs, workdir=workdir)
+
+
+train_job = job_of(train)  # the job target anndl.topics.timeseries.job:train_job
 
 
 def vanishing_gradients(length: int = 60, units: int = 32, trials: int = 4, seed: int = 0) -> pd.DataFrame:

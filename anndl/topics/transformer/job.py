@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 
 from anndl.data.translation import Corpus, Vocabulary, grammar_corpus, pairs_corpus, sequence_lengths, tokens, vectorize
+from anndl.jobs import job_of, save_model
 from anndl.nets.transformer import TransformerConfig
 from anndl.recipe import Recipe, StepBudget, data_recipe, own_data_report
 
@@ -128,11 +129,11 @@ def vocab_info(prep: Prepared) -> dict:
             "tgt_len": prep.tgt_len}
 
 
-def train_job(params: dict, ctx) -> dict:
+def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir=None) -> dict:
     """Job: train a translator on the grammar corpus or uploaded pairs; score it on its held-out pairs."""
     from anndl.decode import Decoder
 
-    model, prep, summary = train_translator(params, ctx.report, ctx.cancelled, ctx.max_epochs)
+    model, prep, summary = train_translator(params, report, cancelled, max_epochs)
     decoder = Decoder(model, prep.src_vocab, prep.tgt_vocab)
     metrics = {"random": {k: v for k, v in evaluate(decoder, prep.corpus, prep.corpus.test_random, limit=500).items()
                           if k != "hyps"}}
@@ -146,8 +147,14 @@ def train_job(params: dict, ctx) -> dict:
                                if k != "hyps"}
         own = own_data_report(n_train_pairs(len(prep.corpus.pairs)), recipe, BUDGET, metrics["training"]["exact_match"],
                               metrics["random"]["exact_match"], "exact match", good=0.9, gap=0.1)
-    return {"model_path": ctx.save_model(model), "summary": summary, "metrics": metrics, "config": asdict(model.cfg),
-            "source": prep.corpus.source, "own_data": own, **vocab_info(prep)}
+    result = {"summary": summary, "metrics": metrics, "config": asdict(model.cfg), "source": prep.corpus.source,
+              "own_data": own, **vocab_info(prep)}
+    if workdir:
+        result["model_path"] = save_model(model, workdir)
+    return result
+
+
+train_job = job_of(train)  # the job target anndl.topics.transformer.job:train_job
 
 
 # the translator a GPU server trains by default (issue 22): 4x wider, twice as deep as the CPU's shipped one
