@@ -9,6 +9,7 @@ from anndl.topics.transformer.code import keras_code
 from app.ui.classroom import header, stage, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import chart_png, model_download, png_download
+from app.ui.models import file_key
 from app.ui.state import bound, classroom
 from app.ui.transformer import train as tt
 from app.ui.transformer import translate as ui
@@ -38,7 +39,7 @@ with tabs[3]:
     job = tt.train_section(params, pairs)
     if job is not None and os.path.exists(job.result["model_path"]) and st.toggle(
             "Translate with the model I trained", key="tr_use_mine", value=True):
-        model_key = ui.file_key(job.result["model_path"])
+        model_key = file_key(job.result["model_path"])
         model, decoder = ui.trained(*model_key, job.result)
 
 with tabs[0]:

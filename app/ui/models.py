@@ -18,10 +18,23 @@ def load_model(path: str, topic: str, mtime: float = 0.0):
     return zoo.load_file(path, topic)
 
 
+def file_key(path) -> tuple[str, float]:
+    """(path, modification time): the key of every cache over the model in that file, so a rewritten file (a rebuilt
+    zoo model, a job's new model) is read again and what was computed from it recomputed. FileNotFoundError when it
+    is missing."""
+    return str(path), os.path.getmtime(path)
+
+
 @st.cache_resource(show_spinner="Loading the shipped model…", max_entries=16)
-def shipped(name: str) -> tuple[Any, dict]:
-    """(model, JSON sidecar) of the artifact models/NAME.keras."""
+def _shipped(name: str, path: str, mtime: float) -> tuple[Any, dict]:
     return zoo.load(name), zoo.info(name)
+
+
+def shipped(name: str) -> tuple[Any, dict]:
+    """(model, JSON sidecar) of the artifact models/NAME.keras, loaded once per version of its file (`file_key`)."""
+    if not zoo.exists(name):
+        zoo.load(name)  # raises FileNotFoundError with the command that builds it
+    return _shipped(name, *file_key(zoo.path(name)))
 
 
 @dataclass
@@ -40,11 +53,10 @@ def shown_model(topic: str, job, fits: Callable[[dict], bool], artifact: str | N
     still exists; else the shipped `artifact` when it is built; else None."""
     result = job.result if job is not None and job.result else None
     if result and fits(result) and os.path.exists(result.get("model_path") or ""):
-        path = result["model_path"]
-        mtime = os.path.getmtime(path)
+        path, mtime = file_key(result["model_path"])
         return Shown(load_model(path, topic, mtime), path, result, True, mtime)
     if artifact and zoo.exists(artifact):
         model, info = shipped(artifact)
-        path = str(zoo.path(artifact))
-        return Shown(model, path, info, False, os.path.getmtime(path))
+        path, mtime = file_key(zoo.path(artifact))
+        return Shown(model, path, info, False, mtime)
     return None

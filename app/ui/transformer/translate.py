@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -11,15 +9,10 @@ import streamlit as st
 
 from app.ui.charts import cached_chart, heatmap, show, show_cached
 from app.ui.downloads import chart_png, csv_download, png_download
+from app.ui.models import file_key
 from app.ui.state import bound, classroom
 
 DEFAULT_SENTENCE = "The old men did not buy the new backpacks."
-
-
-def file_key(path: str) -> tuple[str, float]:
-    """(path, modification time): the key of every cache over the model in that file, so a rewritten file (a rebuilt
-    zoo model) is read again and its translations recomputed. FileNotFoundError when it is missing."""
-    return str(path), os.path.getmtime(path)
 
 
 @st.cache_resource(show_spinner="Loading the shipped translator…", max_entries=2)
