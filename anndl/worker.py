@@ -62,13 +62,20 @@ def resolve(target: str):
     return getattr(importlib.import_module(module), name)
 
 
+def call_job(target: str, params: dict, ctx: JobContext):
+    """The job function's result record, the same in a worker and inline: its dict with the Keras backend and the
+    device that trained the model (the page says so, issue 22)."""
+    result = resolve(target)(params, ctx)
+    if isinstance(result, dict):
+        result.setdefault("backend", running_backend())
+        result.setdefault("device", host_device())
+    return result
+
+
 def run_job(target: str, params: dict, ctx: JobContext) -> tuple[str, object]:
-    """Run one job function: ("done" | "timeout", its result) or ("failed", the error's last lines)."""
+    """Run one job function: ("done" | "timeout", its result record) or ("failed", the error's last lines)."""
     try:
-        result = resolve(target)(params, ctx)
-        if isinstance(result, dict):  # which backend trained the model: the page says so (issue 22)
-            result.setdefault("backend", running_backend())
-            result.setdefault("device", host_device())
+        result = call_job(target, params, ctx)
         return ("timeout" if ctx.deadline_hit and not ctx.stop_requested() else "done"), result
     except Exception as exc:  # the job failed, the worker lives on
         tail = traceback.format_exc(limit=-3)
@@ -138,7 +145,7 @@ class _Worker:
 
 def run_inline(target: str, params: dict, limits: Limits | None = None, workdir: str | None = None,
                report=None) -> dict:
-    """Run a job function in this process (command line, tests, benchmarks).
+    """Run a job function in this process (command line, tests, benchmarks): the same result record as a worker's.
 
     Without `workdir` the job writes into a temporary folder that is removed when it returns: pass a folder
     (e.g. `tempfile.TemporaryDirectory()`) to keep the files the result points to while you use them.
@@ -152,5 +159,4 @@ def run_inline(target: str, params: dict, limits: Limits | None = None, workdir:
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="anndl-job-") as tmp:
             return run_inline(target, params, limits, tmp, report)
-    ctx = JobContext("inline", _Sink(), lambda: False, limits or Limits(), workdir)
-    return resolve(target)(params, ctx)
+    return call_job(target, params, JobContext("inline", _Sink(), lambda: False, limits or Limits(), workdir))

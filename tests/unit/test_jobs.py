@@ -41,6 +41,7 @@ def test_job_completes_and_reports_progress(runner):
     job = runner.wait(runner.submit(f"{FX}:epochs", {"n": 4, "value": 7}), timeout=60)
     assert job.status == "done", job.error
     assert job.result == {"epochs_run": 4, "value": 7, "backend": job.backend, "device": job.result["device"]}
+    assert run_inline(f"{FX}:epochs", {"n": 4, "value": 7}) == job.result  # one result record, both paths
     assert [e["epoch"] for e in job.epochs] == [1, 2, 3, 4]
     assert job.latest["epoch"] == 4 and job.started and job.ended >= job.started
     assert os.path.isdir(os.path.join(runner.root, job.id))  # the per-job workdir exists
