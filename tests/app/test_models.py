@@ -43,3 +43,18 @@ def test_a_missing_artifact_says_how_to_build_it(monkeypatch, tmp_path):
     monkeypatch.setattr(zoo, "MODELS_DIR", tmp_path)
     with pytest.raises(FileNotFoundError, match="python -m anndl.zoo build ts_co2"):
         models.shipped("ts_co2")
+
+
+def test_the_playgrounds_shipped_network_is_evaluated_again_after_a_rebuild(monkeypatch, tmp_path):
+    """The perceptron page's own cache over the shipped network is keyed by the file's (path, mtime) too."""
+    from anndl import zoo
+    from app.ui.perceptron import network
+
+    monkeypatch.setattr(zoo, "MODELS_DIR", tmp_path)
+    monkeypatch.setattr(network, "shipped_result", lambda name: ({"built": object()}, None))
+    (tmp_path / "ffnn_spiral.keras").write_bytes(b"v1")
+    os.utime(tmp_path / "ffnn_spiral.keras", (1e9, 1e9))
+    first = network.shown_result({"dataset": "spiral"}, None, None)[0]
+    assert network.shown_result({"dataset": "spiral"}, None, None)[0] is first
+    os.utime(tmp_path / "ffnn_spiral.keras", (2e9, 2e9))  # the zoo wrote it again
+    assert network.shown_result({"dataset": "spiral"}, None, None)[0] is not first

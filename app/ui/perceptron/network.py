@@ -18,6 +18,7 @@ from anndl.topics.perceptron.job import SHIPPED, load_dataset, result_params, sh
 from app.ui.charts import cached_chart, confusion_chart, curves, history_events, show, show_cached, to_png_image
 from app.ui.classroom import stage
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
+from app.ui.models import file_key
 from app.ui.state import bound, classroom
 from app.ui.uploads import csv_frame, csv_uploader
 
@@ -135,7 +136,7 @@ def result_view(result: dict, ds, key: str, model_path: str | None) -> None:
         head.info(f"{len(scores)}-fold cross-validation: {np.mean(scores):.3f} ± {np.std(scores):.3f} "
                 f"(folds: {', '.join(f'{s:.3f}' for s in scores)}); the model below is trained on the hold-out split.")
     # the charts are built once per model file (path, mtime): they only depend on the model's result and its data
-    ident = (key, model_path, os.path.getmtime(model_path)) if model_path and os.path.exists(model_path) else None
+    ident = (key, *file_key(model_path)) if model_path and os.path.exists(model_path) else None
 
     def keyed(name: str) -> tuple | None:
         return None if ident is None else (name, *ident)
@@ -238,7 +239,8 @@ DATA_KEYS = ("dataset", "n", "noise", "seed", "csv", "target", "task")  # the pa
 
 
 @st.cache_resource(show_spinner="Evaluating the shipped network…", max_entries=4)
-def _shipped(name: str):
+def _shipped(name: str, path: str, mtime: float):
+    """`shipped_result` once per version of models/NAME.keras (`file_key`): a rebuilt artifact is read again."""
     return shipped_result(name)
 
 
@@ -258,7 +260,7 @@ def shown_result(params: dict, job, ds) -> tuple | None:
     name = SHIPPED.get(params["dataset"])
     if name is None or not zoo.exists(name):
         return None
-    result, ds = _shipped(name)
+    result, ds = _shipped(name, *file_key(zoo.path(name)))
     caption = (f"Showing the **shipped model** for {params['dataset']} (models/{name}.keras, default network). "
                "Change the knobs and press Train to train your own.")
     return result, ds, caption, "nn-shipped", str(zoo.path(name))

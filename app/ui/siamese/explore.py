@@ -4,7 +4,6 @@ enrolment and the γ trade-off, contrastive vs triplet vs softmax, and how pairs
 from __future__ import annotations
 
 import base64
-import os
 
 import altair as alt
 import numpy as np
@@ -18,7 +17,7 @@ from anndl.topics.siamese import retrieval as rt
 from app.ui.charts import show, show_cached
 from app.ui.classroom import stage
 from app.ui.downloads import image_png
-from app.ui.models import load_model
+from app.ui.models import file_key, load_model
 from app.ui.siamese.controls import PALETTE, data, embeddings, img, points_chart
 from app.ui.state import classroom
 
@@ -176,7 +175,7 @@ def compare(artifacts: dict[str, str]) -> None:
     for c, (name, i) in zip(cols, infos.items()):
         with c:  # once per artifact file
             a = artifacts[name]
-            show_cached(("sia-compare", a, os.path.getmtime(zoo.path(a))),
+            show_cached(("sia-compare", *file_key(zoo.path(a))),
                         lambda i=i, name=name: points_chart(i["replay"][-1], labels, name, 260))
 
 

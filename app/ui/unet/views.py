@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -125,7 +123,7 @@ def _masks(model_key: tuple, x: np.ndarray, _model) -> np.ndarray:
 def skips_lesson(data: topic.SegData, model, model_key: tuple, info: dict) -> None:
     """The shown network next to the shipped one without skips (fcn_shapes), on the same test canvases."""
     from anndl import zoo
-    from app.ui.models import shipped
+    from app.ui.models import file_key, shipped
 
     if not zoo.exists("fcn_shapes"):
         return
@@ -137,7 +135,7 @@ def skips_lesson(data: topic.SegData, model, model_key: tuple, info: dict) -> No
     c[2].metric("Border IoU", f"{info['border_mean_iou']:.3f}", help="This network, object borders only.")
     c[3].metric("No skips, borders", f"{meta['metrics']['border_mean_iou']:.3f}", help="models/fcn_shapes")
     x, y = data.x_test[:3], data.y_test[:3]
-    fcn_key = ("fcn_shapes", os.path.getmtime(zoo.path("fcn_shapes")))
+    fcn_key = file_key(zoo.path("fcn_shapes"))
     compare(x, y, predict(model, x, model_key), predict(fcn, x, fcn_key))
     st.caption("The network without skips (models/fcn_shapes, the same encoder and decoder trained the same way) must "
                "rebuild every border from the 6×6 bottleneck: its masks come out blobby and shapes get confused. "
