@@ -47,8 +47,10 @@ st.caption(f"Test set: {len(test.images)} canvases {test.images.shape[1]}×{test
            f"each, objects unseen in training — {test.source}.")
 
 with tab_cam:
-    threshold = bound(st.slider, "Heatmap threshold (fraction of its maximum)", "loc_th", 0.2, min_value=0.05,
-                      max_value=0.6, step=0.05, help="The CAM paper keeps the region above 20 % of the peak.")
+    threshold = bound(st.slider, "Heatmap threshold (fraction of its maximum)", "loc_th", ui.topic.CAM_THRESHOLD,
+                      min_value=0.05, max_value=0.6, step=0.05,
+                      help="The CAM paper keeps the region above 20 % of the peak; the averaged views spread the "
+                           "map, so 30 % here.")
 if shown is None:
     for tab in (tab_boxes, tab_cam):
         tab.info("No network for these objects yet: press **Train** in the Train tab.", icon=":material/info:")

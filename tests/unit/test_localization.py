@@ -75,6 +75,21 @@ def test_cam_is_the_weighted_sum_of_the_last_maps_by_hand():
         assert np.allclose(cam[0], w[0] * f[..., 0] + w[1] * f[..., 1], atol=1e-6)
 
 
+def test_cam_over_views_turns_each_map_back_so_it_turns_with_the_image():
+    keras.utils.set_random_seed(3)
+    inputs = keras.Input((8, 8, 1))
+    maps = keras.layers.Conv2D(3, 3, padding="same", activation="relu")(inputs)  # random, not rotation-symmetric
+    model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(keras.layers.GlobalAveragePooling2D()(maps)))
+    x = np.random.default_rng(0).random((2, 8, 8, 1), "float32")
+    turned = np.ascontiguousarray(np.rot90(x, 1, axes=(1, 2)))
+    one = job.view_cams(model, x, [0, 1], views=1)
+    assert np.allclose(one, explain.cam_heatmaps(model, x, [0, 1]), atol=1e-6)  # one view: the plain CAM
+    assert not np.allclose(job.view_cams(model, turned, [0, 1], views=1), np.rot90(one, 1, axes=(1, 2)), atol=1e-3)
+    eight = job.view_cams(model, x, [0, 1])
+    assert np.allclose(job.view_cams(model, turned, [0, 1]), np.rot90(eight, 1, axes=(1, 2)), atol=1e-5)
+    assert eight.shape == (2, 8, 8) and eight.min() >= 0
+
+
 def test_grad_cam_of_a_gap_network_is_relu_cam_over_the_map_area_and_non_negative():
     model = gap_model()
     x = np.random.default_rng(2).normal(size=(4, 4, 1)).astype("float32")

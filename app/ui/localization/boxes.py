@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from anndl import explain
+from anndl.topics.localization import job as topic
 from app.ui.classroom import stage
 from app.ui.downloads import csv_download
 from app.ui.localization.controls import test_set
@@ -66,7 +67,8 @@ def cam_route(shown, objects: str, ev: dict, c, threshold: float, key: str) -> N
     m[0].metric("CAM boxes with IoU ≥ 0.5", f"{ev['cam_iou50']:.1%}")
     m[1].metric("Mean IoU of CAM boxes", f"{ev['cam_mean_iou']:.3f}")
     m[2].metric("Box head, for comparison", f"{ev['mean_iou']:.3f}")
-    st.caption(f"CAM M_c(i, j) = Σ_k w_k^c f_k(i, j) of the predicted class, its positive part upsampled; the box "
+    st.caption(f"CAM M_c(i, j) = Σ_k w_k^c f_k(i, j) of the predicted class, its positive part averaged over the "
+               f"canvas' {topic.VIEWS} quarter turns and mirror images (each map turned back) and upsampled; the box "
                f"is the largest region above {threshold:.0%} of its maximum (white), the truth green. No box label "
                "is used.")
     start = st.slider("First test canvas", 0, len(ev["iou"]) - PER_ROW, 0, step=PER_ROW, key=f"{key}_start")
@@ -87,6 +89,6 @@ def _cams(shown, objects: str, seed: int, ev: dict, indices) -> np.ndarray:
 def cam_maps(path: str, mtime: float, objects: str, seed: int, indices: tuple[int, ...],
              classes: tuple[int, ...]) -> np.ndarray:
     """(n, h, w) CAM heatmaps in [0, 1] of the test canvases `indices` of (objects, seed) for `classes`."""
-    cams = explain.cam_heatmaps(load_model(path, "localization", mtime), test_set(objects, seed).images[list(indices)],
-                                list(classes))
+    cams = topic.view_cams(load_model(path, "localization", mtime), test_set(objects, seed).images[list(indices)],
+                           list(classes))
     return np.stack([explain.normalise(h) for h in cams])
