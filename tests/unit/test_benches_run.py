@@ -45,7 +45,8 @@ def _localization(r: dict) -> None:
     assert all(0 <= v <= 1 for v in (*e["cam_iou50_seeds"], e["cam_iou50_one_view"], e["gradcam_ms"] / 1e6))
 
 
-TOPIC_CHECKS = {"unet": _unet, "autoencoder": _autoencoder, "owndata": _owndata, "localization": _localization}  # the keys and figures
+TOPIC_CHECKS = {"unet": _unet, "autoencoder": _autoencoder, "owndata": _owndata,
+                "localization": _localization}  # the keys and figures
 
 
 @pytest.mark.slow

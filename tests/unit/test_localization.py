@@ -79,7 +79,8 @@ def test_cam_over_views_turns_each_map_back_so_it_turns_with_the_image():
     keras.utils.set_random_seed(3)
     inputs = keras.Input((8, 8, 1))
     maps = keras.layers.Conv2D(3, 3, padding="same", activation="relu")(inputs)  # random, not rotation-symmetric
-    model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(keras.layers.GlobalAveragePooling2D()(maps)))
+    probs = keras.layers.Dense(2, activation="softmax")(keras.layers.GlobalAveragePooling2D()(maps))
+    model = keras.Model(inputs, probs)
     x = np.random.default_rng(0).random((2, 8, 8, 1), "float32")
     turned = np.ascontiguousarray(np.rot90(x, 1, axes=(1, 2)))
     one = job.view_cams(model, x, [0, 1], views=1)
