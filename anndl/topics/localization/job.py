@@ -18,8 +18,8 @@ DEFAULTS = device_defaults("localization", {"objects": "shapes", "n_train": 2000
                                             "alpha": 0.5, "lr": 3e-3, "hide": 0.0, "seed": 0})  # bigger on a GPU
 LABELS_ONLY = {"alpha": 1.0, "hide": 0.5}  # the CAM route (§11.4): labels only, half the patches hidden in training
 SCALE = (0.3, 0.6)  # object side / canvas side: one dominant object, as in the course's localization examples
-CAM_THRESHOLD = 0.3  # the CAM paper keeps 20 % of the maximum; the 8 averaged views spread the map, so 30 %
-VIEWS = 8  # CAMs averaged over the canvas' 4 quarter turns × 2 mirror images (1 = the plain CAM)
+CAM_THRESHOLD = 0.3  # the CAM paper keeps 20–30 % of the maximum; 30 % scored best with 2 views (seeds 0–2)
+VIEWS = 2  # CAMs averaged over the canvas and its quarter turn: on seeds 0–2 as good as 8 views at a quarter the cost
 
 
 def canvases(objects: str, n: int, part: str, seed: int) -> Canvases:
@@ -59,9 +59,10 @@ def box_scores(pred: np.ndarray, true: np.ndarray) -> tuple[np.ndarray, dict[str
 
 
 def view_cams(model, images: np.ndarray, classes, views: int = VIEWS) -> np.ndarray:
-    """CAM heatmaps (n, H, W) of square images averaged over `views` of their quarter turns and mirror images, each
-    map turned back first (test-time augmentation, as the augmented CAM of §12.7 averages shifts): one view's CAM
-    sits on the parts the filters find telling in that orientation (a triangle's corner), the views add the rest."""
+    """CAM heatmaps (n, H, W) of square images averaged over `views` (1–8) of their 4 quarter turns, then those
+    turns mirrored, each map turned back first (test-time augmentation, as the augmented CAM of §12.7 averages
+    shifts): one view's CAM sits on the parts the filters find telling in that orientation (a triangle's corner),
+    another view adds the rest."""
     from anndl.explain import class_activation_map, upsample
 
     total = 0.0

@@ -67,8 +67,8 @@ def cam_route(shown, objects: str, ev: dict, c, threshold: float, key: str) -> N
     m[0].metric("CAM boxes with IoU ≥ 0.5", f"{ev['cam_iou50']:.1%}")
     m[1].metric("Mean IoU of CAM boxes", f"{ev['cam_mean_iou']:.3f}")
     m[2].metric("Box head, for comparison", f"{ev['mean_iou']:.3f}")
-    st.caption(f"CAM M_c(i, j) = Σ_k w_k^c f_k(i, j) of the predicted class, its positive part averaged over the "
-               f"canvas' {topic.VIEWS} quarter turns and mirror images (each map turned back) and upsampled; the box "
+    st.caption(f"CAM M_c(i, j) = Σ_k w_k^c f_k(i, j) of the predicted class, its positive part averaged over "
+               f"{topic.VIEWS} views of the canvas (quarter turns, each map turned back) and upsampled; the box "
                f"is the largest region above {threshold:.0%} of its maximum (white), the truth green. No box label "
                "is used.")
     start = st.slider("First test canvas", 0, len(ev["iou"]) - PER_ROW, 0, step=PER_ROW, key=f"{key}_start")
