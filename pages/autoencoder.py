@@ -12,7 +12,7 @@ from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import model_download
 from app.ui.state import classroom, seed
-from app.ui.training import training_panel
+from app.ui.training import failure, training_panel
 
 header("Autoencoder latent explorer",
        "An autoencoder squeezes each image through a small code and learns to rebuild it: the encoder "
@@ -34,8 +34,7 @@ with tab_train:
     result = job.result if job is not None and job.result else None
     if result is not None and "history" in result:
         ui.final_curves(result)
-    if job is not None and job.status == "failed":
-        st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
+    failure(job)
 
 shown = ui.shown(params, job, ds)
 if shown is not None and shown.trained:

@@ -14,7 +14,7 @@ from app.ui.code import keras_code as code_expander
 from app.ui.downloads import model_download
 from app.ui.owndata import advice
 from app.ui.state import classroom, seed
-from app.ui.training import training_panel
+from app.ui.training import failure, training_panel
 
 header("CNN trainer",
        "A convolutional network slides small learned filters over the image, so a few shared weights find the "
@@ -46,8 +46,7 @@ with tab_train:
         if result.get("backbone"):
             st.caption(f"Backbone: {result['backbone']}.")
         advice(result)
-    if job is not None and job.status == "failed":
-        st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
+    failure(job)
 
 shown, ds, sp, dkey = ui.shown(params, job, ds, sp, seed())
 if shown is not None and shown.trained:

@@ -5,14 +5,14 @@ import streamlit as st
 from anndl.topics import job as job_target
 from anndl.topics.detection.code import keras_code
 from anndl.topics.detection.job import detections
-from app.ui.charts import curves, history_events, show
+from app.ui.charts import history_curves, show
 from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.detection import anchors, lesson, views
 from app.ui.detection import controls as ui
 from app.ui.downloads import csv_download, model_download
 from app.ui.state import classroom, seed
-from app.ui.training import training_panel
+from app.ui.training import failure, training_panel
 
 header("Object detection",
        "A detector finds every object of an image: a box, a class and a score each. A one-stage detector "
@@ -33,13 +33,10 @@ with tab_train:
     job = training_panel("det", job_target("detection"), params, live=views.live(test))
     result = job.result if job is not None and job.result else None
     if result is not None:
-        chart = curves(history_events(result["history"]))
-        if chart is not None:
-            show(chart)
+        history_curves(result["history"])
         st.caption(f"Trained {result['train_s']:.1f} s, {result['epochs_run']} epochs on {result['source']}; test "
                    f"mAP@0.5 {result['map50']:.3f}, mAP@[.5:.95] {result['map']:.3f} (COCOeval).")
-    if job is not None and job.status == "failed":
-        st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
+    failure(job)
 with tab_iou:
     lesson.iou_lesson()
 with tab_rcnn:

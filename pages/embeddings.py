@@ -3,6 +3,7 @@
 import streamlit as st
 
 from anndl.topics.embeddings.code import keras_code
+from app.ui.charts import history_curves
 from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import model_download
@@ -34,7 +35,7 @@ with tab_train:
         figures = ", ".join(f"{ui.METRICS[k]} {v:.3f}" for k, v in res["metrics"].items())
         st.success(f"Trained on {res['source']}: {res['summary']['epochs_run']} epochs in "
                    f"{res['summary']['train_s']:.0f} s; {figures}.")
-        ui.final_curves(res["summary"]["history"])
+        history_curves(res["summary"]["history"])
         model_download(res["model_path"], f"{res['params']['kind']}.keras", "emb_model_dl")
 
 own = ui.shown(params, job) if text is not None else None

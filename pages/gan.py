@@ -12,7 +12,7 @@ from app.ui.downloads import model_download
 from app.ui.gan import controls as ui
 from app.ui.gan import explore
 from app.ui.state import bound, classroom, seed
-from app.ui.training import training_panel
+from app.ui.training import failure, training_panel
 
 header("GAN / cGAN sampler",
        "A generator turns noise into images; a discriminator learns to tell them from real ones, and the "
@@ -27,9 +27,8 @@ tab_sample, tab_walk, tab_train, tab_quality, tab_toy = stage_tabs(
 with tab_train:
     params.update(ui.training_knobs())
     job = training_panel("gan", job_target("gan"), params, live=ui.live_view)
-    if job is not None and job.status == "failed":
-        st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
-    elif job is not None and job.result and "history" in job.result:
+    failure(job)
+    if job is not None and job.status != "failed" and job.result and "history" in job.result:
         r = job.result
         ui.final_view(job)
         st.caption(f"Trained {r.get('train_s', 0):.1f} s, {r['epochs_run']} epochs: {r['d_updates']} discriminator "

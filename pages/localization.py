@@ -4,14 +4,14 @@ import streamlit as st
 
 from anndl.topics import job as job_target
 from anndl.topics.localization.code import keras_code
-from app.ui.charts import curves, history_events, show
+from app.ui.charts import history_curves
 from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import model_download
 from app.ui.localization import boxes, inspect
 from app.ui.localization import controls as ui
 from app.ui.state import bound, seed
-from app.ui.training import training_panel
+from app.ui.training import failure, training_panel
 
 header("Localization & CAM",
        "Localization adds a second head to a classifier: besides the class, it regresses the four numbers of "
@@ -27,13 +27,10 @@ with tab_train:
     job = training_panel("loc", job_target("localization"), params)
     result = job.result if job is not None and job.result else None
     if result is not None:
-        chart = curves(history_events(result["history"]))
-        if chart is not None:
-            show(chart)
+        history_curves(result["history"])
         st.caption(f"Trained {result['train_s']:.1f} s, {result['epochs_run']} epochs on {result['source']}; "
                    f"test mean IoU {result['mean_iou']:.3f}, accuracy {result['accuracy']:.3f}.")
-    if job is not None and job.status == "failed":
-        st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
+    failure(job)
 
 shown = ui.shown(params, job)
 if shown is not None and shown.trained:

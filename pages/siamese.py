@@ -15,7 +15,7 @@ from app.ui.downloads import model_download
 from app.ui.siamese import controls as ui
 from app.ui.siamese import explore
 from app.ui.state import bound, classroom, seed
-from app.ui.training import training_panel
+from app.ui.training import failure, training_panel
 
 header("Siamese retrieval",
        "A Siamese network passes two (or three) images through the **same** encoder f_w and compares the "
@@ -36,8 +36,7 @@ with tab_train:
     job = training_panel("sia", job_target("siamese"), params, live=ui.live_view)
     if job is not None and job.result and "history" in job.result:
         ui.final_curves(job.result)
-    if job is not None and job.status == "failed":
-        st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
+    failure(job)
     sampling_box = st.expander("How pairs and triplets are sampled (on real digits, with the model shown)")
 
 shown = ui.shown(loss, job)

@@ -11,7 +11,7 @@ from app.ui.classroom import header, stage, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import csv_download, model_download
 from app.ui.state import bound, classroom, seed
-from app.ui.training import training_panel
+from app.ui.training import failure, training_panel
 from app.ui.transfer import controls as ui
 from app.ui.transfer import views
 
@@ -33,8 +33,7 @@ with tab_train:
     if n_data is not None:
         ui.schedule_caption(params, n_data)
     job = training_panel("tl", job_target("transfer"), params, live=views.live_phase, disabled=n_data is None)
-    if job is not None and job.status == "failed":
-        st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
+    failure(job)
 
 shown = ui.shown(params, job)
 metrics = (shown.info if shown.trained else shown.info["metrics"]) if shown is not None else None

@@ -8,12 +8,12 @@ from anndl.data.uploads import UploadError
 from anndl.predict import predict_one
 from anndl.topics import job as job_target
 from anndl.topics.unet.code import keras_code
-from app.ui.charts import confusion_chart, show_cached
+from app.ui.charts import confusion_chart, history_curves, show_cached
 from app.ui.classroom import header, stage, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import csv_download, image_png, model_download, png_download
 from app.ui.state import classroom, seed
-from app.ui.training import training_panel
+from app.ui.training import failure, training_panel
 from app.ui.unet import controls as ui
 from app.ui.unet import lesson
 from app.ui.unet import views as v
@@ -41,12 +41,11 @@ with tab_train:
                          live=v.live(data) if data is not None else None)
     result = job.result if job is not None and job.result else None
     if result is not None:
-        v.final_curves(result)
+        history_curves(result["history"])  # loss, pixel accuracy, validation mean IoU
         st.caption(f"Trained {result['train_s']:.1f} s, {result['epochs_run']} epochs, {result['n_params']:,} "
                    f"parameters; test mean IoU {result['mean_iou']:.3f}."
                    + (f" Class weights: {result['class_weights']}." if result.get("class_weights") else ""))
-    if job is not None and job.status == "failed":
-        st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
+    failure(job)
 
 shown = ui.shown(params, job, data)
 model = shown.model if shown is not None and tuple(shown.model.input_shape[1:]) == tuple(shape) else None

@@ -108,6 +108,13 @@ def history_events(history: dict[str, list[float]]) -> list[dict]:
     return [{"epoch": i + 1, "logs": {k: v[i] for k, v in history.items()}} for i in range(n)]
 
 
+def history_curves(history: dict[str, list[float]], marks: dict[str, int] | None = None) -> None:
+    """A finished job's train and validation curves per epoch (Keras History.history), drawn when there are any."""
+    chart = curves(history_events(history), marks=marks)
+    if chart is not None:
+        show(chart)
+
+
 def curves(epochs: list[dict], marks: dict[str, int] | None = None, height: int = 220) -> alt.Chart | None:
     """Train and validation curves per metric, one panel each; `marks` draws labelled epoch rules."""
     frame = history_frame(epochs)

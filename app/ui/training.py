@@ -144,6 +144,13 @@ def watch_running() -> None:
             _draw(w, job)
 
 
+def failure(job: Job | None) -> None:
+    """A failed job's error as one sentence on the page: its first line (the traceback stays in the result)."""
+    if job is not None and job.status == "failed":
+        first = (job.error or "").strip().splitlines() or ["no message"]
+        st.error(f"Training failed: {first[0]}", icon=":material/error:")
+
+
 def training_panel(key: str, target: str, params: dict, *, label: str = "Train", limits: Limits | None = None,
                    live: Callable[[Job], None] | None = None, disabled: bool = False) -> Job | None:
     """Train button and live panel; returns the last finished Job of this panel (kept in the session).

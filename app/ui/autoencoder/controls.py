@@ -106,10 +106,8 @@ def live_view(job) -> None:
 
 
 def final_curves(result: dict) -> None:
-    from app.ui.charts import curves, history_events, show
+    from app.ui.charts import history_curves
 
-    chart = curves(history_events(result["history"]))
-    if chart is not None:
-        show(chart)
+    history_curves(result["history"])
     st.caption(f"Trained {result.get('train_s', 0):.1f} s, {result['epochs_run']} epochs; test reconstruction "
                f"MSE {result['test_mse']:.4f}.")

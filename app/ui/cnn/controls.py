@@ -221,12 +221,9 @@ def uploaded_image(shape: tuple):
 
 def final_curves(result: dict) -> None:
     """The finished job's training and validation curves, with its best epoch marked."""
-    from app.ui.charts import curves, history_events, show
+    from app.ui.charts import history_curves
 
-    marks = {"best": result["best_epoch"]} if result.get("best_epoch") else None
-    chart = curves(history_events(result["history"]), marks=marks)
-    if chart is not None:
-        show(chart)
+    history_curves(result["history"], {"best": result["best_epoch"]} if result.get("best_epoch") else None)
     stop = "stopped early, best weights restored" if result.get("stopped_early") else f"{result['epochs_run']} epochs"
     st.caption(f"Trained {result.get('train_s', 0):.1f} s, {stop}; the scores below are on the held-out test set.")
 

@@ -16,7 +16,7 @@ from anndl.topics import job as job_target
 from anndl.topics.embeddings import job as topic
 from app.ui.models import shown_model
 from app.ui.state import bound, classroom, seed
-from app.ui.training import training_panel
+from app.ui.training import failure, training_panel
 
 SHIPPED = {("grammar", "skipgram"): "w2v_grammar", ("grammar", "nlm"): "nlm_grammar",
            ("fortunes", "skipgram"): "w2v_fortunes"}  # (text, kind) -> artifact in models/
@@ -95,18 +95,8 @@ def train_section(params: dict, ready: bool):
                "LM's is cross-entropy of the next word (its exp is the perplexity). 5% of the training sentences "
                "give the validation curve; the held-out sentences are never trained on.")
     job = training_panel("emb", job_target("embeddings"), params, live=live_view, disabled=not ready)
-    if job is not None and job.status == "failed":
-        st.error(f"Training failed: {(job.error or '').splitlines()[0]}", icon=":material/error:")
+    failure(job)
     return job
-
-
-def final_curves(history: dict) -> None:
-    """The finished job's loss per epoch (the live panel shows it only while training)."""
-    from app.ui.charts import curves, history_events, show
-
-    chart = curves(history_events(history))
-    if chart is not None:
-        show(chart)
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from anndl.topics.gan import job as topic
-from app.ui.charts import show
+from app.ui.charts import history_curves, show
 from app.ui.models import shown_model
 from app.ui.state import bound, classroom
 
@@ -97,11 +97,7 @@ def live_view(job) -> None:
 
 def final_view(job) -> None:
     """A finished job: its d_loss / g_loss curves, then the last monitor grid and the quality meter."""
-    from app.ui.charts import curves, history_events
-
-    chart = curves(history_events(job.result["history"]))
-    if chart is not None:
-        show(chart)
+    history_curves(job.result["history"])
     live_view(job)
 
 

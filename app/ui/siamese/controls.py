@@ -12,7 +12,7 @@ from anndl.data.images import image_from_bytes
 from anndl.data.uploads import UploadError
 from anndl.nets.siamese import EMBEDDINGS, MARGINS
 from anndl.topics.siamese import job as topic
-from app.ui.charts import show
+from app.ui.charts import history_curves, show
 from app.ui.models import load_model, shown_model
 from app.ui.state import bound, classroom
 
@@ -110,11 +110,7 @@ def live_view(job) -> None:
 
 def final_curves(result: dict) -> None:
     """The finished job's loss curves and its figures."""
-    from app.ui.charts import curves, history_events
-
-    chart = curves(history_events(result["history"]))
-    if chart is not None:
-        show(chart)
+    history_curves(result["history"])
     st.caption(f"Trained {result.get('train_s', 0):.1f} s, {result['epochs_run']} epochs: recall@1 "
                f"{result['recall1']:.3f}, mAP {result['map']:.3f}, held-out 8–9 identified at γ = "
                f"{result['gamma']:.2f}: {result['unseen_id_acc']:.3f}.")

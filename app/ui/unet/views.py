@@ -78,15 +78,6 @@ def live(data: topic.SegData):
     return draw
 
 
-def final_curves(result: dict) -> None:
-    """The finished job's loss, pixel accuracy and validation mean IoU per epoch."""
-    from app.ui.charts import curves, history_events, show
-
-    chart = curves(history_events(result["history"]))
-    if chart is not None:
-        show(chart)
-
-
 def scores_table(info: dict, class_names: list[str]) -> pd.DataFrame:
     """Per-class IoU and Dice on whole objects and on their borders."""
     def r(v):

@@ -1,0 +1,31 @@
+"""The shared pieces every trainer page shows under its training panel: a failed job's sentence, the final curves."""
+
+from streamlit.testing.v1 import AppTest
+
+
+def _finished(status, error, history):
+    import types
+
+    from app.ui.charts import history_curves
+    from app.ui.training import failure
+
+    failure(types.SimpleNamespace(status=status, error=error) if status else None)
+    history_curves(history)
+
+
+def _run(status, error, history=None) -> AppTest:
+    at = AppTest.from_function(_finished, args=(status, error, history or {}), default_timeout=60).run()
+    assert not at.exception
+    return at
+
+
+def test_a_failed_job_says_the_first_line_of_its_error_in_one_sentence():
+    at = _run("failed", "ValueError: the learning rate must be positive\nTraceback (most recent call last): ...")
+    assert [e.value for e in at.error] == ["Training failed: ValueError: the learning rate must be positive"]
+    assert [e.value for e in _run("failed", None).error] == ["Training failed: no message"]  # never an IndexError
+
+
+def test_a_finished_job_shows_its_curves_and_no_error():
+    at = _run("done", None, {"loss": [1.0, 0.5], "val_loss": [1.2, 0.7]})
+    assert not at.error and len(at.get("vega_lite_chart")) == 1
+    assert not _run(None, None).error and not _run(None, None).get("vega_lite_chart")  # no job, no history: nothing
