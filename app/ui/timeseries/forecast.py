@@ -112,9 +112,11 @@ def _time(series: ts.Series, idx: np.ndarray):
     return np.array([t[i] if i < len(t) else t[-1] + (i - len(t) + 1) * step for i in idx])
 
 
+@st.fragment
 def windows_chart(series: ts.Series, window: int, telescope: int, stride: int) -> None:
     """The series with its train / validation / test parts and one window + telescope laid over it (§24.4), built
-    once per server for (series content, window, telescope, stride, position)."""
+    once per server for (series content, window, telescope, stride, position). A fragment: moving the window
+    reruns only this chart, not the page's forecasts."""
     v = series.values[:, series.target_idx[0]]
     a, b = ts.time_split(len(v))
     starts = np.arange(0, max(1, a - window - telescope + 1), stride)
