@@ -7,7 +7,7 @@ from anndl.data.uploads import UploadError
 from anndl.nets.cnn import conv_layers, layer_table
 from anndl.topics import job as job_target
 from anndl.topics.cnn.code import keras_code
-from app.ui.classroom import header, stage, stage_tabs
+from app.ui.classroom import header, stage_tabs
 from app.ui.cnn import controls as ui
 from app.ui.cnn import inside
 from app.ui.code import keras_code as code_expander
@@ -75,12 +75,7 @@ with tab_inside:
             inside.filters(model, "cnn_in")
         st.subheader("Activation maps (§9.11)")
         mine = ui.uploaded_image(shape)  # the image uploaded under "Retrieval & your image", if any
-        with stage():
-            knobs, maps = st.columns([1, 3]) if classroom() else (st.container(), st.container())
-            pick = knobs.number_input("Test image", 0, len(sp.x_test) - 1, 0, key="cnn_act_idx",
-                                      disabled=mine is not None,
-                                      help="Upload your own image in the last tab to see its activation maps instead.")
-            inside.activations(path, mtime, layers, sp.x_test[pick] if mine is None else mine, "cnn_act", knobs, maps)
+        inside.activation_maps(path, mtime, layers, sp.x_test, mine, "cnn_act")
         if classroom():
             st.subheader("First-layer filters")
             inside.filters(model, "cnn_in")

@@ -89,6 +89,10 @@ def test_retrieval_best_recipe_and_downloads_on_the_shipped_model():
     at.run()
     assert "Download script" in [e.proto.label for e in elements(at, "download_button")]
     assert "model = keras.Sequential([" in at.code[0].value
+    shown = [img.url for e in elements(at, "image") for img in e.proto.imgs if img.caption == "input"]
+    at.number_input(key="cnn_act_idx").set_value(3).run()  # the activation-maps fragment: another test image
+    assert len(shown) == 1 and shown != [img.url for e in elements(at, "image") for img in e.proto.imgs
+                                         if img.caption == "input"]
     at.number_input(key="cnn_q_idx").set_value(5).run()  # another query image: other neighbours
     assert image_captions(at, " · d=") != neighbours
     at.button(key="cnn_best").click().run()

@@ -14,8 +14,10 @@ from anndl.metrics import classification_report
 from anndl.nets.cnn import embedding_model
 from anndl.predict import predict_one
 from app.ui.charts import cached_chart, confusion_chart, show, show_cached, to_png_image
+from app.ui.classroom import stage
 from app.ui.downloads import chart_png, csv_download, image_png, png_download
 from app.ui.models import load_model
+from app.ui.state import classroom
 
 
 def _img(a: np.ndarray, scale: int = 3) -> np.ndarray:
@@ -102,6 +104,18 @@ def activations(path: str, mtime: float, layers: list[str], image: np.ndarray, k
     cols[0].image(_img(image, 6), caption="input")
     cols[1].image(_img(explain.tile(maps[:64], cols=16), scale=max(1, 96 // maps.shape[1])),
                   caption=f"{layer}: {min(len(maps), 64)} of {len(maps)} channels, {maps.shape[1]}×{maps.shape[2]}")
+
+
+@st.fragment
+def activation_maps(path: str, mtime: float, layers: list[str], x_test: np.ndarray, mine: np.ndarray | None,
+                    key: str) -> None:
+    """The test-image picker and its activation maps on the page's stage (§9.11): a fragment, so another image or
+    layer reruns only this view; `mine` (an uploaded image) replaces the test image."""
+    with stage():
+        knobs, maps = st.columns([1, 3]) if classroom() else (st.container(), st.container())
+        pick = knobs.number_input("Test image", 0, len(x_test) - 1, 0, key=f"{key}_idx", disabled=mine is not None,
+                                  help="Upload your own image in the last tab to see its activation maps instead.")
+        activations(path, mtime, layers, x_test[pick] if mine is None else mine, key, knobs, maps)
 
 
 @st.cache_data(show_spinner="Searching the test set…", max_entries=16)
