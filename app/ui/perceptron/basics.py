@@ -43,6 +43,7 @@ def gate_chart(x: np.ndarray, t: np.ndarray, w: list[float], current: list[float
     return alt.layer(*layers).properties(width=380, height=380 if two_d else 160)
 
 
+@st.fragment  # its knobs and buttons rerun only this tab (a step answers without the network tab's work)
 def perceptron_tab() -> None:
     st.markdown("A perceptron fires $+1$ when $w_0 + w_1x_1 + w_2x_2 > 0$. **Hebbian learning** shows the samples one "
                 "by one and, only when the output is wrong, moves the weights by $\\Delta w = \\eta\\,x\\,t$ "
@@ -88,11 +89,19 @@ def perceptron_tab() -> None:
                      "it: see the Neural network tab with the XOR dataset.")
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _activation_curves(names: tuple[str, ...]) -> list[dict]:
+    """activation_curves once per server for a choice of activations: the autodiff through Keras cost ~150 ms of
+    every rerun of the page (cProfile, loaded machine)."""
+    return activation_curves(names)
+
+
+@st.fragment
 def activations_section() -> None:
     names = bound(st.multiselect, "Activations", "ao_act", ["sigmoid", "tanh", "relu"], options=ACTIVATIONS)
     if not names:
         return
-    rows = activation_curves(tuple(names))
+    rows = _activation_curves(tuple(names))
     show_cached(("pc-activations", *names), lambda: _curves_chart(rows), use_container_width=False)
     st.caption("Backpropagation multiplies one f′ per layer: with sigmoid (max f′ = 0.25) the gradient reaching the "
                "first layer shrinks at least as 0.25^L — the vanishing gradient.")
@@ -121,6 +130,7 @@ def _paths(surface, start, lr, steps):
     return optimizer_paths(surface, start, lr, steps)
 
 
+@st.fragment
 def optimisers_section() -> None:
     c = st.columns(4)
     surface = bound(c[0].selectbox, "Loss surface", "ao_surf", "elongated bowl", options=list(SURFACES))
