@@ -99,9 +99,11 @@ def test_a_rewritten_shipped_file_is_read_again(monkeypatch, tmp_path):
     file = tmp_path / "transformer_en_it.keras"
     file.write_bytes(b"v1")
     monkeypatch.setattr(zoo, "MODELS_DIR", tmp_path)
-    monkeypatch.setattr(job, "load_translator", lambda: (object(), object(), {}))
+    monkeypatch.setattr(zoo, "load", lambda name: object())
+    monkeypatch.setattr(zoo, "info", lambda name: {"src_words": [], "tgt_words": []})
+    monkeypatch.setattr(job, "decoder_of", lambda model, words: object())
     first, again = ui.shipped(), ui.shipped()
-    assert again[0] is first[0] and again[3] == first[3] == (str(file), os.path.getmtime(file))
+    assert again[:2] == first[:2] and again[3] == first[3] == (str(file), os.path.getmtime(file))
     os.utime(file, (1e9, 1e9))  # the zoo wrote the file again
     rebuilt = ui.shipped()
-    assert rebuilt[0] is not first[0] and rebuilt[3] == (str(file), 1e9)
+    assert rebuilt[0] is not first[0] and rebuilt[1] is not first[1] and rebuilt[3] == (str(file), 1e9)

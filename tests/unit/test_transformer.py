@@ -128,7 +128,8 @@ def test_keras_code_of_the_configuration_runs(capsys):
 
 def test_train_job_on_uploaded_pairs(tmp_path):
     from anndl.jobs import run_inline
-    from anndl.topics.transformer.job import decoder_from_result
+    from anndl.topics.transformer.job import decoder_of
+    from anndl.zoo import load_file
 
     words = ["cat", "dog", "apple", "book", "car", "tree"]
     italian = ["gatto", "cane", "mela", "libro", "macchina", "albero"]
@@ -144,6 +145,6 @@ def test_train_job_on_uploaded_pairs(tmp_path):
     scored = result["metrics"]["random"]
     assert scored["n"] >= 1 and np.isclose(scored["exact_match"] * scored["n"], round(scored["exact_match"] *
                                                                                       scored["n"]))  # a share
-    model, dec = decoder_from_result(result)
+    dec = decoder_of(load_file(result["model_path"]), result)
     words = dec.greedy("the cat and the dog").text.split()
     assert set(words) <= set(italian) | {"il", "e"}  # it speaks the upload's Italian, not the shipped corpus

@@ -163,20 +163,9 @@ SHIPPED = {"n": 24_000, "epochs": 4, "batch_size": 64, "embed_dim": 128, "ff_dim
            "enc_layers": 2, "dec_layers": 2, "dropout": 0.1, "positional": "sinusoidal", "lr": 1e-3}
 
 
-def load_translator(name: str = ARTIFACT):
-    """(model, Decoder, info) of a shipped translator."""
-    from anndl import zoo
+def decoder_of(model, words: dict):
+    """The Decoder (compiled encode and step functions) of a translator, with the vocabularies that its train result
+    or its artifact's sidecar carries (`src_words`, `tgt_words`; the first four are the special tokens)."""
     from anndl.decode import Decoder
 
-    info = zoo.info(name)
-    model = zoo.load(name)
-    return model, Decoder(model, Vocabulary(info["src_words"][4:]), Vocabulary(info["tgt_words"][4:])), info
-
-
-def decoder_from_result(result: dict):
-    """(model, Decoder) from a finished train_job result (a model file this app wrote itself)."""
-    from anndl import zoo
-    from anndl.decode import Decoder
-
-    model = zoo.load_file(result["model_path"])
-    return model, Decoder(model, Vocabulary(result["src_words"][4:]), Vocabulary(result["tgt_words"][4:]))
+    return Decoder(model, Vocabulary(words["src_words"][4:]), Vocabulary(words["tgt_words"][4:]))

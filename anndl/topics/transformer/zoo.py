@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from anndl import zoo
-from anndl.data.translation import Vocabulary
 
-from .job import SHIPPED, corpus_from_params, evaluate
+from .job import SHIPPED, corpus_from_params, decoder_of, evaluate
 
 
 def transformer_en_it(seed: int, params: dict | None = None):
     """The shipped English→Italian translator, trained by the page's job; its vocabularies and its scores on
     the whole held-out splits go into the JSON sidecar (the file holds no optimizer state: a third the size)."""
-    from anndl.decode import Decoder
-
     params = {**SHIPPED, "seed": seed, **(params or {})}
     result, model = zoo.trained("transformer", params)
     corpus = corpus_from_params(params)
-    decoder = Decoder(model, Vocabulary(result["src_words"][4:]), Vocabulary(result["tgt_words"][4:]))
+    decoder = decoder_of(model, result)
     metrics = {f"{split}_exact_match": evaluate(decoder, corpus, idx)["exact_match"]
                for split, idx in (("random", corpus.test_random), ("systematic", corpus.test_systematic))}
     history = result["summary"]["history"]

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app.ui import models
 from app.ui.charts import cached_chart, heatmap, show, show_cached
 from app.ui.downloads import chart_png, csv_download, png_download
 from app.ui.models import file_key
@@ -15,28 +16,29 @@ from app.ui.state import bound, classroom
 DEFAULT_SENTENCE = "The old men did not buy the new backpacks."
 
 
-@st.cache_resource(show_spinner="Loading the shipped translator…", max_entries=2)
-def _shipped(path: str, mtime: float):
-    from anndl.topics.transformer.job import load_translator
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _decoder(model_key: tuple, _model, _words: dict):
+    """`decoder_of` once per version of a model file (`model_key`): its compiled functions are kept."""
+    from anndl.topics.transformer.job import decoder_of
 
-    return load_translator()
+    return decoder_of(_model, _words)
 
 
 def shipped():
-    """(model, Decoder, info, key) of models/transformer_en_it, loaded once per version of its file (`key`)."""
+    """(model, Decoder, info, key) of models/transformer_en_it through `app.ui.models.shipped`, once per version of
+    its file (`key`). FileNotFoundError when it is not built."""
     from anndl import zoo
     from anndl.topics.transformer.job import ARTIFACT
 
+    model, info = models.shipped(ARTIFACT)
     key = file_key(zoo.path(ARTIFACT))
-    return (*_shipped(*key), key)
+    return model, _decoder(key, model, info), info, key
 
 
-@st.cache_resource(show_spinner="Loading your trained translator…", max_entries=8)
-def trained(model_path: str, mtime: float, _result: dict):
-    """(model, Decoder) of the user's finished job, once per version of its model file."""
-    from anndl.topics.transformer.job import decoder_from_result
-
-    return decoder_from_result(_result)
+def trained(model_path: str, mtime: float, result: dict):
+    """(model, Decoder) of the user's finished job through `app.ui.models.load_model`, once per version of its file."""
+    model = models.load_model(model_path, "transformer", mtime)
+    return model, _decoder((model_path, mtime), model, result)
 
 
 def beam_frame(decoded, vocab) -> pd.DataFrame:
