@@ -78,9 +78,18 @@ def test_a_job_asks_the_cluster_for_resources_by_its_size():
     assert job_resources("no.such.module:job", cpus=1, gpus=0.5)["num_gpus"] == 0.5  # fails in the task, not here
 
 
+def _gone(hub, ray) -> bool:
+    try:
+        ray.get(hub.live.remote(), timeout=5)
+        return False
+    except ray.exceptions.RayError:
+        return True
+
+
 def test_a_lost_hub_is_answered_with_one_sentence_and_a_new_runner_works_again(replicas, ray_local):
     a, b = replicas
     ray_local.kill(a.hub, no_restart=True)  # as if its node were lost for good
+    assert wait_for(lambda: _gone(a.hub, ray_local))  # kill() only asks: calls sent before it lands still answer
     with pytest.raises(QueueFull, match="cannot be reached"):
         a.submit(f"{FX}:epochs", {"n": 1})
     from anndl.jobs_ray import RayRunner
