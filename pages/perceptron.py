@@ -28,11 +28,13 @@ header("Perceptron & feed-forward networks",
 
 tab_p, tab_nn, tab_ao = stage_tabs(["Perceptron", "Neural network", "Activations & optimisers"], stage="Neural network")
 with tab_p:
-    perceptron_tab()
+    if tab_p.open:
+        perceptron_tab()
 with tab_ao:
-    activations_section()
-    st.divider()
-    optimisers_section()
+    if tab_ao.open:
+        activations_section()
+        st.divider()
+        optimisers_section()
 
 DATASETS = [n for n in names() if CATALOGUE[n].kind in ("toy2d", "tabular", "curve")]
 BATCHES = [1, 4, 8, 16, 32, 64, 128, 100_000]
@@ -70,11 +72,12 @@ with tab_nn:
             with st.expander("Regularisation & validation", expanded=False):
                 regularisation_controls(model, fit_cfg, params)
         params.update(model=model, fit=fit_cfg)
+        ds = page_dataset(params) if ready else None
     with right:
         if not ready:
             st.info("Upload a CSV on the left (numeric features and a target column) to train on your own data.")
-        else:
-            ds = st.session_state["nn__live_ds"] = page_dataset(params)
+        elif tab_nn.open:  # a closed tab keeps its knobs (left), and draws its result only when opened
+            st.session_state["nn__live_ds"] = ds
             head = st.container()  # classroom mode: the network's result above the data line and the Train button
             st.caption(f"Data: **{ds.name}** — {len(ds.x)} samples, {ds.x.shape[1]} features, task {ds.task}; "
                        f"source: {ds.source}. Split: 64% train, 16% validation, 20% test (seeded).")

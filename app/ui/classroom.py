@@ -58,10 +58,25 @@ def header(title: str, intro: str, course: str = "") -> None:
 
 
 def stage_tabs(labels: Sequence[str], stage: str):
-    """st.tabs opening the tab a link names (`?tab=`, a lecture step), else in classroom mode the `stage` tab (the
-    lecture's live result)."""
+    """Lazy tabs (see `lazy_tabs`) opening the tab a link names (`?tab=`, a lecture step), else in classroom mode
+    the `stage` tab (the lecture's live result). Classroom mode has its own tab state, so switching it on opens
+    the stage tab. The open tab is written to the URL, so a reload or a shared link opens it again."""
     asked = st.query_params.get("tab")
-    return st.tabs(list(labels), default=asked if asked in labels else stage if classroom() else None)
+    tabs = lazy_tabs(labels, default=asked if asked in labels else stage if classroom() else None,
+                     mode="classroom" if classroom() else "")
+    st.query_params["tab"] = next(label for label, tab in zip(labels, tabs) if tab.open)  # a reload comes back here
+    return tabs
+
+
+def lazy_tabs(labels: Sequence[str], default: str | None = None, mode: str = ""):
+    """st.tabs whose `.open` is known (clicking a tab reruns the page): a page draws a closed tab's charts only
+    when it opens, and keeps drawing its widgets, so what a student set or uploaded there stays. The state key
+    is `tab:` and the labels (a lecture step clears these keys to open its own tab); `default` opens a tab when
+    the session has none yet (passed as state, not as st.tabs' default, whose change would reset the tabs)."""
+    key = "tab:" + "|".join(labels) + (f":{mode}" if mode else "")
+    if key not in st.session_state:
+        st.session_state[key] = default if default in labels else labels[0]
+    return st.tabs(list(labels), key=key, on_change="rerun")
 
 
 def stage():

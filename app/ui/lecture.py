@@ -17,6 +17,8 @@ def go(lecture: dict, i: int) -> None:
     st.session_state["lecture"], st.session_state["lecture_step"] = lecture, i
     for key in lecture["steps"][i]["query"]:
         st.session_state.pop(key, None)  # bound widgets read the URL only when the session has no value
+    for key in [k for k in st.session_state if k.startswith("tab:")]:
+        del st.session_state[key]  # the page's tabs open the step's tab (`?tab=`), not the last one shown
     st.session_state["classroom"] = True
     st.session_state["lecture_goto"] = True
 

@@ -20,6 +20,15 @@ def open_app(page: str | None = None, timeout: float = 120) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open the tab `label` as a click would (the pages' tabs are lazy: a closed tab draws no charts)."""
+    keys = [k for k in at.session_state.keys() if k.startswith("tab:")
+            and label in k.split(":")[1].split("|")]
+    assert keys, f"no tab {label!r} on this page"
+    at.session_state[keys[0]] = label
+    return at.run()
+
+
 def errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error] + [str(x.value) for x in at.exception]
 

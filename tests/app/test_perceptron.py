@@ -5,7 +5,11 @@ import pytest
 
 from anndl.jobenv import NAMES, choose
 from anndl.topics import job
-from tests.app.conftest import errors, fake_uploads, open_app, wait_until
+from tests.app.conftest import errors, fake_uploads, open_app, open_tab, wait_until
+
+
+def _network_tab():
+    return open_tab(open_app("perceptron"), "Neural network")
 
 
 def _button(at, label):
@@ -13,7 +17,7 @@ def _button(at, label):
 
 
 def test_page_opens_on_the_shipped_model():
-    at = open_app("perceptron")
+    at = _network_tab()
     assert not errors(at)
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Test accuracy"]) >= 0.95
@@ -32,7 +36,7 @@ def test_xor_perceptron_never_converges_and_says_why():
 
 
 def test_train_a_small_network_through_the_job_runner():
-    at = open_app("perceptron")
+    at = _network_tab()
     at.selectbox(key="nn_data").set_value("gauss").run()
     at.select_slider(key="nn_epochs").set_value(10).run()
     at.select_slider(key="nn_n").set_value(200).run()
@@ -46,7 +50,7 @@ def test_train_a_small_network_through_the_job_runner():
 
 
 def test_csv_choice_without_a_file_asks_for_one():
-    at = open_app("perceptron")
+    at = _network_tab()
     at.selectbox(key="nn_data").set_value("csv").run()
     assert any("Upload a CSV" in i.value for i in at.info)
     assert any(s.label == "Hidden layers" for s in at.slider)  # the knobs stay drawn (no st.stop)
@@ -57,7 +61,7 @@ def test_csv_choice_without_a_file_asks_for_one():
     (("a,b,label\n" + "1,oops,0\n" * 20).encode(), "not numeric")])
 def test_a_bad_csv_upload_gets_one_clear_sentence(monkeypatch, data, sentence):
     fake_uploads(monkeypatch, {"nn_csv": ("bad.csv", data)})
-    at = open_app("perceptron")
+    at = _network_tab()
     at.selectbox(key="nn_data").set_value("csv").run()
     assert not at.exception and any(sentence in e.value for e in at.error), errors(at)
     assert not any(b.key == "nn__train" for b in at.button)  # nothing to train on: no Train button
@@ -67,7 +71,7 @@ def test_train_on_an_uploaded_csv_from_the_page(monkeypatch):
     rows = "".join(f"{x:.3f},{y:.3f},{'in' if x * x + y * y < 0.5 else 'out'}\n"
                    for x, y in np.random.default_rng(0).uniform(-1, 1, (120, 2)))
     fake_uploads(monkeypatch, {"nn_csv": ("circle.csv", ("x,y,where\n" + rows).encode())})
-    at = open_app("perceptron")
+    at = _network_tab()
     at.selectbox(key="nn_data").set_value("csv").run()
     assert not errors(at), errors(at)
     assert any("120 samples, 2 features" in c.value for c in at.caption)
@@ -96,7 +100,7 @@ def test_an_uploaded_csv_is_parsed_once_per_content_not_on_every_rerun(monkeypat
         monkeypatch.setattr(module, name, lambda *a, _f=real, _n=name, **k: parsed.append(_n) or _f(*a, **k))
     rows = "".join(f"{x:.4f},{y:.4f},{int(x > y)}\n" for x, y in np.random.default_rng(7).uniform(-1, 1, (60, 2)))
     fake_uploads(monkeypatch, {"nn_csv": ("once.csv", ("p,q,side\n" + rows).encode())})
-    at = open_app("perceptron")
+    at = _network_tab()
     at.selectbox(key="nn_data").set_value("csv").run()
     assert any("60 samples, 2 features" in c.value for c in at.caption), errors(at)
     first = list(parsed)

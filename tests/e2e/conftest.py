@@ -44,3 +44,10 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.evaluate("() => { window.__anndlIdle = 0; }")
     page.wait_for_function(IDLE_JS, timeout=timeout, polling=100)
+
+
+def open_tab(page, name: str) -> None:
+    """Click the tab `name` and wait for the rerun it asks for (the pages' tabs are lazy: a tab draws its
+    charts once it is open)."""
+    page.get_by_role("tab", name=name).click()
+    wait_for_app(page)

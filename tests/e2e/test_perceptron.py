@@ -6,17 +6,17 @@ import re
 import numpy as np
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import open_tab, wait_for_app
 
 
 def test_train_and_see_curves_and_metrics(server, page):
     page.goto(f"{server}/perceptron?nn_data=gauss&nn_n=200&nn_epochs=20")
     wait_for_app(page)
-    page.get_by_role("tab", name="Neural network").click()
+    open_tab(page, "Neural network")
     page.get_by_role("button", name="Train").click()
     expect(page.get_by_text("your network", exact=False)).to_be_visible(timeout=180_000)
     expect(page.get_by_text("Test accuracy").first).to_be_visible()
-    page.get_by_role("tab", name="Curves").click()
+    open_tab(page, "Curves")
     curves = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="epoch")
     expect(curves.first).to_be_visible()
     expect(curves.first).to_contain_text("validation")
@@ -28,7 +28,7 @@ def test_malformed_csv_gets_a_clear_message(server, page, tmp_path):
     bad.write_text("x1,x2,label\n" + "".join(f"{i},abc,{i % 2}\n" for i in range(20)))
     page.goto(f"{server}/perceptron?nn_data=csv")
     wait_for_app(page)
-    page.get_by_role("tab", name="Neural network").click()
+    open_tab(page, "Neural network")
     page.locator('input[type="file"]').first.set_input_files(str(bad))
     expect(page.get_by_text("are not numeric", exact=False)).to_be_visible(timeout=60_000)
 
@@ -40,7 +40,7 @@ def test_small_csv_trains_with_data_defaults_and_gives_advice(server, page, tmp_
     csv.write_text("x,y,where\n" + rows)
     page.goto(f"{server}/perceptron?nn_data=csv")
     wait_for_app(page)
-    page.get_by_role("tab", name="Neural network").click()
+    open_tab(page, "Neural network")
     page.locator('input[type="file"]').first.set_input_files(str(csv))
     expect(page.get_by_text("76 rows is few for this model", exact=False)).to_be_visible(timeout=60_000)
     expect(page.get_by_text("76 rows → batch 19, 4 steps an epoch, 375 epochs", exact=False)).to_be_visible()

@@ -16,7 +16,7 @@ from anndl.nets.ffnn import INITIALIZERS
 from anndl.scratch import content_key
 from anndl.topics.perceptron.job import SHIPPED, load_dataset, result_params, shipped_result
 from app.ui.charts import cached_chart, confusion_chart, curves, history_events, show, show_cached, to_png_image
-from app.ui.classroom import stage
+from app.ui.classroom import lazy_tabs, stage
 from app.ui.downloads import chart_png, csv_download, model_download, png_download
 from app.ui.models import file_key
 from app.ui.state import bound, classroom
@@ -121,7 +121,7 @@ def result_view(result: dict, ds, key: str, model_path: str | None) -> None:
     """Everything the page shows about a trained (or shipped) network."""
     test, view = result["test"], result["view"]
     top = st.container()
-    tabs = st.tabs(["Decision regions" if "grid" in view else "Fit", "Curves", "Neurons", "Weights", "Metrics"])
+    tabs = lazy_tabs(["Decision regions" if "grid" in view else "Fit", "Curves", "Neurons", "Weights", "Metrics"])
     head = st.container() if classroom() else top  # classroom mode: the regions first, the figures below them
     cols = head.columns(4)
     if "accuracy" in test:
@@ -150,19 +150,23 @@ def result_view(result: dict, ds, key: str, model_path: str | None) -> None:
         else:
             st.info("Decision regions are drawn for 2-D data; this dataset has "
                     f"{ds.x.shape[1]} features: see Curves and Metrics.")
-    with tabs[1]:
+    if tabs[1].open:
         marks = {"best (restored)": result["best_epoch"]} if result.get("stopped_early") and result.get(
             "best_epoch") else None
-        show_cached(keyed("curves"), lambda: curves(history_events(result["history"]), marks))
-    with tabs[2]:
-        if "neurons" in view:
-            neurons_view(view["neurons"])
-        else:
-            st.info("Neuron maps are drawn for 2-D data.")
-    with tabs[3]:
-        show_cached(keyed("weights"), lambda: weights_chart(view["weights"]), use_container_width=False)
-    with tabs[4]:
-        metrics_view(test, ds.class_names or [], ds, key, keyed("confusion"))
+        with tabs[1]:
+            show_cached(keyed("curves"), lambda: curves(history_events(result["history"]), marks))
+    if tabs[2].open:
+        with tabs[2]:
+            if "neurons" in view:
+                neurons_view(view["neurons"])
+            else:
+                st.info("Neuron maps are drawn for 2-D data.")
+    if tabs[3].open:
+        with tabs[3]:
+            show_cached(keyed("weights"), lambda: weights_chart(view["weights"]), use_container_width=False)
+    if tabs[4].open:
+        with tabs[4]:
+            metrics_view(test, ds.class_names or [], ds, key, keyed("confusion"))
     cols = st.columns(3)
     with cols[0]:
         model_download(model_path, "ffnn.keras", key=f"{key}-dl-model")
