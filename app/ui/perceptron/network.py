@@ -141,15 +141,16 @@ def result_view(result: dict, ds, key: str, model_path: str | None) -> None:
     def keyed(name: str) -> tuple | None:
         return None if ident is None else (name, *ident)
 
-    main_chart = None
-    with tabs[0]:
-        if "grid" in view or "curve" in view:
-            with stage():
-                show_cached(keyed("main"), lambda: main_view_chart(result, ds), use_container_width=False)
-            main_chart = cached_chart(keyed("main"), lambda: main_view_chart(result, ds))
-        else:
-            st.info("Decision regions are drawn for 2-D data; this dataset has "
-                    f"{ds.x.shape[1]} features: see Curves and Metrics.")
+    drawn = "grid" in view or "curve" in view
+    main_chart = cached_chart(keyed("main"), lambda: main_view_chart(result, ds)) if drawn else None
+    if tabs[0].open:
+        with tabs[0]:
+            if drawn:
+                with stage():
+                    show_cached(keyed("main"), lambda: main_view_chart(result, ds), use_container_width=False)
+            else:
+                st.info("Decision regions are drawn for 2-D data; this dataset has "
+                        f"{ds.x.shape[1]} features: see Curves and Metrics.")
     if tabs[1].open:
         marks = {"best (restored)": result["best_epoch"]} if result.get("stopped_early") and result.get(
             "best_epoch") else None
@@ -170,9 +171,9 @@ def result_view(result: dict, ds, key: str, model_path: str | None) -> None:
     cols = st.columns(3)
     with cols[0]:
         model_download(model_path, "ffnn.keras", key=f"{key}-dl-model")
-    with cols[1]:
-        png = chart_png(main_chart, keyed("png")) if main_chart is not None else None
-        png_download(png, "regions.png", f"{key}-dl-png")
+    if main_chart is not None:  # data of more than two features has no regions to export
+        with cols[1]:
+            png_download(chart_png(main_chart, keyed("png")), "regions.png", f"{key}-dl-png")
     with cols[2]:
         rows = test.get("report") or [{"metric": k, "value": v} for k, v in test.items()]
         csv_download(pd.DataFrame(rows), "metrics.csv", key=f"{key}-dl-csv")
