@@ -26,9 +26,9 @@ tab_sample, tab_walk, tab_train, tab_quality, tab_toy = stage_tabs(
 
 with tab_train:
     params.update(ui.training_knobs())
-    job = training_panel("gan", job_target("gan"), params, live=ui.live_view)
+    job = training_panel("gan", job_target("gan"), params, live=ui.live_view if tab_train.open else None)
     failure(job)
-    if job is not None and job.status != "failed" and job.result and "history" in job.result:
+    if tab_train.open and job is not None and job.status != "failed" and job.result and "history" in job.result:
         r = job.result
         ui.final_view(job)
         st.caption(f"Trained {r.get('train_s', 0):.1f} s, {r['epochs_run']} epochs: {r['d_updates']} discriminator "
@@ -47,41 +47,43 @@ else:
             icon=":material/info:")
 names = (shown.info.get("class_names") if shown else None) or [str(k) for k in range(10)]
 
-with tab_sample:
+with tab_sample:  # its knobs stay drawn (the other views use them); the grid only when the tab is open
     if shown is not None:
-        chosen = explore.sample(shown.path, shown.mtime, names, seed())
+        chosen = explore.sample(shown.path, shown.mtime, names, seed(), draw=tab_sample.open)
+    if shown is not None and tab_sample.open:
         st.caption(f"Trained on {shown.info.get('source') or shown.info['data'].get('source', params['dataset'])}.")
         model_download(shown.path, "generator.keras", "gan_model_dl")
 
-with tab_walk:
-    if shown is not None:
+with tab_walk:  # knobs bound to the URL: a closed tab draws nothing
+    if shown is not None and tab_walk.open:
         explore.walks(shown.path, shown.mtime, names, chosen)
         st.subheader("Latent arithmetic (§21.6): a − b + c on samples of the grid")
         explore.arithmetic(shown.path, shown.mtime, chosen)
 
 with tab_quality:
-    if shown is not None:
+    if shown is not None and tab_quality.open:
         explore.quality_report(shown.info, shown.trained)
 
 with tab_toy:
-    st.markdown("The first minute of the lecture, as in GAN Lab: a generator maps 2-D noise to points, the "
-                "discriminator separates them from the real ones. Watch the red points find the grey ones.")
-    c = st.columns(3)
-    toy = bound(c[0].selectbox, "Real points", "gan_toy", "ring", options=list(TOYS))
-    toy_k = bound(c[1].select_slider, "k (D steps)", "gan_toyk", 1, options=[1, 2, 5])
-    toy_ep = 40 if classroom() else bound(c[2].slider, "Epochs", "gan_toyep", 40, min_value=5, max_value=200)
-    try:
-        st.session_state["gan__toy_real"] = toy_points(toy, 300, seed())
-    except SettingsError as err:
-        st.error(str(err), icon=":material/error:")
-    toy_job = training_panel("gan_toy", "anndl.topics.gan.job:toy_job",
-                             {"toy": toy, "d_steps": toy_k, "epochs": toy_ep, "seed": seed()},
-                             label="Train the toy GAN", live=ui.toy_live)
-    if toy_job is not None and toy_job.result and "fake" in toy_job.result:
-        from app.ui.charts import show
+    if tab_toy.open:  # the toy's knobs are bound to the URL, and its job waits in its worker
+        st.markdown("The first minute of the lecture, as in GAN Lab: a generator maps 2-D noise to points, the "
+                    "discriminator separates them from the real ones. Watch the red points find the grey ones.")
+        c = st.columns(3)
+        toy = bound(c[0].selectbox, "Real points", "gan_toy", "ring", options=list(TOYS))
+        toy_k = bound(c[1].select_slider, "k (D steps)", "gan_toyk", 1, options=[1, 2, 5])
+        toy_ep = 40 if classroom() else bound(c[2].slider, "Epochs", "gan_toyep", 40, min_value=5, max_value=200)
+        try:
+            st.session_state["gan__toy_real"] = toy_points(toy, 300, seed())
+        except SettingsError as err:
+            st.error(str(err), icon=":material/error:")
+        toy_job = training_panel("gan_toy", "anndl.topics.gan.job:toy_job",
+                                 {"toy": toy, "d_steps": toy_k, "epochs": toy_ep, "seed": seed()},
+                                 label="Train the toy GAN", live=ui.toy_live)
+        if toy_job is not None and toy_job.result and "fake" in toy_job.result:
+            from app.ui.charts import show
 
-        show(ui.points_chart(toy_job.result["real"], toy_job.result["fake"]), use_container_width=False)
-        st.caption(f"After {toy_job.result['epochs_run']} epochs on '{toy_job.result['params']['toy']}'. Mode "
-                   "collapse shows as red points piling on a few of the grey clusters.")
+            show(ui.points_chart(toy_job.result["real"], toy_job.result["fake"]), use_container_width=False)
+            st.caption(f"After {toy_job.result['epochs_run']} epochs on '{toy_job.result['params']['toy']}'. Mode "
+                       "collapse shows as red points piling on a few of the grey clusters.")
 
 code_expander(keras_code(params), "gan.py")

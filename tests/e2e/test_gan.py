@@ -2,7 +2,7 @@
 
 import os
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import open_tab, wait_for_app
 
 
 def test_sample_pick_a_class_and_interpolate(server, page, tmp_path):
@@ -17,7 +17,7 @@ def test_sample_pick_a_class_and_interpolate(server, page, tmp_path):
     page.get_by_role("option", name="3", exact=True).click()
     wait_for_app(page)
     assert "gan_class=3" in page.url  # the choice is in the link
-    page.get_by_role("tab", name="Interpolate & arithmetic").click()
+    open_tab(page, "Interpolate & arithmetic")
     walk = page.locator('[data-testid="stImage"]').filter(has_text="label 1 → 7")
     walk.first.wait_for(timeout=30_000)
     assert page.locator('[data-testid="stImage"]').filter(has_text="a − b + c").count() == 1

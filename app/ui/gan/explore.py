@@ -30,8 +30,9 @@ def _images(path: str, mtime: float, view: str, *args) -> np.ndarray:
     return getattr(sampler, view)(_generator(path, mtime), *args)
 
 
-def sample(path: str, mtime: float, class_names: list[str], seed: int) -> dict:
-    """Seed, number of images and (cGAN) class: the grid. Returns the choices for the other views."""
+def sample(path: str, mtime: float, class_names: list[str], seed: int, draw: bool = True) -> dict:
+    """Seed, number of images and (cGAN) class: the grid (when `draw`: its tab is open). Returns the choices for
+    the other views."""
     gen = _generator(path, mtime)
     _, n_classes = sampler.sizes(gen)
     c = st.columns(3)
@@ -42,6 +43,8 @@ def sample(path: str, mtime: float, class_names: list[str], seed: int) -> dict:
         label = bound(c[2].selectbox, "Class", "gan_class", CLASS_ALL, options=[CLASS_ALL, *range(n_classes)],
                       format_func=lambda k: "all, in turn" if k == CLASS_ALL else class_names[k])
         label = None if label == CLASS_ALL else label
+    if not draw:
+        return {"seed": int(s), "n": int(n), "label": label}
     try:
         images = _images(path, mtime, "sample_grid", int(s), int(n), label)
     except SettingsError as err:
