@@ -25,7 +25,8 @@ from anndl.loadtest.scripts import SCRIPTS
 ROOT = Path(__file__).resolve().parents[2]
 MAX_SESSIONS, MAX_SECONDS = 60, 3600  # the harness refuses bigger runs: it shares the machine
 KEYS = ("sessions", "seconds", "interactions", "exceptions", "jobs_accepted", "jobs_busy", "jobs_finished",
-        "jobs_failed", "jobs_lost", "p50_s", "p95_s", "rss_start_mb", "rss_peak_mb", "rss_end_mb")
+        "jobs_failed", "jobs_lost", "p50_s", "p95_s", "rss_start_mb", "rss_peak_mb", "rss_end_mb",
+        "server_rss_start_mb", "server_rss_peak_mb", "server_rss_end_mb", "processes_peak")
 
 
 def _free_port() -> int:
@@ -80,14 +81,17 @@ class Sampler(threading.Thread):
         while not self._halt.is_set():
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
-                rss = cpu = 0.0
+                rss = cpu = server = 0.0
                 for p in procs:
                     try:
-                        rss += p.memory_info().rss / 2**20
-                        cpu += p.cpu_percent(None)
+                        mb = p.memory_info().rss / 2**20
+                        rss, cpu = rss + mb, cpu + p.cpu_percent(None)
+                        server = mb if p is self.proc else server
                     except psutil.NoSuchProcess:
                         pass
-                self.rows.append({"t": round(time.time() - t0, 1), "rss_mb": round(rss, 1), "cpu_pct": round(cpu)})
+                # the server alone beside the sum: worker processes starting on demand are not the server growing
+                self.rows.append({"t": round(time.time() - t0, 1), "rss_mb": round(rss, 1),
+                                  "server_rss_mb": round(server, 1), "processes": len(procs), "cpu_pct": round(cpu)})
             except psutil.NoSuchProcess:
                 return
             self._halt.wait(self.every_s)
@@ -169,11 +173,14 @@ def summarise(sessions: int, seconds: float, tallies: list[Tally], samples: list
     times = [t for tally in tallies for t in tally.times]
     jobs = {k: sum(t.jobs[k] for t in tallies) for k in tallies[0].jobs} if tallies else {}
     rss = [r["rss_mb"] for r in samples] or [0.0]
+    server = [r.get("server_rss_mb", 0.0) for r in samples] or [0.0]
     return {"sessions": sessions, "seconds": seconds, "interactions": len(times),
             "exceptions": sum(len(t.exceptions) for t in tallies),
             **{f"jobs_{k}": jobs.get(k, 0) for k in ("accepted", "busy", "finished", "failed", "lost")},
             "p50_s": round(_quantile(times, 0.5), 3), "p95_s": round(_quantile(times, 0.95), 3),
-            "rss_start_mb": rss[0], "rss_peak_mb": max(rss), "rss_end_mb": rss[-1]}
+            "rss_start_mb": rss[0], "rss_peak_mb": max(rss), "rss_end_mb": rss[-1],
+            "server_rss_start_mb": server[0], "server_rss_peak_mb": max(server), "server_rss_end_mb": server[-1],
+            "processes_peak": max((r.get("processes", 1) for r in samples), default=1)}
 
 
 def plot(samples: list[dict], path: str) -> None:
@@ -182,8 +189,10 @@ def plot(samples: list[dict], path: str) -> None:
     import pandas as pd
 
     frame = pd.DataFrame(samples)
-    rss = alt.Chart(frame).mark_line(color="#2f6fde").encode(x=alt.X("t:Q", title="seconds"),
-                                                             y=alt.Y("rss_mb:Q", title="server + workers RSS (MB)"))
+    mb = frame.melt(id_vars="t", value_vars=[c for c in ("rss_mb", "server_rss_mb") if c in frame],
+                    var_name="what", value_name="MB").replace({"rss_mb": "server + workers", "server_rss_mb": "server"})
+    rss = alt.Chart(mb).mark_line().encode(x=alt.X("t:Q", title="seconds"), y=alt.Y("MB:Q", title="RSS (MB)"),
+                                           color=alt.Color("what:N", title="RSS of"))
     cpu = alt.Chart(frame).mark_line(color="#d62728", opacity=0.5).encode(x="t:Q", y=alt.Y("cpu_pct:Q",
                                                                                          title="CPU (%)"))
     chart = alt.layer(rss, cpu).resolve_scale(y="independent").properties(width=640, height=300,

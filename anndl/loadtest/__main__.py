@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> dict:
         for text in sorted({e for t in tallies for e in getattr(t, kind)})[:8]:
             print(f"{kind[:-1]}:", text.replace("\n", " ")[:200])
     for row in samples[:: max(1, len(samples) // 10)]:
-        print(f"t={row['t']:>7.1f} s  RSS {row['rss_mb']:>8.1f} MB  CPU {row['cpu_pct']:>4} %")
+        print(f"t={row['t']:>7.1f} s  RSS {row['rss_mb']:>8.1f} MB (server {row.get('server_rss_mb', 0):>7.1f} MB, "
+              f"{row.get('processes', 1)} processes)  CPU {row['cpu_pct']:>4} %")
     print(json.dumps({k: summary[k] for k in KEYS}))
     return summary
 

@@ -19,12 +19,18 @@ def test_summary_counts_and_quantiles():
     a, b = Tally(times=[1.0, 2.0, 3.0]), Tally(times=[10.0], exceptions=["boom"])
     a.jobs.update(accepted=2, finished=1, lost=1)
     b.jobs.update(busy=1)
-    out = summarise(2, 30, [a, b], [{"t": 0, "rss_mb": 100.0}, {"t": 1, "rss_mb": 180.0}, {"t": 2, "rss_mb": 150.0}])
+    samples = [{"t": 0, "rss_mb": 100.0, "server_rss_mb": 90.0, "processes": 1},
+               {"t": 1, "rss_mb": 180.0, "server_rss_mb": 95.0, "processes": 3},
+               {"t": 2, "rss_mb": 150.0, "server_rss_mb": 92.0, "processes": 2}]
+    out = summarise(2, 30, [a, b], samples)
     assert list(out) == list(KEYS)
     assert (out["interactions"], out["exceptions"], out["jobs_accepted"], out["jobs_busy"], out["jobs_lost"]) == \
         (4, 1, 2, 1, 1)
     assert out["p50_s"] == 3.0 and out["p95_s"] == 10.0  # nearest rank of [1, 2, 3, 10]
     assert (out["rss_start_mb"], out["rss_peak_mb"], out["rss_end_mb"]) == (100.0, 180.0, 150.0)
+    # the server alone: a worker starting is not the server growing
+    assert (out["server_rss_start_mb"], out["server_rss_peak_mb"], out["server_rss_end_mb"]) == (90.0, 95.0, 92.0)
+    assert out["processes_peak"] == 3
     json.dumps(out)
 
 
