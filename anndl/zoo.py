@@ -92,13 +92,18 @@ def info(name: str, models_dir: Path | None = None) -> dict:
     return json.loads((Path(models_dir or MODELS_DIR) / f"{name}.json").read_text())
 
 
-def load(name: str, models_dir: Path | None = None):
-    """Load a shipped artifact (a file we built, never a user upload)."""
-    _import_module(name)
+def require(name: str, models_dir: Path | None = None) -> Path:
+    """The artifact's file; FileNotFoundError with the command that builds it when it is missing."""
     file = path(name, models_dir)
     if not file.exists():
         raise FileNotFoundError(f"{file} is missing: run `python -m anndl.zoo build {name}`.")
-    return load_file(file)
+    return file
+
+
+def load(name: str, models_dir: Path | None = None):
+    """Load a shipped artifact (a file we built, never a user upload)."""
+    _import_module(name)
+    return load_file(require(name, models_dir))
 
 
 def load_file(file: str | Path, topic: str | None = None):

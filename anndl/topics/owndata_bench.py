@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 
 from ..bench import Baseline, BenchResult, Stopwatch
@@ -14,8 +15,8 @@ TRANSLATOR = {"seed": 0, "epochs": 3, "batch_size": 64, "embed_dim": 64, "heads"
 def _translator(pairs, recipe: bool) -> dict:
     from .transformer.job import train
 
-    with Stopwatch() as sw:
-        res = train({**TRANSLATOR, "pairs": pairs, "recipe": recipe}, workdir=tempfile.mkdtemp())
+    with tempfile.TemporaryDirectory(prefix="anndl-owndata-") as workdir, Stopwatch() as sw:
+        res = train({**TRANSLATOR, "pairs": pairs, "recipe": recipe}, workdir=workdir)
     own = res["own_data"]
     return {"train_s": round(sw.seconds, 1), "epochs": res["summary"]["epochs_run"], "train": own["train"],
             "held_out": own["held_out"], "regime": own["regime"]}
@@ -27,11 +28,12 @@ def _cnn(per_class: int, after: bool) -> dict:
     from .cnn import job
 
     read = zip_dataset(image_zip(per_class, 10, "mnist"), size=(28, 28), channels=1)
-    path = job.save_upload(read.dataset, tempfile.mktemp(suffix=".npz"))
-    params = {"dataset": "upload", "data_path": path, "seed": 0, **job.recipe_params("fast"),
-              **({"route": "transfer", "recipe": True} if after else {})}
-    with Stopwatch() as sw:
-        res = job.train(params)
+    with tempfile.TemporaryDirectory(prefix="anndl-owndata-") as folder:
+        path = job.save_upload(read.dataset, os.path.join(folder, "upload.npz"))
+        params = {"dataset": "upload", "data_path": path, "seed": 0, **job.recipe_params("fast"),
+                  **({"route": "transfer", "recipe": True} if after else {})}
+        with Stopwatch() as sw:
+            res = job.train(params)
     own = res["own_data"]
     return {"train_s": round(sw.seconds, 1), "epochs": res["epochs_run"], "train": own["train"],
             "held_out": own["held_out"], "regime": own["regime"]}
@@ -40,8 +42,8 @@ def _cnn(per_class: int, after: bool) -> dict:
 def _inline(target: str, params: dict) -> tuple[dict, float]:
     from ..jobs import run_inline
 
-    with Stopwatch() as sw:
-        res = run_inline(target, params, workdir=tempfile.mkdtemp())
+    with tempfile.TemporaryDirectory(prefix="anndl-owndata-") as workdir, Stopwatch() as sw:
+        res = run_inline(target, params, workdir=workdir)
     return res, round(sw.seconds, 1)
 
 

@@ -32,9 +32,7 @@ def _shipped(name: str, path: str, mtime: float) -> tuple[Any, dict]:
 
 def shipped(name: str) -> tuple[Any, dict]:
     """(model, JSON sidecar) of the artifact models/NAME.keras, loaded once per version of its file (`file_key`)."""
-    if not zoo.exists(name):
-        zoo.load(name)  # raises FileNotFoundError with the command that builds it
-    return _shipped(name, *file_key(zoo.path(name)))
+    return _shipped(name, *file_key(zoo.require(name)))
 
 
 @dataclass
