@@ -29,10 +29,10 @@ tab_map, tab_walk, tab_rec, tab_train, tab_init = stage_tabs(
 with tab_train:
     params.update(ui.training_knobs())
     st.session_state["ae__live_sp"] = sp
-    job = training_panel("ae", job_target("autoencoder"), params, live=ui.live_view,
+    job = training_panel("ae", job_target("autoencoder"), params, live=ui.live_view if tab_train.open else None,
                          disabled=ds is None)
     result = job.result if job is not None and job.result else None
-    if result is not None and "history" in result:
+    if tab_train.open and result is not None and "history" in result:
         ui.final_curves(result)
     failure(job)
 
@@ -51,49 +51,50 @@ ok = shown is not None
 dkey = (params["dataset"], seed())
 metrics = (shown.info if ok and shown.trained else shown.info["metrics"]) if ok else {}
 
+# a closed tab keeps its knobs and uploader (what a student set stays) and draws its images and charts only when open
 with tab_map:
     if ok:
         codes, points, proj = explore.map_data(shown.path, shown.mtime, dkey, sp, params["latent"])
+    if ok and tab_map.open:
         explore.latent_map(shown.path, shown.mtime, dkey, sp, ds.class_names, proj.method)
 
 with tab_walk:
     if ok:
-        st.subheader("Latent grid (§20.4)")
-        explore.grid(shown.path, shown.mtime, points, proj)
-        st.subheader("Interpolation between two images")
-        explore.interpolation(shown.path, shown.mtime, sp)
-        st.subheader("Random codes as a generator (§19.4)")
-        explore.generator(shown.path, shown.mtime, codes, bool(params["variational"]))
+        explore.grid(shown.path, shown.mtime, points, proj, tab_walk.open)
+        explore.interpolation(shown.path, shown.mtime, sp, tab_walk.open)
+        explore.generator(shown.path, shown.mtime, codes, bool(params["variational"]), tab_walk.open)
 
 with tab_rec:
     if ok:
-        explore.reconstructions(shown.path, shown.mtime, sp, metrics["per_class_mse"], ds.class_names)
+        explore.reconstructions(shown.path, shown.mtime, sp, metrics["per_class_mse"], ds.class_names, tab_rec.open)
         if not classroom():
             st.subheader("Your image")
             file = st.file_uploader("An image (PNG/JPEG), reconstructed by the autoencoder",
                                     type=["png", "jpg", "jpeg"], key="ae_img")
-            if file is not None:
+            if file is not None and tab_rec.open:
                 try:
                     explore.own_image(shown.path, shown.mtime, image_from_bytes(file.getvalue(), sp.x_test.shape[1:3],
                                                                                 sp.x_test.shape[3]))
                 except UploadError as err:
                     st.error(str(err), icon=":material/error:")
-        model_download(shown.path, "autoencoder.keras", "ae_model_dl")
+        if tab_rec.open:
+            model_download(shown.path, "autoencoder.keras", "ae_model_dl")
 
-with tab_init:
-    st.markdown("§19.3: train an autoencoder on all images (no labels), then a classifier on the encoder's "
-                "architecture with only a few labels per class — initialised from the encoder, or from scratch.")
-    if ok:
-        init = training_panel("ae_init", "anndl.topics.autoencoder.job:init_job",
-                              {"model_path": shown.path, "dataset": params["dataset"], "seed": seed()},
-                              label="Run the experiment on this autoencoder")
-        mine = init is not None and init.status == "done" and init.result["params"]["model_path"] == shown.path
-        rows = init.result["init_rows"] if mine else None
-        rows = rows or shown.info.get("init_rows")
-        if rows:
-            explore.init_chart(rows)
-        else:
-            st.info("Run the experiment to compare (about a minute on a CPU).", icon=":material/science:")
-        explore.init_finding()
+with tab_init:  # only a Train button: drawn when open (a running experiment waits in its worker)
+    if tab_init.open:
+        st.markdown("§19.3: train an autoencoder on all images (no labels), then a classifier on the encoder's "
+                    "architecture with only a few labels per class — initialised from the encoder, or from scratch.")
+        if ok:
+            init = training_panel("ae_init", "anndl.topics.autoencoder.job:init_job",
+                                  {"model_path": shown.path, "dataset": params["dataset"], "seed": seed()},
+                                  label="Run the experiment on this autoencoder")
+            mine = init is not None and init.status == "done" and init.result["params"]["model_path"] == shown.path
+            rows = init.result["init_rows"] if mine else None
+            rows = rows or shown.info.get("init_rows")
+            if rows:
+                explore.init_chart(rows)
+            else:
+                st.info("Run the experiment to compare (about a minute on a CPU).", icon=":material/science:")
+            explore.init_finding()
 
 code_expander(keras_code(params, ds.x.shape[1:] if ds is not None else (28, 28, 1)), "autoencoder.py")

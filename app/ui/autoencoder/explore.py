@@ -142,15 +142,21 @@ def _grid(path: str, mtime: float, method: str, _proj, xs: tuple, ys: tuple, n: 
     return lat.decode_grid(_parts(path, mtime)[2], _proj, xs, ys, n)
 
 
-def grid(path: str, mtime: float, points: np.ndarray, proj) -> None:
-    """§20.4: an n×n grid over a chosen part of the map, decoded in one batched call."""
+def grid(path: str, mtime: float, points: np.ndarray, proj, draw: bool = True) -> None:
+    """§20.4: an n×n grid over a chosen part of the map, decoded in one batched call (its knobs only, unless
+    `draw`: its tab is open)."""
+    if draw:
+        st.subheader("Latent grid (§20.4)")
     if not proj.invertible:
-        st.info("t-SNE has no inverse: pick PCA (or a 2-D code) to decode a grid.")
+        if draw:
+            st.info("t-SNE has no inverse: pick PCA (or a 2-D code) to decode a grid.")
         return
     c = st.columns(2)
     n = c[0].slider("Grid size", 4, 16, 8 if classroom() else 12, key="ae_grid_n")
     spread = c[1].slider("Range (× the codes' spread)", 0.5, 3.0, 1.0, 0.25, key="ae_grid_r",
                          help="Beyond 1× the grid leaves the region the training codes fill: the holes show.")
+    if not draw:
+        return
     centre, half = points.mean(0), spread * 2 * points.std(0)
     images = _grid(path, mtime, proj.method, proj, (float(centre[0] - half[0]), float(centre[0] + half[0])),
                    (float(centre[1] - half[1]), float(centre[1] + half[1])), n)
@@ -160,20 +166,28 @@ def grid(path: str, mtime: float, points: np.ndarray, proj) -> None:
     png_download(image_png(mosaic), "latent_grid.png", "ae_grid_png", "Grid (PNG)")
 
 
-def interpolation(path: str, mtime: float, sp) -> None:
+def interpolation(path: str, mtime: float, sp, draw: bool = True) -> None:
+    if draw:
+        st.subheader("Interpolation between two images")
     c = st.columns(3)
     a = c[0].number_input("From test image", 0, len(sp.x_test) - 1, 0, key="ae_ia")
     b = c[1].number_input("To test image", 0, len(sp.x_test) - 1, 1, key="ae_ib")
     steps = c[2].slider("Steps", 3, 12, 8, key="ae_isteps")
+    if not draw:
+        return
     images = _interpolated(path, mtime, sp.x_test[a], sp.x_test[b], steps)
     row([sp.x_test[a], *images, sp.x_test[b]], ["from"] + [""] * steps + ["to"], scale=2)
     st.caption("The codes of the two images joined by a straight line, each point decoded (§20.4).")
 
 
-def generator(path: str, mtime: float, codes: np.ndarray, variational: bool) -> None:
+def generator(path: str, mtime: float, codes: np.ndarray, variational: bool, draw: bool = True) -> None:
     """§19.4: random codes decoded; a plain autoencoder's codes have holes, a VAE's prior fills them."""
+    if draw:
+        st.subheader("Random codes as a generator (§19.4)")
     if st.button("New samples", key="ae_gen", icon=":material/casino:"):
         st.session_state["ae_gen_seed"] = st.session_state.get("ae_gen_seed", 0) + 1
+    if not draw:
+        return
     prior = "standard" if variational else "fitted"
     z = lat.random_codes(codes, 16, st.session_state.get("ae_gen_seed", 0), prior)
     images = _decoded_codes(path, mtime, z)
@@ -200,12 +214,16 @@ def _reconstructed(path: str, mtime: float, x: np.ndarray) -> np.ndarray:
     return run_model(_parts(path, mtime)[0], x)
 
 
-def reconstructions(path: str, mtime: float, sp, per_class: list, class_names: list[str]) -> None:
-    """Reconstruction error per class, and test images corrupted by noise then reconstructed (denoising)."""
-    frame = pd.DataFrame({"class": class_names, "MSE": per_class})
-    show(alt.Chart(frame).mark_bar().encode(x=alt.X("class:N", sort=None), y="MSE:Q", tooltip=["class", "MSE"])
-         .properties(height=200, title="Test reconstruction error per class"))
+def reconstructions(path: str, mtime: float, sp, per_class: list, class_names: list[str], draw: bool = True) -> None:
+    """Reconstruction error per class, and test images corrupted by noise then reconstructed (denoising); the
+    noise knob only, unless `draw` (its tab is open)."""
+    if draw:
+        frame = pd.DataFrame({"class": class_names, "MSE": per_class})
+        show(alt.Chart(frame).mark_bar().encode(x=alt.X("class:N", sort=None), y="MSE:Q", tooltip=["class", "MSE"])
+             .properties(height=200, title="Test reconstruction error per class"))
     sigma = st.select_slider("Noise added to the inputs (σ)", [0.0, 0.1, 0.2, 0.3, 0.5], 0.3, key="ae_dn")
+    if not draw:
+        return
     x = sp.x_test[:8]
     noisy = np.clip(x + sigma * np.random.default_rng(0).standard_normal(x.shape).astype("float32"), 0, 1)
     row(list(noisy), ["noisy"] + [""] * 7)
