@@ -22,8 +22,11 @@ def open_app(page: str | None = None, timeout: float = 120) -> AppTest:
 
 def open_tab(at: AppTest, label: str) -> AppTest:
     """Open the tab `label` as a click would (the pages' tabs are lazy: a closed tab draws no charts)."""
-    keys = [k for k in at.session_state.keys() if k.startswith("tab:")
-            and label in k.split(":")[1].split("|")]
+    def labels(key: str) -> list[str]:  # "tab:" + the labels joined by "|" (+ ":" mode); a label may hold ":"
+        parts = key[len("tab:"):].split("|")
+        return parts + [parts[-1].rsplit(":", 1)[0]]
+
+    keys = [k for k in at.session_state.keys() if k.startswith("tab:") and label in labels(k)]
     assert keys, f"no tab {label!r} on this page"
     at.session_state[keys[0]] = label
     return at.run()
