@@ -90,14 +90,16 @@ class TimeToTarget(keras.callbacks.Callback):
     """Training seconds (evaluation excluded) until a score first reaches `target` (benchmarks).
 
     The score is `logs[monitor]` after each epoch, or `score(model)` when given (e.g. accuracy on a held-out
-    set, recorded in `curve`). `stop=True` ends training at the target; `budget_s` ends it once that many
-    seconds of training are spent. `seconds` and `epoch` stay None while the target is not reached.
+    set, recorded in `curve`, and written to the epoch's logs as `log_as` when given, for early stopping on it).
+    `stop=True` ends training at the target; `budget_s` ends it once that many seconds of training are spent.
+    `seconds` and `epoch` stay None while the target is not reached.
     """
 
     def __init__(self, target: float | None = None, monitor: str = "val_accuracy", mode: str = "max",
                  stop: bool = False, score: Callable[[keras.Model], float] | None = None,
-                 budget_s: float | None = None):
+                 budget_s: float | None = None, log_as: str | None = None):
         super().__init__()
+        self.log_as = log_as
         self.target, self.monitor, self.mode, self.stop = target, monitor, mode, stop
         self.score, self.budget_s = score, budget_s
         self.seconds: float | None = None
@@ -112,6 +114,8 @@ class TimeToTarget(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.train_s += time.perf_counter() - self._t
         value = self.score(self.model) if self.score is not None else (logs or {}).get(self.monitor)
+        if self.log_as and logs is not None:
+            logs[self.log_as] = value
         if value is not None:
             self.curve.append(float(value))
         hit = value is not None and self.target is not None and (

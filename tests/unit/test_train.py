@@ -62,3 +62,21 @@ def test_fit_early_stops_on_a_metric_a_callers_callback_writes_and_keeps_the_bes
     for kept, best, last in zip(model.get_weights(), writer.weights[2], writer.weights[-1]):
         np.testing.assert_array_equal(kept, best)
         assert not np.array_equal(best, last)
+
+
+def test_a_scored_target_can_log_its_score_for_the_stopper_without_scoring_twice():
+    scores, calls = iter([0.3, 0.6, 0.5, 0.4, 0.2, 0.1]), []
+
+    def score(model):
+        calls.append(1)
+        return next(scores)
+
+    timer = TimeToTarget(None, score=score, log_as="val_score")
+    stopper = keras.callbacks.EarlyStopping("val_score", mode="max", patience=2)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x = np.zeros((8, 2), "float32")
+    hist = model.fit(x, x[:, :1], epochs=6, verbose=0, callbacks=[timer, stopper])
+    assert hist.history["val_score"] == [0.3, 0.6, 0.5, 0.4]  # stopped two epochs after the best
+    assert len(calls) == 4 and timer.curve == [0.3, 0.6, 0.5, 0.4]
