@@ -37,7 +37,7 @@ from anndl.jobspec import (  # noqa: F401  (the runner's public API)
     OwnerBusy,
     QueueFull,
 )
-from anndl.worker import JobContext, _Worker, job_of, resolve, run_inline, save_model  # noqa: F401
+from anndl.worker import JobContext, _Worker, job_of, resolve, run_inline, save_model, saving  # noqa: F401
 
 
 class JobRunner(RunnerBase):

@@ -50,6 +50,21 @@ def job_of(train: Callable[..., dict]) -> Callable[[dict, JobContext], dict]:
     return train_job
 
 
+def saving(train_model: Callable[..., tuple]) -> Callable[..., dict]:
+    """A topic's `train(params, report, cancelled, max_epochs, workdir)` over its `train_model(params, report,
+    cancelled, max_epochs) -> (model, summary)`: the summary, with the model saved in `workdir` when one is given."""
+
+    def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: str | None = None) -> dict:
+        model, summary = train_model(params, report, cancelled, max_epochs)
+        if workdir:
+            summary["model_path"] = save_model(model, workdir)
+        return summary
+
+    train.__module__, train.__qualname__ = train_model.__module__, "train"
+    train.__doc__ = f"The summary of `{train_model.__name__}`, with the model saved in `workdir`."
+    return train
+
+
 def save_model(model, workdir: str, name: str = "model") -> str:
     """The one way a job hands its model to the page: workdir/NAME.keras, read back by `anndl.zoo.load_file`."""
     path = os.path.join(workdir, f"{name}.keras")

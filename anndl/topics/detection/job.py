@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from anndl.data.canvas import CanvasConfig, Canvases, generate
-from anndl.jobs import job_of, save_model
+from anndl.jobs import job_of, saving
 from anndl.metrics import batched_non_max_suppression, coco_map
 from anndl.nets.detection import DetectorConfig, build_detector, decode, encode
 from anndl.recipe import device_defaults
@@ -120,12 +120,5 @@ def train_model(params: dict, report=None, cancelled=None, max_epochs=None) -> t
     return model, summary
 
 
-def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: str | None = None) -> dict:
-    """The summary of `train_model`, with the model saved in `workdir`."""
-    model, summary = train_model(params, report, cancelled, max_epochs)
-    if workdir:
-        summary["model_path"] = save_model(model, workdir)
-    return summary
-
-
+train = saving(train_model)  # train(params, report, cancelled, max_epochs, workdir) -> summary
 train_job = job_of(train)  # the job target anndl.topics.detection.job:train_job
