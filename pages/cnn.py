@@ -28,7 +28,7 @@ tab_arch, tab_train, tab_inside, tab_find = stage_tabs(
 
 with tab_arch:
     net = ui.architecture()
-    ok = ui.layer_table_view(net, shape, n_classes)
+    ok = ui.layer_table_view(net, shape, n_classes, draw=tab_arch.open)  # a closed tab keeps its knobs only
 
 with tab_train:
     st.button("Use the augmented 'best' recipe", key="cnn_best", on_click=ui.apply_recipe, args=("best",),
@@ -37,11 +37,11 @@ with tab_train:
     params.update(net, **fit)
     if ds is not None and params["dataset"] == "upload":
         params.update(ui.own_data_knobs(len(sp.x_train)))
-    if ds is not None:
+    if ds is not None and tab_train.open:
         ui.augmentation_preview(sp, n_classes, fit["augment"], seed())
     job = training_panel("cnn", job_target("cnn"), params, disabled=not ok or ds is None)
     result = job.result if job is not None and job.result else None
-    if result is not None:
+    if result is not None and tab_train.open:
         ui.final_curves(result)
         if result.get("backbone"):
             st.caption(f"Backbone: {result['backbone']}.")
@@ -57,50 +57,55 @@ elif shown is not None:
 model = shown.model if shown is not None and shown.model.input_shape[1:] == tuple(shape) else None
 path, mtime = (shown.path, shown.mtime) if shown is not None else (None, 0.0)
 
-with tab_train:
-    if model is not None:
-        scored = (path, mtime, dkey, bool(fit["augment"].get("flip")))  # what the scores are computed from
-        inside.scores(ui.evaluate(*scored[:3], sp, scored[3]), ds.class_names, sp.x_test, "cnn_scores", scored)
-        model_download(path, "cnn.keras", "cnn_model_dl")
-    elif ds is not None:
-        st.info("No trained model for these images yet: press **Train**.", icon=":material/info:")
+if tab_train.open:  # a closed tab draws nothing here
+    with tab_train:
+        if model is not None:
+            scored = (path, mtime, dkey, bool(fit["augment"].get("flip")))  # what the scores are computed from
+            inside.scores(ui.evaluate(*scored[:3], sp, scored[3]), ds.class_names, sp.x_test, "cnn_scores", scored)
+            model_download(path, "cnn.keras", "cnn_model_dl")
+        elif ds is not None:
+            st.info("No trained model for these images yet: press **Train**.", icon=":material/info:")
 
-with tab_inside:
-    if model is None:
-        st.info("Train a model (or pick MNIST / Fashion-MNIST for the shipped one) to look inside.")
-    else:
-        layers = conv_layers(model)
-        if not classroom():  # the projector opens on the activation maps; the filters follow them
-            st.subheader("First-layer filters")
-            inside.filters(model, "cnn_in")
-        st.subheader("Activation maps (§9.11)")
-        mine = ui.uploaded_image(shape)  # the image uploaded under "Retrieval & your image", if any
-        inside.activation_maps(path, mtime, layers, sp.x_test, mine, "cnn_act")
-        if classroom():
-            st.subheader("First-layer filters")
-            inside.filters(model, "cnn_in")
-        if not classroom():
-            st.subheader("Maximally activating patches (§12.2)")
-            inside.patches(path, mtime, model, layer_table(model), layers, sp.x_test, dkey, "cnn_patch")
+if tab_inside.open:  # a closed tab draws nothing here
+    with tab_inside:
+        if model is None:
+            st.info("Train a model (or pick MNIST / Fashion-MNIST for the shipped one) to look inside.")
+        else:
+            layers = conv_layers(model)
+            if not classroom():  # the projector opens on the activation maps; the filters follow them
+                st.subheader("First-layer filters")
+                inside.filters(model, "cnn_in")
+            st.subheader("Activation maps (§9.11)")
+            mine = ui.uploaded_image(shape)  # the image uploaded under "Retrieval & your image", if any
+            inside.activation_maps(path, mtime, layers, sp.x_test, mine, "cnn_act")
+            if classroom():
+                st.subheader("First-layer filters")
+                inside.filters(model, "cnn_in")
+            if not classroom():
+                st.subheader("Maximally activating patches (§12.2)")
+                inside.patches(path, mtime, model, layer_table(model), layers, sp.x_test, dkey, "cnn_patch")
 
-with tab_find:
-    if model is None:
-        st.info("Train a model (or pick MNIST / Fashion-MNIST for the shipped one) to search and classify images.")
-    else:
-        file = st.file_uploader("Your image (PNG/JPEG): classify it and find its nearest neighbours",
-                                type=["png", "jpg", "jpeg"], key="cnn_img")
-        query, exclude = None, None
-        if file is not None:
-            try:
-                query = image_from_bytes(file.getvalue(), shape[:2], shape[2])
-                inside.classify(model, query, ds.class_names)
-            except UploadError as err:
-                st.error(str(err), icon=":material/error:")
-        if query is None:
-            i = st.number_input("…or a test image", 0, len(sp.x_test) - 1, 0, key="cnn_q_idx")
-            query, exclude = sp.x_test[i], int(sp.idx_test[i])
-        st.subheader("Image retrieval (§9.12)")
-        inside.retrieval(path, mtime, ds, query, exclude, dkey)
+with tab_find:  # the uploader stays drawn in a closed tab: an uploaded image must not vanish
+    file = st.file_uploader("Your image (PNG/JPEG): classify it and find its nearest neighbours",
+                            type=["png", "jpg", "jpeg"], key="cnn_img") if model is not None else None
+if tab_find.open:
+    with tab_find:
+        if model is None:
+            st.info("Train a model (or pick MNIST / Fashion-MNIST for the shipped one) to search and classify images.")
+        else:
+            query, exclude = None, None
+            if file is not None:
+                try:
+                    query = image_from_bytes(file.getvalue(), shape[:2], shape[2])
+                    inside.classify(model, query, ds.class_names)
+                except UploadError as err:
+                    st.error(str(err), icon=":material/error:")
+            if query is None:
+                i = st.number_input("…or a test image", 0, len(sp.x_test) - 1, 0, key="cnn_q_idx",
+                                    persist_state="page")
+                query, exclude = sp.x_test[i], int(sp.idx_test[i])
+            st.subheader("Image retrieval (§9.12)")
+            inside.retrieval(path, mtime, ds, query, exclude, dkey)
 
 if ok:
     code_expander(keras_code(params, shape, n_classes), "cnn.py")

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.app.conftest import errors, open_app
+from tests.app.conftest import errors, open_app, open_tab
 
 
 def layer_table(at):
@@ -17,11 +17,15 @@ def test_default_page_shows_shipped_model_and_layer_table():
     assert at.title[0].value == "CNN trainer"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Parameters"] == "35,210"  # the default "fast" stack: keras.io convnet + 2 BN layers
-    assert "Test accuracy" in metrics and float(metrics["Test accuracy"]) > 0.95
-    assert "With test-time augmentation" in metrics
+    assert "Test accuracy" not in metrics and not at.get("vega_lite_chart")  # the closed Train tab draws nothing
     assert any("shipped model" in s.value for s in at.sidebar.info)
     table = layer_table(at)
     assert (table["✓"] == "✓").all() and list(table["receptive field"])[:4] == ["3×3", "3×3", "4×4", "8×8"]
+    open_tab(at, "Train")
+    metrics = {m.label: m.value for m in at.metric}
+    assert "Test accuracy" in metrics and float(metrics["Test accuracy"]) > 0.95
+    assert "With test-time augmentation" in metrics and at.get("vega_lite_chart")  # the confusion matrix
+    assert "Parameters" not in metrics  # and the closed Architecture tab no layer table
 
 
 def test_stack_text_drives_table_and_bad_text_gets_one_sentence():
@@ -43,6 +47,7 @@ def test_tiny_training_job_on_digits_shows_scores():
     at.text_input(key="cnn_blocks").set_value("conv:f=8|maxpool").run()
     at.slider(key="cnn_epochs").set_value(2).run()
     assert not errors(at), errors(at)
+    open_tab(at, "Train")
     at.button(key="cnn__train").click().run()
     deadline = time.time() + 240
     while time.time() < deadline:
@@ -62,10 +67,13 @@ def test_fashion_shipped_model_and_classroom_mode():
     at.selectbox(key="cnn_data").set_value("fashion_mnist").run()
     assert not errors(at), errors(at)
     assert any("cnn_fashion" in s.value for s in at.sidebar.info)
+    open_tab(at, "Train")
     assert float({m.label: m.value for m in at.metric}["Test accuracy"]) > 0.85
+    at.query_params.pop("tab")  # no tab in the link: classroom mode opens the stage, the activation maps
     at.toggle(key="classroom").set_value(True).run()
     assert not errors(at), errors(at)
-    assert "Maximally activating patches (§12.2)" not in [s.value for s in at.subheader]
+    headings = [s.value for s in at.subheader]
+    assert "Activation maps (§9.11)" in headings and "Maximally activating patches (§12.2)" not in headings
 
 
 def test_digits_with_default_stack_explains_the_shrinking_image():
@@ -76,15 +84,20 @@ def test_digits_with_default_stack_explains_the_shrinking_image():
 
 
 def test_retrieval_best_recipe_and_downloads_on_the_shipped_model():
-    at = open_app("cnn")
+    at = open_tab(open_app("cnn"), "Retrieval & your image")
     assert not errors(at), errors(at)
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Embedding = the network without its classifier") and "10 nearest" in c
                for c in captions)  # the retrieval tab ran on the shipped model
     neighbours = image_captions(at, " · d=")
     assert len(neighbours) == 10 and neighbours[0].split(" · ")[0] in "0123456789"
+    at.number_input(key="cnn_q_idx").set_value(5).run()  # another query image: other neighbours
+    assert image_captions(at, " · d=") != neighbours
+    open_tab(at, "Train")
     labels = sorted(e.proto.label for e in elements(at, "download_button"))
-    assert labels == ["Confusion matrix (PNG)", "Filters (PNG)", "Metrics (CSV)", "Model (.keras)"]
+    assert labels == ["Confusion matrix (PNG)", "Metrics (CSV)", "Model (.keras)"]
+    open_tab(at, "Look inside")
+    assert [e.proto.label for e in elements(at, "download_button")] == ["Filters (PNG)"]
     at.session_state["code-cnn.py"] = True  # the Keras code expander draws its script once opened
     at.run()
     assert "Download script" in [e.proto.label for e in elements(at, "download_button")]
@@ -93,8 +106,8 @@ def test_retrieval_best_recipe_and_downloads_on_the_shipped_model():
     at.number_input(key="cnn_act_idx").set_value(3).run()  # the activation-maps fragment: another test image
     assert len(shown) == 1 and shown != [img.url for e in elements(at, "image") for img in e.proto.imgs
                                          if img.caption == "input"]
-    at.number_input(key="cnn_q_idx").set_value(5).run()  # another query image: other neighbours
-    assert image_captions(at, " · d=") != neighbours
+    open_tab(open_tab(at, "Retrieval & your image"), "Look inside")  # the picker keeps its value in a closed tab
+    assert at.number_input(key="cnn_act_idx").value == 3
     at.button(key="cnn_best").click().run()
     assert not errors(at), errors(at)
     best = topic_recipe("best")
@@ -147,7 +160,7 @@ def click_chart(monkeypatch, key: str, selection: dict) -> None:
 def test_clicking_a_confusion_cell_shows_its_images(monkeypatch):
     # a diagonal cell: the selectbox offers only the off-diagonal ones, so only the click can open it
     click_chart(monkeypatch, "cnn_scores_cm", {"cell": [{"true": "7", "predicted": "7"}]})
-    at = open_app("cnn")
+    at = open_tab(open_app("cnn"), "Train")
     assert not errors(at), errors(at)
     heading = [m.value for m in at.markdown if "image(s): true" in m.value]
     assert heading and heading[0].endswith("true 7, predicted 7**"), heading

@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 from PIL import Image
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import open_tab, wait_for_app
 
 
 def bars_zip(path) -> None:
@@ -43,7 +43,7 @@ def test_upload_zip_train_and_see_curve_and_confusion(server, page, tmp_path):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(tmp_path / "bars.zip"))
     page.get_by_text("Your zip: 24 images in 2 classes").wait_for(timeout=60_000)
     page.get_by_text("left out because they are not inside a class folder").wait_for()
-    page.get_by_role("tab", name="Train").click()
+    open_tab(page, "Train")
     # own data (issue 12): before training, the size advice and the defaults derived from the upload's size
     page.get_by_text("needs about 2000 to generalise").wait_for(timeout=30_000)
     page.get_by_text("Defaults from your data").first.wait_for()
@@ -62,7 +62,7 @@ def test_upload_zip_train_and_see_curve_and_confusion(server, page, tmp_path):
     page.wait_for_function(  # the training curves and the confusion matrix
         "() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length >= 2", timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
-    page.get_by_role("tab", name="Look inside").click()
+    open_tab(page, "Look inside")
     page.get_by_text("First-layer filters", exact=True).wait_for()
     page.get_by_text("Maximally activating patches").wait_for()
     wait_for_app(page)

@@ -144,12 +144,16 @@ def table(params: dict, input_shape: tuple, n_classes: int) -> tuple[pd.DataFram
     return frame, {"params": model.count_params(), "macs": sum(r.macs for r in rows), "rf": rows[-1].rf}
 
 
-def layer_table_view(params: dict, input_shape: tuple, n_classes: int) -> bool:
+def layer_table_view(params: dict, input_shape: tuple, n_classes: int, draw: bool = True) -> bool:
+    """Whether the stack builds (its error as one sentence, drawn even in a closed tab: it disables Train); the
+    totals and the layer table when `draw` (the Architecture tab is open)."""
     try:
         frame, totals = table(params, tuple(input_shape), n_classes)
     except SettingsError as err:
         st.error(str(err), icon=":material/error:")
         return False
+    if not draw:
+        return True
     c = st.columns(3)
     c[0].metric("Parameters", f"{totals['params']:,}")
     c[1].metric("Multiply-adds per image", f"{totals['macs'] / 1e6:.2f} M")

@@ -52,6 +52,7 @@ def scores(ev: dict, class_names: list[str], x_test: np.ndarray, key: str, input
     with right:
         options = [(i, j) for _, i, j in wrong] or [(0, 0)]
         cell_ij = st.selectbox("Open a cell (or click one in the matrix)", options, key=f"{key}_cell",
+                               persist_state="page",  # kept while its tab is closed
                                format_func=lambda c: f"true {class_names[c[0]]} → predicted {class_names[c[1]]} "
                                                      f"({m[c[0], c[1]]} images)")
         if picked:
@@ -98,7 +99,7 @@ def _sub_model(path: str, mtime: float, layer: str | None):
 
 def activations(path: str, mtime: float, layers: list[str], image: np.ndarray, key: str, knobs=st, where=st) -> None:
     """The chosen layer's activation maps for one image (§9.11); `knobs` and `where` hold the picker and the maps."""
-    layer = knobs.selectbox("Layer", layers, key=f"{key}_layer")
+    layer = knobs.selectbox("Layer", layers, key=f"{key}_layer", persist_state="page")
     maps = np.moveaxis(predict_one(_sub_model(path, mtime, layer), image), -1, 0)  # (channels, h, w)
     cols = where.columns([1, 5])
     cols[0].image(_img(image, 6), caption="input")
@@ -114,6 +115,7 @@ def activation_maps(path: str, mtime: float, layers: list[str], x_test: np.ndarr
     with stage():
         knobs, maps = st.columns([1, 3]) if classroom() else (st.container(), st.container())
         pick = knobs.number_input("Test image", 0, len(x_test) - 1, 0, key=f"{key}_idx", disabled=mine is not None,
+                                  persist_state="page",  # kept while its tab is closed
                                   help="Upload your own image in the last tab to see its activation maps instead.")
         activations(path, mtime, layers, x_test[pick] if mine is None else mine, key, knobs, maps)
 
@@ -125,9 +127,9 @@ def _patches(path: str, mtime: float, layer: str, channel: int, _x, _rows, datas
 
 def patches(path: str, mtime: float, model, rows, layers: list[str], x: np.ndarray, dataset_key, key: str) -> None:
     c = st.columns(2)
-    layer = c[0].selectbox("Layer", layers, index=len(layers) - 1, key=f"{key}_player")
+    layer = c[0].selectbox("Layer", layers, index=len(layers) - 1, key=f"{key}_player", persist_state="page")
     n_ch = model.get_layer(layer).output.shape[-1]
-    channel = c[1].slider("Channel", 0, n_ch - 1, 0, key=f"{key}_pch")
+    channel = c[1].slider("Channel", 0, n_ch - 1, 0, key=f"{key}_pch", persist_state="page")
     found = _patches(path, mtime, layer, channel, x, rows, dataset_key)
     rf = next(r.rf for r in rows if r.name == layer)
     cols = st.columns(12)
