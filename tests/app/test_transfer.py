@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 
 from anndl import backbones
-from tests.app.conftest import errors, fake_uploads, open_app
+from tests.app.conftest import errors, fake_uploads, open_app, open_tab
 
 
 def _digit_png() -> bytes:
@@ -31,13 +31,20 @@ def test_default_shows_the_shipped_run_its_phases_the_comparison_and_an_images_t
     assert list(phases["epochs"]) == [38, 25]
     assert list(phases["phase"]) == ["transfer", "fine-tune"]
     assert phases["trainable"].iloc[1] > phases["trainable"].iloc[0]
-    assert len(at.get("vega_lite_chart")) >= 4  # phases with the boundary, confusion, comparison, gallery
+    assert len(at.get("vega_lite_chart")) == 2  # phases with the boundary, confusion: the closed tabs draw none
     assert any("Test accuracy" in m.value for m in at.markdown)
+    assert not any("probability" in d.value.columns for d in at.dataframe)  # the top-3 waits for its tab
+    at.toggle(key="tl_tta").set_value(True).run()
+    assert any("test-time augmentation" in m.value for m in at.markdown)
+    open_tab(at, "Your image (top-3)")  # the image uploaded while the tab was closed is still there
     top3 = next(d.value for d in at.dataframe if "probability" in d.value.columns)
     assert len(top3) == 3 and set(top3["class"]) <= {"5", "6", "7", "8", "9"}
     assert list(top3["probability"]) == sorted(top3["probability"], reverse=True)
-    at.toggle(key="tl_tta").set_value(True).run()
-    assert any("test-time augmentation" in m.value for m in at.markdown)
+    assert not at.get("vega_lite_chart")
+    for tab, words in (("Scratch vs transfer", "scratch"), ("Famous CNNs (§8)", "AlexNet")):
+        open_tab(at, tab)
+        assert not errors(at), errors(at)
+        assert [c for c in at.get("vega_lite_chart") if words in str(c.proto)], tab  # the comparison, the era chart
 
 
 def test_imagenet_backbone_offline_falls_back_and_says_why(monkeypatch):
@@ -52,6 +59,8 @@ def test_imagenet_backbone_offline_falls_back_and_says_why(monkeypatch):
 def test_bad_zip_and_bad_image_get_one_sentence_each_and_classroom_hides_knobs(monkeypatch):
     fake_uploads(monkeypatch, {"tl_zip": ("x.zip", b"not a zip"), "tl_img": ("x.png", b"not an image")})
     at = open_app("transfer")
+    assert not at.error, errors(at)  # the image's tab is closed: nothing read yet
+    open_tab(at, "Your image (top-3)")
     assert len(at.error) == 1 and "image" in at.error[0].value.lower() and not at.exception, errors(at)
     at.selectbox(key="tl_task").set_value("upload").run()  # no model for an upload yet: only the zip is read
     assert len(at.error) == 1 and "zip" in at.error[0].value.lower() and len(at.error[0].value) < 300, errors(at)

@@ -2,7 +2,7 @@
 
 import os
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import open_tab, wait_for_app
 
 
 def test_run_the_comparison_and_see_the_chart(server, page, tmp_path):
@@ -10,7 +10,7 @@ def test_run_the_comparison_and_see_the_chart(server, page, tmp_path):
     page.goto(f"{server}/transfer?tl_cmp_max=5&tl_s1=50&tl_s2=50")  # one size, short phases: three quick trainings
     wait_for_app(page, timeout=120_000)
     page.get_by_text("Showing the shipped default run").wait_for(timeout=60_000)
-    page.get_by_role("tab", name="Scratch vs transfer").click()
+    open_tab(page, "Scratch vs transfer")
     tab = page.get_by_role("tabpanel", name="Scratch vs transfer")
     tab.get_by_text("Measured when the shipped model was built").wait_for()
     tab.get_by_role("button", name="Run the comparison").click()
