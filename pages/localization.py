@@ -26,7 +26,7 @@ tab_boxes, tab_cam, tab_explain, tab_train = stage_tabs(["Two heads: class + box
 with tab_train:
     job = training_panel("loc", job_target("localization"), params)
     result = job.result if job is not None and job.result else None
-    if result is not None:
+    if result is not None and tab_train.open:
         history_curves(result["history"])
         st.caption(f"Trained {result['train_s']:.1f} s, {result['epochs_run']} epochs on {result['source']}; "
                    f"test mean IoU {result['mean_iou']:.3f}, accuracy {result['accuracy']:.3f}.")
@@ -50,43 +50,20 @@ with tab_cam:
 if shown is None:
     for tab in (tab_boxes, tab_cam):
         tab.info("No network for these objects yet: press **Train** in the Train tab.", icon=":material/info:")
-else:
+elif tab_boxes.open or tab_cam.open:  # a closed tab draws nothing (its pickers keep their values)
     ev = ui.evaluate(shown.path, shown.mtime, params["objects"], seed(), threshold)
-    with tab_boxes:
-        boxes.two_heads(ev, test, "loc_boxes")
-        model_download(shown.path, "localization.keras", "loc_model_dl")
-    with tab_cam:
-        boxes.cam_route(shown, params["objects"], ev, test, threshold, "loc_cam")
+    if tab_boxes.open:
+        with tab_boxes:
+            boxes.two_heads(ev, test, "loc_boxes")
+            model_download(shown.path, "localization.keras", "loc_model_dl")
+    else:
+        with tab_cam:
+            boxes.cam_route(shown, params["objects"], ev, test, threshold, "loc_cam")
 
 with tab_explain:
-    choices = inspect.model_choices(shown)
-    if not choices:
-        st.info("No image model is available yet: train one here or in the CNN trainer.", icon=":material/info:")
-    else:
-        label = st.selectbox("Model to explain", list(choices), key="loc_x_model")
-        path, topic, mtime, names = choices[label]
-        model = inspect.load_model(path, topic, mtime)
-        layers = inspect.spatial_layers(model)
-        layer = st.selectbox("Layer (Grad-CAM)", layers, index=layers.index(inspect.explain.last_conv_layer(model)),
-                             key="loc_x_layer", help="By default the last layer with spatial maps.")
-        picked, true_box, source = inspect.pick_image(test, "loc_x")
-        if picked is not None:
-            image = inspect.as_input(picked, model.input_shape[1:])
-            ex = inspect.explainer(path, topic, mtime, layer)
-            probs = inspect.checks.class_probabilities(ex, image[None])[0]
-            c = st.selectbox("Class to explain", range(len(names)), index=int(probs.argmax()), key="loc_x_class",
-                             format_func=lambda i: f"{names[i]} (p = {probs[i]:.2f})")
-            k = st.columns(2)
-            masks = bound(k[0].select_slider, "RISE masks (0 = off)", "loc_rise", 0, options=[0, 100, 300, 1000, 2000])
-            aug = bound(k[1].toggle, "Augmented super-resolution CAM", "loc_aug", False,
-                        help="§12.7: maps of the image shifted by less than the maps' stride, combined at full size.")
-            maps = inspect.model_heatmaps(path, topic, mtime, layer, image, c, masks, aug)
-            rows = inspect.compare(maps, image, true_box, threshold, test.images.shape[1])
-            st.caption(f"Input: {source}, as the model sees it ({image.shape[0]}×{image.shape[1]}); boxes at "
-                       f"{threshold:.0%} of each map's maximum (the threshold of the CAM tab).")
-            inspect.show_maps(image, rows, true_box, test.images.shape[1], "loc_maps")
-            st.subheader("Sanity check: do the maps depend on the weights?")
-            inspect.sanity_check(path, topic, mtime, layer, image, c, rows, masks, aug, "loc_sanity")
-            inspect.max_input(ex, c, names[c], "loc_maxin")
+    if tab_explain.open:
+        inspect.explain_view(shown, test, threshold)
+    elif st.session_state.get("loc_x_src") == "Your image":
+        inspect.uploader("loc_x")  # an uploaded image stays while the tab is closed
 
 code_expander(keras_code(params), "localization.py")

@@ -4,7 +4,7 @@ photo and of a bad upload, classroom mode and a tiny training job."""
 
 import pytest
 
-from tests.app.conftest import errors, fake_uploads, open_app, wait_until
+from tests.app.conftest import errors, fake_uploads, open_app, open_tab, wait_until
 
 
 def metrics(at) -> dict:
@@ -18,8 +18,13 @@ def test_default_page_scores_the_shipped_network_and_explains_a_test_canvas():
     assert any("loc_shapes" in s.value for s in at.sidebar.info)
     m = metrics(at)
     assert float(m["Mean IoU"]) > 0.6 and float(m["Class accuracy"]) > 0.8
-    assert 0 <= float(m["CAM boxes with IoU ≥ 0.5"].rstrip("%")) <= 100
     assert any("Spearman ρ" in d.value.index for d in at.dataframe)
+    assert "CAM boxes with IoU ≥ 0.5" not in m  # the closed CAM tab draws nothing: its 16 overlays neither
+    assert len(at.get("image")) == 16  # 8 test canvases and the 8 worst predictions
+    m = metrics(open_tab(at, "CAM: boxes without box labels"))
+    assert 0 <= float(m["CAM boxes with IoU ≥ 0.5"].rstrip("%")) <= 100 and m["Box head, for comparison"]
+    assert "Class accuracy" not in m
+    open_tab(at, "Explain an image")
     ious = [c.value for c in at.caption if c.value.startswith("IoU of its box with the truth")]
     assert len(ious) == 3  # CAM, Grad-CAM and saliency of test canvas #0, each with its box's IoU
     at.select_slider(key="loc_rise").set_value(100).run()
@@ -30,7 +35,7 @@ def test_default_page_scores_the_shipped_network_and_explains_a_test_canvas():
 
 def test_a_photo_is_explained_and_a_broken_upload_gets_one_sentence(monkeypatch):
     fake_uploads(monkeypatch, {"loc_x_upload": ("photo.png", b"not an image at all")})
-    at = open_app("localization")
+    at = open_tab(open_app("localization"), "Explain an image")
     at.radio(key="loc_x_src").set_value("A photo").run()
     assert not errors(at), errors(at)
     assert any("scikit-image" in c.value or "scikit-learn" in c.value for c in at.caption)
@@ -39,6 +44,9 @@ def test_a_photo_is_explained_and_a_broken_upload_gets_one_sentence(monkeypatch)
     assert at.selectbox(key="loc_x_layer").value == "conv2"  # the last convolution of the CNN trainer's stack
     at.radio(key="loc_x_src").set_value("Your image").run()
     assert len(errors(at)) == 1 and not at.exception
+    open_tab(open_tab(at, "Train"), "Explain an image")  # the pickers keep their values while the tab is closed
+    assert at.radio(key="loc_x_src").value == "Your image" and len(errors(at)) == 1
+    assert at.selectbox(key="loc_x_model").value == "Shipped cnn_mnist"
 
 
 def test_classroom_mode_hides_the_finer_knobs():

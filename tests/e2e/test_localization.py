@@ -5,7 +5,7 @@ import os
 import numpy as np
 from PIL import Image
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import open_tab, wait_for_app
 
 
 def test_upload_a_photo_and_see_the_overlays(server, page, tmp_path):
@@ -18,7 +18,7 @@ def test_upload_a_photo_and_see_the_overlays(server, page, tmp_path):
     page.get_by_text("Showing the shipped model").wait_for(timeout=60_000)
     page.get_by_text("Mean IoU").first.wait_for()
     page.screenshot(path=f"{shots}/localization-1.png", full_page=True)
-    page.get_by_role("tab", name="Explain an image").click()
+    open_tab(page, "Explain an image")
     page.get_by_text("Your image", exact=True).click()
     wait_for_app(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(tmp_path / "photo.png"))

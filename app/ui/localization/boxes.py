@@ -49,7 +49,8 @@ def two_heads(ev: dict, c, key: str) -> None:
 def _canvases(ev: dict, c, key: str) -> None:
     """Predicted (red) and true (green) boxes on a row of test canvases the slider picks."""
     with stage():
-        start = st.slider("First test canvas", 0, len(ev["iou"]) - PER_ROW, 0, step=PER_ROW, key=f"{key}_start")
+        start = st.slider("First test canvas", 0, len(ev["iou"]) - PER_ROW, 0, step=PER_ROW, key=f"{key}_start",
+                          persist_state="page")  # kept while the tab is closed
         gallery(c, ev, range(start, start + PER_ROW), "iou", "boxes", PRED)
 
 
@@ -71,7 +72,8 @@ def cam_route(shown, objects: str, ev: dict, c, threshold: float, key: str) -> N
                f"{topic.VIEWS} views of the canvas (quarter turns, each map turned back) and upsampled; the box "
                f"is the largest region above {threshold:.0%} of its maximum (white), the truth green. No box label "
                "is used.")
-    start = st.slider("First test canvas", 0, len(ev["iou"]) - PER_ROW, 0, step=PER_ROW, key=f"{key}_start")
+    start = st.slider("First test canvas", 0, len(ev["iou"]) - PER_ROW, 0, step=PER_ROW, key=f"{key}_start",
+                      persist_state="page")  # kept while the tab is closed
     idx = np.arange(start, start + PER_ROW)
     gallery(c, ev, idx, "cam_iou", "cam_boxes", HEAT_BOX, _cams(shown, objects, seed(), ev, idx))
     st.markdown("**Where CAM boxes fail most**")

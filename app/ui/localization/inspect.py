@@ -13,6 +13,7 @@ from anndl.data.uploads import UploadError, open_image
 from anndl.metrics import box_iou
 from app.ui.localization.draw import HEAT_BOX, TRUE, overlay, rgb, with_boxes
 from app.ui.models import load_model
+from app.ui.state import bound
 
 IMAGE_MODELS = ("cnn_mnist", "cnn_fashion", "mobilenet_fashion", "mobilenet_digits04")
 TOPIC_OF = {"cnn_mnist": "cnn", "cnn_fashion": "cnn"}
@@ -64,14 +65,15 @@ def pick_image(c, key: str):
     """(image as PIL or array, true xyxy box in canvas pixels or None, source sentence)."""
     from anndl.data.photos import describe, names, photo_image
 
-    src = st.radio("Input", ["A test canvas", "A photo", "Your image"], horizontal=True, key=f"{key}_src")
+    src = st.radio("Input", ["A test canvas", "A photo", "Your image"], horizontal=True, key=f"{key}_src",
+                   persist_state="page")  # these pickers keep their values while the tab is closed
     if src == "A test canvas":
-        i = st.number_input("Test canvas", 0, len(c.images) - 1, 0, key=f"{key}_idx")
+        i = st.number_input("Test canvas", 0, len(c.images) - 1, 0, key=f"{key}_idx", persist_state="page")
         return c.images[i], c.boxes[i, 0], f"test canvas #{i}"
     if src == "A photo":
-        name = st.selectbox("Photo", names(), key=f"{key}_photo")
+        name = st.selectbox("Photo", names(), key=f"{key}_photo", persist_state="page")
         return photo_image(name, 512), None, describe(name).source
-    file = st.file_uploader("Your image (PNG/JPEG)", type=["png", "jpg", "jpeg"], key=f"{key}_upload")
+    file = uploader(key)
     if file is None:
         st.info("Upload an image to explain the model's answer on it.", icon=":material/upload:")
         return None, None, ""
@@ -80,6 +82,11 @@ def pick_image(c, key: str):
     except UploadError as err:
         st.error(str(err), icon=":material/error:")
         return None, None, ""
+
+
+def uploader(key: str):
+    """The "Your image" uploader; the page draws it alone while its tab is closed, so an uploaded image stays."""
+    return st.file_uploader("Your image (PNG/JPEG)", type=["png", "jpg", "jpeg"], key=f"{key}_upload")
 
 
 # once per (model file, layer, image, class, options): a click elsewhere on the page reruns the script, and the
@@ -153,6 +160,7 @@ def sanity_check(path: str, topic: str | None, mtime: float, layer: str, image: 
     path = checks.weighted_class_path(model)
     c = st.columns([2, 1])
     k = c[0].slider("Randomise the top k weighted layers", 1, len(path), min(2, len(path)), key=f"{key}_k",
+                    persist_state="page",  # kept while the tab is closed
                     help="Counted from the class output back: " + " ← ".join(path) + ".")
     if not c[1].button("Randomise and compare", key=f"{key}_go", icon=":material/shuffle:"):
         st.caption("A map that stays the same when the weights it should depend on are random explains nothing.")
@@ -174,3 +182,39 @@ def max_input(ex, class_index: int, name: str, key: str) -> None:
         x = checks.class_visualisation(ex, class_index)
         st.image(with_boxes(rgb(x), [], max(1, 160 // x.shape[0])), width=200,
                  caption=f"argmax_x y^c(x) − λ‖x‖², from a gray image: what the network wants to see for '{name}'")
+
+
+def explain_view(shown, test, threshold: float) -> None:
+    """The "Explain an image" tab: a model, a layer, an image and a class; CAM, Grad-CAM and saliency (RISE, the
+    augmented CAM on demand) with their boxes, the sanity check and the class's maximal input. Its pickers keep
+    their values while the tab is closed (persist_state)."""
+    choices = model_choices(shown)
+    if not choices:
+        st.info("No image model is available yet: train one here or in the CNN trainer.", icon=":material/info:")
+        return
+    label = st.selectbox("Model to explain", list(choices), key="loc_x_model", persist_state="page")
+    path, topic, mtime, names = choices[label]
+    model = load_model(path, topic, mtime)
+    layers = spatial_layers(model)
+    layer = st.selectbox("Layer (Grad-CAM)", layers, index=layers.index(explain.last_conv_layer(model)),
+                         key="loc_x_layer", persist_state="page", help="By default the last layer with spatial maps.")
+    picked, true_box, source = pick_image(test, "loc_x")
+    if picked is None:
+        return
+    image = as_input(picked, model.input_shape[1:])
+    ex = explainer(path, topic, mtime, layer)
+    probs = checks.class_probabilities(ex, image[None])[0]
+    c = st.selectbox("Class to explain", range(len(names)), index=int(probs.argmax()), key="loc_x_class",
+                     persist_state="page", format_func=lambda i: f"{names[i]} (p = {probs[i]:.2f})")
+    k = st.columns(2)
+    masks = bound(k[0].select_slider, "RISE masks (0 = off)", "loc_rise", 0, options=[0, 100, 300, 1000, 2000])
+    aug = bound(k[1].toggle, "Augmented super-resolution CAM", "loc_aug", False,
+                help="§12.7: maps of the image shifted by less than the maps' stride, combined at full size.")
+    maps = model_heatmaps(path, topic, mtime, layer, image, c, masks, aug)
+    rows = compare(maps, image, true_box, threshold, test.images.shape[1])
+    st.caption(f"Input: {source}, as the model sees it ({image.shape[0]}×{image.shape[1]}); boxes at "
+               f"{threshold:.0%} of each map's maximum (the threshold of the CAM tab).")
+    show_maps(image, rows, true_box, test.images.shape[1], "loc_maps")
+    st.subheader("Sanity check: do the maps depend on the weights?")
+    sanity_check(path, topic, mtime, layer, image, c, rows, masks, aug, "loc_sanity")
+    max_input(ex, c, names[c], "loc_maxin")
