@@ -32,17 +32,16 @@ test = ui.test_set(params["objects"], seed())
 with tab_train:
     job = training_panel("det", job_target("detection"), params, live=views.live(test))
     result = job.result if job is not None and job.result else None
-    if result is not None:
+    if result is not None and tab_train.open:  # a closed tab keeps its knobs and Train; its charts wait
         history_curves(result["history"])
         st.caption(f"Trained {result['train_s']:.1f} s, {result['epochs_run']} epochs on {result['source']}; test "
                    f"mAP@0.5 {result['map50']:.3f}, mAP@[.5:.95] {result['map']:.3f} (COCOeval).")
     failure(job)
-with tab_iou:
-    lesson.iou_lesson()
-with tab_rcnn:
-    lesson.rcnn_explainer()
-with tab_anc:
-    anchors.inspector(test)
+for tab, lesson_view in ((tab_iou, lesson.iou_lesson), (tab_rcnn, lesson.rcnn_explainer),
+                         (tab_anc, lambda: anchors.inspector(test))):
+    if tab.open:  # a closed tab draws nothing (its pickers keep their values)
+        with tab:
+            lesson_view()
 
 shown = ui.shown(params, job)
 if shown is not None and shown.trained:
@@ -53,20 +52,22 @@ elif shown is not None:
 if shown is None:
     for tab in (tab_det, tab_map, tab_out, tab_photo):
         tab.info("No detector for these objects yet: press **Train** in the Train tab.", icon=":material/info:")
-else:
+elif tab_det.open or tab_map.open or tab_out.open:  # the test set's predictions, for the open tab only
     raw = ui.raw(shown, params["objects"], seed())
     dets = detections(raw, conf, nms)
+if shown is not None and tab_det.open:
     with tab_det:
         st.caption(f"Test set: {len(test.images)} canvases {test.images.shape[1]}×{test.images.shape[2]} with "
                    f"{test.counts.sum()} objects, unseen in training — {test.source}.")
         start = views.boxes_tab(test, dets)
-        i = st.number_input("Image for the table (§15.5)", 0, len(dets) - 1, start, key="det_img")
+        i = st.number_input("Image for the table (§15.5)", 0, len(dets) - 1, start, key="det_img", persist_state="page")
         frame = views.objects_table(test, i, dets[i])
         k = st.columns([1, 2])
         k[0].dataframe(views.class_counts(test, i, dets[i]), hide_index=True, width="stretch")
         k[1].dataframe(frame, hide_index=True, width="stretch")
         csv_download(frame, "detections.csv", "det_csv", "These boxes (CSV)")
         model_download(shown.path, "detector.keras", "det_model_dl")
+if shown is not None and tab_map.open:
     with tab_map:
         sc = ui.scores(shown.path, shown.mtime, params["objects"], seed(), conf, nms)
         m = st.columns(2)
@@ -75,10 +76,12 @@ else:
         show(views.pr_chart(sc["precision"], test.class_names))
         st.caption("pycocotools' COCOeval on the detections left by the two sliders (COCO itself scores every box: "
                    "a high confidence threshold cuts the curve's right end).")
+if shown is not None and tab_out.open:
     with tab_out:
-        j = st.number_input("Test canvas", 0, len(dets) - 1, 0, key="det_out_img")
+        j = st.number_input("Test canvas", 0, len(dets) - 1, 0, key="det_out_img", persist_state="page")
         views.output_tensor(shown.model, raw["grid"][j], test.class_names, int(test.images.shape[1] /
                             raw["grid"].shape[1]), ui.multilabel_of(shown))
+if shown is not None and tab_photo.open:
     with tab_photo:
         pixels, source, rgb = lesson.photo_input()
         if pixels is not None:
@@ -92,6 +95,9 @@ else:
                        "it finds shape-like blobs, not the photo's objects.", icon=":material/warning:")
             lesson.faces(rgb, source)
             lesson.coco(rgb, source)
+elif shown is not None:
+    with tab_photo:
+        lesson.keep_photo()  # an uploaded photo stays while the tab is closed
 
 if not classroom():
     code_expander(keras_code(params), "detection.py")

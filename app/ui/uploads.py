@@ -41,9 +41,12 @@ def csv_uploader(label: str, key: str, limits: CsvLimits | None = None, help: st
     return frame
 
 
+IMAGE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
+
+
 def image_uploader(label: str, key: str, max_pixels: int = 25_000_000, help: str | None = None):
     """An RGB PIL image, or None (with an error shown)."""
-    file = st.file_uploader(label, type=["png", "jpg", "jpeg", "bmp", "gif", "webp"], key=key, help=help)
+    file = st.file_uploader(label, type=IMAGE_TYPES, key=key, help=help)
     if file is None:
         return None
     try:

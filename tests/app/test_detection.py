@@ -3,7 +3,7 @@ kept raw predictions, the IoU lesson, a photo and a bad upload, classroom mode a
 
 import pytest
 
-from tests.app.conftest import errors, fake_uploads, open_app, wait_until
+from tests.app.conftest import errors, fake_uploads, open_app, open_tab, wait_until
 
 
 def metrics(at) -> dict:
@@ -16,9 +16,13 @@ def test_shipped_detector_boxes_and_thresholds_redraw_without_inference(monkeypa
     assert at.title[0].value == "Object detection"
     assert any("det_shapes" in s.value for s in at.sidebar.info)
     m = metrics(at)
-    assert float(m["mAP@0.5"]) > 0.7 and 0 < float(m["mAP@[.5:.95]"]) <= float(m["mAP@0.5"])
     before, after = int(m["Boxes above the threshold"]), int(m["After NMS"])
     assert before >= after > 0
+    assert "mAP@0.5" not in m and not at.get("vega_lite_chart")  # the closed PR tab draws nothing
+    m = metrics(open_tab(at, "PR curves & mAP"))
+    assert float(m["mAP@0.5"]) > 0.7 and 0 < float(m["mAP@[.5:.95]"]) <= float(m["mAP@0.5"])
+    assert at.get("vega_lite_chart") and "After NMS" not in m  # the PR curves, and the boxes' tab closed
+    open_tab(at, "Boxes, threshold & NMS")
     from anndl.topics.detection import job
 
     def no_inference(*args, **kwargs):
@@ -41,14 +45,18 @@ def test_shipped_detector_boxes_and_thresholds_redraw_without_inference(monkeypa
 
 def test_iou_lesson_anchor_inspector_and_a_broken_photo_gets_one_sentence(monkeypatch):
     fake_uploads(monkeypatch, {"det_ph_up": ("photo.png", b"not an image at all")})
-    at = open_app("detection")
+    at = open_tab(open_app("detection"), "IoU (§14.3)")
     at.slider(key="det_iou_bx").set_value((8, 36)).run()
     at.slider(key="det_iou_by").set_value((10, 40)).run()
     assert metrics(at)["IoU = |A ∩ B| / |A ∪ B|"] == "1.000"
-    assert any("canvas detector" in w.value for w in at.warning)  # the bundled photo, honestly labelled
+    open_tab(at, "Anchors")
     default = int(metrics(at)["Test boxes without any positive anchor"].split()[0])
     at.select_slider(key="det_anc_size").set_value(2.0).run()  # 16 px anchors at P3 fit the canvases' objects
     assert int(metrics(at)["Test boxes without any positive anchor"].split()[0]) < default
+    open_tab(at, "IoU (§14.3)")  # the lesson's boxes kept their places while the tab was closed
+    assert metrics(at)["IoU = |A ∩ B| / |A ∪ B|"] == "1.000"
+    open_tab(at, "Photos")
+    assert any("canvas detector" in w.value for w in at.warning)  # the bundled photo, honestly labelled
     at.toggle(key="det_faces").set_value(True).run()  # MTCNN on the astronaut, offline from its wheel
     assert any("MTCNN" in c.value and "1 face(s)" in c.value for c in at.caption), errors(at)
     from anndl.topics.detection import pretrained

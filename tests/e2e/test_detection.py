@@ -6,7 +6,7 @@ import os
 import numpy as np
 from PIL import Image
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import open_tab, wait_for_app
 
 
 def boxes_after_nms(page) -> int:
@@ -34,7 +34,7 @@ def test_confidence_slider_leaves_fewer_boxes_and_a_photo_is_detected(server, pa
         .some(m => m.innerText.includes('After NMS') && parseInt(m.querySelector('[data-testid="stMetricValue"]')
         .innerText) < n)""", arg=before, timeout=30_000)
     assert boxes_after_nms(page) < before
-    page.get_by_role("tab", name="Photos").click()
+    open_tab(page, "Photos")
     page.get_by_text("Your photo", exact=True).click()
     wait_for_app(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(tmp_path / "photo.png"))

@@ -19,11 +19,13 @@ def _anchors(side: int, levels: tuple[int, int], size: float):
 
 def inspector(c, key: str = "det_anc") -> None:
     k = st.columns(3)
+    keep = {"persist_state": "page"}  # the pickers keep their values while the tab is closed
     size = k[0].select_slider("Anchor size (× 2^level px)", [0.5, 1.0, 1.5, 2.0, 3.0, 4.0], 4.0, key=f"{key}_size",
-                              help="keras-hub's RetinaNet default is 4: 32 px anchors at P3 (stride 8).")
-    levels = k[1].slider("Pyramid levels", 2, 6, (3, 5), key=f"{key}_lv", help="Level ℓ: stride 2^ℓ px.")
-    neg, pos = k[2].slider("IoU: negative below / positive from", 0.1, 0.9, (0.4, 0.5), step=0.05, key=f"{key}_iou")
-    i = st.number_input("Test canvas", 0, len(c.images) - 1, 0, key=f"{key}_img")
+                              **keep, help="keras-hub's RetinaNet default is 4: 32 px anchors at P3 (stride 8).")
+    levels = k[1].slider("Pyramid levels", 2, 6, (3, 5), key=f"{key}_lv", **keep, help="Level ℓ: stride 2^ℓ px.")
+    neg, pos = k[2].slider("IoU: negative below / positive from", 0.1, 0.9, (0.4, 0.5), step=0.05, key=f"{key}_iou",
+                           **keep)
+    i = st.number_input("Test canvas", 0, len(c.images) - 1, 0, key=f"{key}_img", **keep)
     side = c.images.shape[1]
     try:
         boxes, lv = _anchors(side, levels, size)

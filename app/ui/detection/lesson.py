@@ -16,10 +16,10 @@ SIDE = 64
 def iou_lesson() -> None:
     """Two boxes on a 64 px canvas from four range sliders; their intersection, union and IoU."""
     c = st.columns(2)
-    ax = c[0].slider("Box A: x range", 0, SIDE, (8, 36), key="det_iou_ax")
-    ay = c[0].slider("Box A: y range", 0, SIDE, (10, 40), key="det_iou_ay")
-    bx = c[1].slider("Box B: x range", 0, SIDE, (20, 52), key="det_iou_bx")
-    by = c[1].slider("Box B: y range", 0, SIDE, (22, 54), key="det_iou_by")
+    ax = c[0].slider("Box A: x range", 0, SIDE, (8, 36), key="det_iou_ax", persist_state="page")
+    ay = c[0].slider("Box A: y range", 0, SIDE, (10, 40), key="det_iou_ay", persist_state="page")
+    bx = c[1].slider("Box B: x range", 0, SIDE, (20, 52), key="det_iou_bx", persist_state="page")
+    by = c[1].slider("Box B: y range", 0, SIDE, (22, 54), key="det_iou_by", persist_state="page")
     a = np.array([ax[0], ay[0], ax[1], ay[1]], "float32")
     b = np.array([bx[0], by[0], bx[1], by[1]], "float32")
     iou = float(box_iou(a, b, pairwise=False))
@@ -67,18 +67,30 @@ def rcnn_explainer() -> None:
                "this page (green).")
 
 
+PHOTO_UPLOAD = ("Your photo (PNG/JPEG)", "det_ph_up")
+
+
+def keep_photo() -> None:
+    """The photo uploader alone (not read), drawn while the Photos tab is closed, so an uploaded photo stays."""
+    from app.ui.uploads import IMAGE_TYPES
+
+    if st.session_state.get("det_ph_src") == "Your photo":
+        st.file_uploader(PHOTO_UPLOAD[0], type=IMAGE_TYPES, key=PHOTO_UPLOAD[1])
+
+
 def photo_input():
     """(gray (h, w, 1) array in [0, 1] with sides a multiple of 64, source, RGB uint8 photo) from a bundled photo or
     an upload."""
     from anndl.data.photos import describe, names, photo_image
     from app.ui.uploads import image_uploader
 
-    src = st.radio("Photo", ["A bundled photo", "Your photo"], horizontal=True, key="det_ph_src")
+    src = st.radio("Photo", ["A bundled photo", "Your photo"], horizontal=True, key="det_ph_src",
+                   persist_state="page")  # the tab's pickers keep their values while it is closed
     if src == "A bundled photo":
-        name = st.selectbox("Photo", names(), key="det_ph_name")
+        name = st.selectbox("Photo", names(), key="det_ph_name", persist_state="page")
         img, source = photo_image(name), describe(name).source
     else:
-        img = image_uploader("Your photo (PNG/JPEG)", "det_ph_up")
+        img = image_uploader(*PHOTO_UPLOAD)
         if img is None:
             st.info("Upload a photo to run the detector on it.", icon=":material/upload:")
             return None, "", None
@@ -106,7 +118,7 @@ def _faces(rgb: np.ndarray) -> list[dict]:
 
 def faces(rgb: np.ndarray, source: str) -> None:
     """A real pretrained detector on the same photo, on request: MTCNN's face boxes and five landmarks."""
-    if not st.toggle("Also run a pretrained face detector (MTCNN)", key="det_faces",
+    if not st.toggle("Also run a pretrained face detector (MTCNN)", key="det_faces", persist_state="page",
                      help="Zhang et al. 2016: three small CNNs in cascade (P-, R-, O-net); its weights ship inside "
                           "the mtcnn package, so it runs offline."):
         return
@@ -141,6 +153,7 @@ def coco(rgb: np.ndarray, source: str) -> None:
     from anndl.topics.detection.pretrained import COCO_PRESET, detect_coco
 
     if not st.toggle("Also run a COCO-pretrained detector (RetinaNet, needs internet)", key="det_coco",
+                     persist_state="page",
                      help=f"keras-hub's `{COCO_PRESET}`: ResNet-50 + FPN, 80 everyday classes (people, cars, "
                           "dogs, cups…), fine-tuned on COCO at 800 px. Its weights are a download."):
         return

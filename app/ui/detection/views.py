@@ -83,7 +83,8 @@ def boxes_tab(c, dets: list[dict]) -> int:
         k = st.columns([1, 2])
         mode = bound(k[0].radio, "Colour the boxes by", "det_mode", "class", options=["class", "TP / FP / FN"],
                      horizontal=True)
-        start = k[1].slider("First test canvas", 0, len(dets) - PER_ROW, 0, step=PER_ROW, key="det_start")
+        start = k[1].slider("First test canvas", 0, len(dets) - PER_ROW, 0, step=PER_ROW, key="det_start",
+                           persist_state="page")  # kept while the tab is closed
         gallery(c, dets, start, "class" if mode == "class" else "match")
     if classroom():
         _counts(c, dets)
