@@ -97,6 +97,19 @@ class RunnerBase:
             job.seen = time.time()
             return job
 
+    def cancel(self, job_id: str) -> None:
+        """Ask an unfinished job to stop (Stop pressed): a waiting job ends at once, a running one within its grace."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job.finished:
+                return
+            job.cancel_requested = True
+            self._stop_job(job)
+
+    def _stop_job(self, job: Job) -> None:
+        """The backend's part of `cancel`, under the lock."""
+        raise NotImplementedError
+
     def expired(self, job_id: str) -> bool:
         """True when a job id from a link belongs to a result removed by age or size."""
         with self._lock:

@@ -82,20 +82,15 @@ class JobRunner(RunnerBase):
     def _queued(self) -> int:
         return len(self._pending)
 
-    def cancel(self, job_id: str) -> None:
-        with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None or job.finished:
-                return
-            job.cancel_requested = True
-            for entry in list(self._pending):
-                if entry[0] is job:
-                    self._pending.remove(entry)
-                    self._finish(job, "cancelled")
-            for w in self._workers:
-                if w.job is job:
-                    w.cancel_flag.value = w.num
-                    w.cancel_at = time.time()
+    def _stop_job(self, job: Job) -> None:
+        for entry in list(self._pending):
+            if entry[0] is job:
+                self._pending.remove(entry)
+                self._finish(job, "cancelled")
+        for w in self._workers:
+            if w.job is job:
+                w.cancel_flag.value = w.num
+                w.cancel_at = time.time()
 
     def shutdown(self) -> None:
         self._stop.set()

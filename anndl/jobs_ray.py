@@ -138,22 +138,17 @@ class RayRunner(RunnerBase):
             self.store.save(job)
         return job.id
 
-    def cancel(self, job_id: str) -> None:
-        with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None or job.finished:
-                return
-            job.cancel_requested = True
-            try:
-                ray.get(self.hub.stop.remote(job_id), timeout=10)
-            except RayError:  # no hub: this replica's own job is still killed after the grace
-                pass
-            ref = self._refs.get(job_id)
-            if job.status == "queued" and ref is not None:  # not started: Ray drops it from its queue
-                ray.cancel(ref)
-                self._close(job, "cancelled")
-            else:
-                self._cancel_at[job_id] = time.time()
+    def _stop_job(self, job: Job) -> None:
+        try:
+            ray.get(self.hub.stop.remote(job.id), timeout=10)
+        except RayError:  # no hub: this replica's own job is still killed after the grace
+            pass
+        ref = self._refs.get(job.id)
+        if job.status == "queued" and ref is not None:  # not started: Ray drops it from its queue
+            ray.cancel(ref)
+            self._close(job, "cancelled")
+        else:
+            self._cancel_at[job.id] = time.time()
 
     def shutdown(self) -> None:
         """Stop this replica's jobs (their tasks die with it anyway) and, if it started Ray, Ray too."""
