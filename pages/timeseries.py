@@ -30,7 +30,7 @@ tabs = stage_tabs(["Forecasting", "Activity classification", "Vanishing gradient
 with tabs[0]:
     series = ui.choose_series()
     head = st.container()  # classroom mode: the forecast right under the series, the knobs below it
-    if series is not None:
+    if series is not None and tabs[0].open:  # closed: only the upload and its columns (the knobs live in the URL)
         st.caption(f"Data: **{series.source}** · {len(series.frame)} rows · forecasting "
                    f"{', '.join(series.targets)}" + (f" from {series.frame.shape[1]} columns"
                                                       if series.frame.shape[1] > 1 else ""))
@@ -75,7 +75,7 @@ with tabs[0]:
 
 with tabs[1]:
     acts = cls.choose_activities()
-    if acts is not None:
+    if acts is not None and tabs[1].open:  # closed: only the recordings' choice and upload
         st.markdown("**Inspection** (§24.1): one recording per activity, every sensor channel.")
         show(cls.inspection_chart(acts))
         cparams = {**cls.knobs(acts), "seed": seed(), "activities": cls.activities_params(acts)}
@@ -97,6 +97,7 @@ with tabs[1]:
                     png_download(chart_png(cchart, ckey), "confusion.png", "ts_cl_png")
         keras_code(classifier_code(cparams), "classify_activities.py")
 
-with tabs[2]:
-    gchart, gkey = cls.gradients_tab(seed())
-    png_download(chart_png(gchart, gkey), "vanishing_gradients.png", "ts_gr_png")
+if tabs[2].open:
+    with tabs[2]:
+        gchart, gkey = cls.gradients_tab(seed())
+        png_download(chart_png(gchart, gkey), "vanishing_gradients.png", "ts_gr_png")

@@ -3,24 +3,35 @@
 
 import numpy as np
 
-from tests.app.conftest import errors, fake_uploads, open_app, wait_until
+from tests.app.conftest import errors, fake_uploads, open_app, open_tab, wait_until
 
 
 def _texts(at) -> str:
     return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
 
 
-def test_defaults_render_from_shipped_artifacts():
+def _charts(at) -> int:
+    return len(at.get("vega_lite_chart"))
+
+
+def test_defaults_render_from_shipped_artifacts_each_tab_when_it_opens():
     at = open_app("timeseries")
     assert not errors(at), errors(at)
     text = _texts(at)
-    assert "shipped LSTM" in text and "shipped 1-D CNN" in text
+    assert "shipped LSTM" in text
     summary = at.dataframe[0].value
     assert {"direct", "autoregressive", "seasonal naive", "last value"} <= set(summary["method"])
     direct = summary.set_index("method")["test MAE"]
     assert direct["direct"] < 0.5 * direct["seasonal naive"]  # the shipped co2 model beats the baseline
+    assert _charts(at) == 3  # windows, forecasts, MAE per step: the closed tabs draw no chart
+    assert "shipped 1-D CNN" not in text and not at.metric and "forget gate open" not in text
+    at = open_tab(at, "Activity classification")
+    assert not errors(at), errors(at)
+    assert "shipped 1-D CNN" in _texts(at) and "shipped LSTM" not in _texts(at)
     assert any(m.label == "Test accuracy" and float(m.value) >= 0.95 for m in at.metric)
-    assert "forget gate open" in text
+    assert _charts(at) == 2  # the recordings and the confusion matrix, not the forecasts
+    at = open_tab(at, "Vanishing gradients")
+    assert "forget gate open" in _texts(at) and _charts(at) == 1 and not at.metric
 
 
 def test_other_series_show_baselines_and_refuse_too_long_windows():
@@ -62,7 +73,7 @@ def test_the_course_headerless_activity_file_is_accepted_and_the_page_says_what_
     from tests.unit.test_timeseries_data import course_activity_file
 
     fake_uploads(monkeypatch, {"ts_ccsv": ("WISDM_ar_v1.1_raw.txt", course_activity_file(";"))})
-    at = open_app("timeseries")
+    at = open_tab(open_app("timeseries"), "Activity classification")
     at.radio(key="ts_csrc").set_value("upload").run()
     assert not errors(at), errors(at)
     info = " ".join(i.value for i in at.info)
@@ -94,7 +105,7 @@ def test_the_classifier_is_scored_once_not_on_every_rerun(monkeypatch):
     calls = []
     real = job.evaluate_classifier
     monkeypatch.setattr(job, "evaluate_classifier", lambda *a, **k: calls.append(1) or real(*a, **k))
-    at = open_app("timeseries")
+    at = open_tab(open_app("timeseries"), "Activity classification")
     first = len(calls)
     for _ in range(3):
         at.run()

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import open_tab, wait_for_app
 
 SHOTS = os.environ.get("ANNDL_SHOTS")  # a folder for screenshots, off in CI
 
@@ -27,8 +27,8 @@ def test_defaults_then_upload_train_and_forecast(server, page, tmp_path):
     main.locator('[data-testid="stVegaLiteChart"]').nth(2).wait_for(timeout=60_000)  # windows, forecasts, MAE
     _shot(page, "timeseries-1-forecast.png")
     for i, name in ((1, "classification"), (2, "gradients")):
-        page.get_by_role("tab", name=["Activity classification", "Vanishing gradients"][i - 1]).click()
-        page.wait_for_timeout(1500)
+        open_tab(page, ["Activity classification", "Vanishing gradients"][i - 1])
+        main.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
         _shot(page, f"timeseries-{i + 1}-{name}.png")
 
     t = np.arange(240)
@@ -71,7 +71,7 @@ def test_activity_upload_trains_and_shows_confusion(server, page, tmp_path):
 
     page.goto(f"{server}/timeseries?ts_csrc=upload&ts_cwin=20&ts_cstride=20&ts_cep=3&classroom=1")
     wait_for_app(page, timeout=180_000)
-    page.get_by_role("tab", name="Activity classification").click()
+    open_tab(page, "Activity classification")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(csv))
     wait_for_app(page, timeout=60_000)
     main = page.locator('[data-testid="stMain"]')
