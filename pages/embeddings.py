@@ -10,6 +10,7 @@ from app.ui.downloads import model_download
 from app.ui.embeddings import controls as ui
 from app.ui.embeddings import inside, ngram
 from app.ui.state import classroom
+from app.ui.training import kept_result
 
 header("Words as vectors",
        "Before attention, words must become numbers. An **n-gram model** counts which word follows which; the "
@@ -29,8 +30,9 @@ tab_near, tab_map, tab_ngram, tab_train, tab_chat = stage_tabs(
 
 with tab_train:
     params.update(ui.training_knobs())
-    job = ui.train_section(params, text is not None)
-    if job is not None and job.result and job.status == "done":
+    if not tab_train.open:  # the last finished job; one that ends meanwhile shows once the tab is opened
+        job = kept_result("emb")
+    elif (job := ui.train_section(params, text is not None)) is not None and job.result and job.status == "done":
         res = job.result
         figures = ", ".join(f"{ui.METRICS[k]} {v:.3f}" for k, v in res["metrics"].items())
         st.success(f"Trained on {res['source']}: {res['summary']['epochs_run']} epochs in "
@@ -46,22 +48,20 @@ if own is None and text is not None:
 with whose:
     vec = ui.pick_vectors(own)
 
-with tab_near:
-    if vec is not None:
+# a closed tab draws nothing: all its knobs live in the URL
+if tab_near.open and vec is not None:
+    with tab_near:
         inside.nearest(vec)
         st.subheader("Vector regularities: b − a + c")
         inside.analogies(vec)
-
-with tab_map:
-    if vec is not None:
+if tab_map.open and vec is not None:
+    with tab_map:
         inside.word_map(vec, text if own is not None and vec is own else None)
-
-with tab_ngram:
-    if text is not None:
+if tab_ngram.open and text is not None:
+    with tab_ngram:
         ngram.panel(text)
-
-with tab_chat:
-    if vec is not None:
+if tab_chat.open and vec is not None:
+    with tab_chat:
         inside.retrieval(vec, text)
 
 if not classroom():

@@ -1,7 +1,7 @@
 """AppTest of the words-as-vectors page: the shipped skip-gram's nearest words and analogies, the translator's
 vectors in the same views, the n-gram tab, a bad upload's one sentence, classroom mode."""
 
-from tests.app.conftest import errors, fake_uploads, open_app
+from tests.app.conftest import errors, fake_uploads, open_app, open_tab
 
 
 def test_default_shows_the_shipped_skipgram_nearest_words_and_analogy():
@@ -15,10 +15,14 @@ def test_default_shows_the_shipped_skipgram_nearest_words_and_analogy():
     assert first in {"girls", "men", "women", "cats", "dogs", "brothers", "sisters"}, analogy  # a plural noun
     table = at.dataframe[0].value
     assert set(table["relation"]) >= {"singular → plural", "present → past"}
-    assert not at.button(key="emb__train").disabled
-    tables = [d.value for d in at.dataframe]
-    ppl = next(t for t in tables if "kneser-ney" in t.columns)  # held-out perplexity per n and smoothing
+    assert len(at.dataframe) == 1 and not any(b.key == "emb__train" for b in at.button)  # closed tabs: nothing
+    at = open_tab(at, "Train")
+    assert not at.button(key="emb__train").disabled and not at.get("vega_lite_chart")  # nor the nearest words
+    at = open_tab(at, "n-gram model")
+    ppl = next(d.value for d in at.dataframe if "kneser-ney" in d.value.columns)  # held-out perplexity per n
     assert (ppl["kneser-ney"].iloc[1:] < ppl["kneser-ney"].iloc[0]).all()  # context helps over the unigram
+    at = open_tab(at, "Retrieval vs generative (§27.4)")
+    tables = [d.value for d in at.dataframe]
     retrieved = next(t for t in tables if "retrieved sentence" in t.columns)  # §27.4: the held-out sentence's
     assert len(retrieved) == 5 and retrieved["cosine"].is_monotonic_decreasing  # nearest stored sentences
     assert any(m.value.startswith("- … ") for m in at.markdown)  # and the n-gram model's continuations
@@ -42,6 +46,7 @@ def test_a_bad_upload_gets_one_sentence(monkeypatch):
     at.selectbox(key="emb_text").set_value("upload").run()
     assert len(at.error) == 1 and not at.exception, errors(at)
     assert "UTF-8" in at.error[0].value and len(at.error[0].value) < 300
+    at = open_tab(at, "Train")
     assert at.button(key="emb__train").disabled
 
 
@@ -54,9 +59,11 @@ def test_a_good_upload_is_counted_and_asks_to_train(monkeypatch):
     assert any("your text (180 sentences)" in c.value for c in at.caption)
     assert any("No model for this text" in i.value for i in at.info)  # nothing shipped for it: train
     assert at.radio(key="emb_of").value == "translator: English (encoder)"  # meanwhile the translator's vectors
+    at = open_tab(at, "n-gram model")
     ngrams = next(d.value for d in at.dataframe if "3-gram" in d.value.columns)
     top, count = ngrams.iloc[0]  # 162 of the 180 sentences are counted (90% split): one of the 3 kinds has >= 54
     assert top.split()[1:] in (["cat", "sat"], ["sat", "on"], ["on", "the"], ["the", "mat"], ["dog", "ran"],
                                ["ran", "in"], ["in", "the"], ["the", "park"], ["dog", "saw"], ["saw", "the"],
                                ["the", "cat"]) and 54 <= count <= 60
+    at = open_tab(at, "Train")
     assert not at.button(key="emb__train").disabled

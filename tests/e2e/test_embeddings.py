@@ -3,7 +3,7 @@ words."""
 
 import os
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import open_tab, wait_for_app
 
 
 def test_train_skipgram_then_query_nearest_words(server, page, tmp_path):
@@ -11,7 +11,8 @@ def test_train_skipgram_then_query_nearest_words(server, page, tmp_path):
     page.goto(f"{server}/embeddings?emb_dim=16&emb_epochs=1")  # d=16 is not shipped: the d=32 one shows until then
     wait_for_app(page, timeout=120_000)
     page.get_by_text("Showing the shipped Skip-gram").wait_for(timeout=60_000)
-    page.get_by_role("tab", name="Train", exact=True).click()
+    page.get_by_role("tab", name="Train", exact=True).click()  # open_tab(page, "Train") would match two tabs
+    wait_for_app(page)
     page.get_by_role("button", name="Train", exact=True).click()
     try:
         page.get_by_text("Trained on English side of the grammar corpus").wait_for(timeout=180_000)
@@ -19,7 +20,7 @@ def test_train_skipgram_then_query_nearest_words(server, page, tmp_path):
         page.screenshot(path=f"{shots}/embeddings-train.png", full_page=True)
     wait_for_app(page)
     assert page.get_by_text("Showing your trained Skip-gram").count() == 1
-    page.get_by_role("tab", name="Nearest words & analogies").click()
+    open_tab(page, "Nearest words & analogies")
     box = page.get_by_label("A word")
     box.fill("girls")
     box.press("Enter")
