@@ -30,32 +30,34 @@ except FileNotFoundError as err:
     st.stop()
 
 tabs = stage_tabs(["Translate", "Look inside", "Attention sandbox", "Train", "Your data"], stage="Translate")
-with tabs[4]:
-    pairs = tt.upload_section()
-    st.divider()
-    tt.corpus_preview(info)
+with tabs[4]:  # a closed tab keeps its widgets (the upload, the toggles, the keys) and draws no outputs
+    pairs = tt.upload_section(show=tabs[4].open)
+    if tabs[4].open:
+        st.divider()
+        tt.corpus_preview(info)
 with tabs[3]:
     params = tt.knobs()
-    job = tt.train_section(params, pairs)
+    job = tt.train_section(params, pairs, show=tabs[3].open)
     if job is not None and os.path.exists(job.result["model_path"]) and st.toggle(
             "Translate with the model I trained", key="tr_use_mine", value=True):
         model_key = file_key(job.result["model_path"])
         model, decoder = ui.trained(*model_key, job.result)
 
-with tabs[0]:
-    mine = model_key != shipped_key
-    st.caption(f"Model in use: **{'the one you trained' if mine else 'shipped translator'}** — "
-               + ("see the Train tab." if mine else f"{info['data']}; exact match on unseen sentences "
-                  f"{info['metrics']['random_exact_match']:.3f} (random split), "
-                  f"{info['metrics']['systematic_exact_match']:.3f} (unseen word combinations)."))
+with tabs[0]:  # closed: the sentence and the beam width only (the Look inside tab reads the sentence)
+    if tabs[0].open:
+        mine = model_key != shipped_key
+        st.caption(f"Model in use: **{'the one you trained' if mine else 'shipped translator'}** — "
+                   + ("see the Train tab." if mine else f"{info['data']}; exact match on unseen sentences "
+                      f"{info['metrics']['random_exact_match']:.3f} (random split), "
+                      f"{info['metrics']['systematic_exact_match']:.3f} (unseen word combinations)."))
     c1, c2 = st.columns([4, 1])
     sentence = bound(c1.text_input, "English sentence", "tr_text", ui.DEFAULT_SENTENCE, max_chars=300)
     width = bound(c2.slider, "Beam width", "tr_beam", 4, min_value=1, max_value=8)
-    unknown = sorted({w for w in tokens(sentence) if w not in decoder.src_vocab.index})
     if not tokens(sentence):
         st.warning("Type an English sentence to translate, e.g. “She did not eat the red apples.”")
         sentence = ui.DEFAULT_SENTENCE  # the other tabs keep showing the example
-    else:
+    elif tabs[0].open:
+        unknown = sorted({w for w in tokens(sentence) if w not in decoder.src_vocab.index})
         if unknown:
             st.warning(f"Not in the model's vocabulary, read as [unk]: {', '.join(unknown)}. The model knows only "
                        "the words of its training corpus (see 'Your data').")
@@ -64,22 +66,24 @@ with tabs[0]:
         with st.expander("Preparation (§25.7): standardisation, tokens, ids", expanded=not classroom()):
             ui.preparation(decoder, sentence)
 
-with tabs[1]:
-    st.markdown("**Attention weights** of the greedy translation of your sentence, per layer and head.")
-    chart = ui.attention_maps(decoder, sentence, model_key)
-    png_download(chart_png(chart), "attention.png", "tr_att_png", label="Heatmap (PNG)")
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Positional encoding** (§27.9)")
-        ui.positional(model, model_key)
-    with right:
-        st.markdown("**Nearest words** in the embedding space")
-        ui.neighbours(model, decoder)
+if tabs[1].open:
+    with tabs[1]:
+        st.markdown("**Attention weights** of the greedy translation of your sentence, per layer and head.")
+        chart = ui.attention_maps(decoder, sentence, model_key)
+        png_download(chart_png(chart), "attention.png", "tr_att_png", label="Heatmap (PNG)")
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**Positional encoding** (§27.9)")
+            ui.positional(model, model_key)
+        with right:
+            st.markdown("**Nearest words** in the embedding space")
+            ui.neighbours(model, decoder)
 
 with tabs[2]:
-    st.markdown("**Attention from scratch** (§27.2–§27.3): a query vector scores each key, a softmax turns the "
-                "scores into weights. Move the query and edit the keys.")
-    ui.sandbox()
+    if tabs[2].open:
+        st.markdown("**Attention from scratch** (§27.2–§27.3): a query vector scores each key, a softmax turns the "
+                    "scores into weights. Move the query and edit the keys.")
+    ui.sandbox(show=tabs[2].open)
 
 st.divider()
 if not classroom():

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.app.conftest import errors, open_app
+from tests.app.conftest import errors, open_app, open_tab
 
 
 def texts(at) -> str:
@@ -19,6 +19,11 @@ def test_default_translation_renders():
     assert "gli uomini vecchi non hanno comprato gli zaini nuovi" in [s.value for s in at.info]  # beam
     assert "shipped translator" in texts(at)
     assert len(at.tabs) == 5
+    assert not at.get("vega_lite_chart") and "Attention weights" not in texts(at)  # the closed tabs draw nothing
+    at = open_tab(at, "Look inside")
+    assert not errors(at) and "Attention weights" in texts(at)
+    assert len(at.get("vega_lite_chart")) == 2  # the attention heatmap and the positional encoding
+    assert not at.success  # the Translate tab, closed now, draws no translation
 
 
 def test_every_table_is_arrow_compatible(monkeypatch):
@@ -36,6 +41,9 @@ def test_every_table_is_arrow_compatible(monkeypatch):
     at = open_app("transformer")
     assert not errors(at)
     assert any(list(d.value.index) == ["token", "id"] for d in at.dataframe)  # the tokens table is on the page
+    for tab in ("Look inside", "Your data"):  # the nearest words, the corpus sample
+        at = open_tab(at, tab)
+        assert not errors(at) and at.dataframe
     assert not mixed, f"tables with mixed-type columns: {mixed}"
 
 
@@ -54,7 +62,7 @@ def test_typed_sentence_and_unknown_words():
 
 
 def test_heads_must_divide_the_embedding():
-    at = open_app("transformer")
+    at = open_tab(open_app("transformer"), "Train")
     at.select_slider(key="tr_d").set_value(32).run()
     at.select_slider(key="tr_heads").set_value(8).run()
     assert not errors(at)
@@ -67,7 +75,7 @@ def test_heads_must_divide_the_embedding():
 
 @pytest.mark.slow
 def test_tiny_training_job_and_switch_to_it():
-    at = open_app("transformer", timeout=180)
+    at = open_tab(open_app("transformer", timeout=180), "Train")
     at.select_slider(key="tr_n").set_value(2000).run()
     at.slider(key="tr_epochs").set_value(1).run()
     at.select_slider(key="tr_d").set_value(32).run()
@@ -83,6 +91,7 @@ def test_tiny_training_job_and_switch_to_it():
             break
     assert not errors(at), errors(at)
     assert "Trained on" in texts(at)
+    at = open_tab(at, "Translate")
     assert "the one you trained" in texts(at)  # the page now translates with the new model
     assert any(d.value.shape[0] >= 1 for d in at.dataframe)
 

@@ -1,6 +1,6 @@
 """Playwright: type a sentence on the Transformer page, see its translation and a cross-attention heatmap."""
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import open_tab, wait_for_app
 
 
 def test_translate_and_see_attention_heatmap(server, page, tmp_path):
@@ -16,7 +16,7 @@ def test_translate_and_see_attention_heatmap(server, page, tmp_path):
     wait_for_app(page)
     assert page.get_by_text("Beam search step by step").count() == 1
 
-    page.get_by_role("tab", name="Look inside").click()
+    open_tab(page, "Look inside")
     panel = page.locator('[role="tabpanel"]:visible')
     panel.get_by_text("Attention weights").wait_for()
     heatmaps = panel.locator('[data-testid="stVegaLiteChart"]')
@@ -24,14 +24,14 @@ def test_translate_and_see_attention_heatmap(server, page, tmp_path):
     page.wait_for_timeout(1500)  # let vega draw before the screenshot
     page.screenshot(path="/work/shots/transformer-2.png", full_page=True)
 
-    page.get_by_role("tab", name="Attention sandbox").click()
+    open_tab(page, "Attention sandbox")
     page.get_by_text("Attention from scratch").wait_for()
     page.wait_for_timeout(1500)
     page.screenshot(path="/work/shots/transformer-3.png", full_page=True)
 
     bad = tmp_path / "pairs.tsv"
     bad.write_text("Hello\tCiao\nthis line has no tab\n")
-    page.get_by_role("tab", name="Your data").click()
+    open_tab(page, "Your data")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(bad))
     page.get_by_text("Line 2 has no tab").wait_for(timeout=60_000)
     page.screenshot(path="/work/shots/transformer-4.png", full_page=True)
@@ -40,5 +40,5 @@ def test_translate_and_see_attention_heatmap(server, page, tmp_path):
     good.write_text("\n".join(f"I see {i} cats.\tVedo {i} gatti.\tCC-BY 2.0 (France)" for i in range(60)) + "\n")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(good))
     page.get_by_text("60 sentence pairs read").wait_for(timeout=60_000)
-    page.get_by_role("tab", name="Train").click()
+    open_tab(page, "Train")
     page.get_by_text("Train on your 60 uploaded pairs").wait_for(timeout=30_000)

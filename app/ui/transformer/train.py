@@ -11,7 +11,7 @@ from anndl.topics.transformer.job import BUDGET, n_train_pairs
 from app.ui.downloads import csv_download, model_download
 from app.ui.owndata import advice, recipe_toggle
 from app.ui.state import bound, classroom, seed
-from app.ui.training import training_panel
+from app.ui.training import kept_result, training_panel
 
 PAGE_DEFAULTS = device_defaults("transformer", {"embed_dim": 64})  # a wider translator on a GPU (anndl.recipe)
 
@@ -41,13 +41,18 @@ def knobs() -> dict:
     return p
 
 
-def train_section(params: dict, pairs: list | None):
-    """Train as a job on the grammar corpus or on the uploaded pairs; returns the finished job (or None)."""
+def train_section(params: dict, pairs: list | None, show: bool = True):
+    """Train as a job on the grammar corpus or on the uploaded pairs; returns the finished job (or None). `show`
+    False (a closed tab): only the toggle, the last finished job is returned and its panel waits for the tab."""
     if params["embed_dim"] % params["heads"]:
-        st.error(f"The embedding size ({params['embed_dim']}) must be a multiple of the number of heads "
-                 f"({params['heads']}): each head gets d / heads dimensions.")
+        if show:
+            st.error(f"The embedding size ({params['embed_dim']}) must be a multiple of the number of heads "
+                     f"({params['heads']}): each head gets d / heads dimensions.")
         return None
     use_upload = pairs is not None and st.toggle(f"Train on your {len(pairs):,} uploaded pairs", key="tr_use_upload")
+    if not show:
+        job = kept_result("tr")
+        return job if job is not None and job.result else None
     recipe = recipe_toggle("tr", n_train_pairs(len(pairs)), BUDGET) if use_upload else None
     job_params = {**params, "pairs": pairs if use_upload else None, "recipe": recipe is not None}
     st.caption("Loss and accuracy ignore padding; 5% of the training pairs are held out as validation. "
@@ -72,8 +77,9 @@ def train_section(params: dict, pairs: list | None):
     return job
 
 
-def upload_section(max_mb: int = 5):
-    """The Anki/Tatoeba TSV uploader; returns the pairs or None (one clear sentence on a bad file)."""
+def upload_section(max_mb: int = 5, show: bool = True):
+    """The Anki/Tatoeba TSV uploader; returns the pairs or None (one clear sentence on a bad file). `show` False (a
+    closed tab): the uploader only, no sentence or preview."""
     from anndl.data.translation import TsvLimits, read_tsv_pairs
     from anndl.data.uploads import UploadError
 
@@ -84,8 +90,11 @@ def upload_section(max_mb: int = 5):
     try:
         pairs = read_tsv_pairs(file.getvalue(), TsvLimits(max_bytes=max_mb * 1024 * 1024))
     except UploadError as err:
-        st.error(str(err), icon=":material/error:")
+        if show:
+            st.error(str(err), icon=":material/error:")
         return None
+    if not show:
+        return pairs
     st.success(f"{len(pairs):,} sentence pairs read. Switch 'Train on your uploaded pairs' on in the Train tab.")
     st.dataframe(pd.DataFrame(pairs[:8], columns=["English", "Italian"]), hide_index=True)
     return pairs

@@ -169,16 +169,25 @@ def neighbours(model, decoder) -> None:
 SANDBOX_KEYS = pd.DataFrame({"key": ["k1", "k2", "k3", "k4"], "x": [1.0, 0.0, -1.0, 2.0], "y": [0.0, 1.0, 0.5, 2.0]})
 
 
-def sandbox() -> None:
-    """§27.2–§27.3: a query against four keys, and the weights each score function gives them."""
+def _keys() -> pd.DataFrame:
+    """The sandbox's keys: the student's edits (a widget's state, kept while the tab is closed) or the defaults."""
+    return SANDBOX_KEYS if classroom() else st.data_editor(SANDBOX_KEYS, key="tr_keys", hide_index=True,
+                                                           disabled=["key"])
+
+
+def sandbox(show: bool = True) -> None:
+    """§27.2–§27.3: a query against four keys, and the weights each score function gives them; `show` False (a
+    closed tab) draws only the keys' editor, whose edits are not in the URL."""
     from anndl.attention import SCORES, attention_weights
 
+    if not show:
+        _keys()
+        return
     c1, c2 = st.columns([1, 2])
     with c1:
         qx = bound(st.slider, "query x", "tr_qx", 1.0, min_value=-3.0, max_value=3.0, step=0.1)
         qy = bound(st.slider, "query y", "tr_qy", 0.5, min_value=-3.0, max_value=3.0, step=0.1)
-        keys = SANDBOX_KEYS if classroom() else st.data_editor(SANDBOX_KEYS, key="tr_keys", hide_index=True,
-                                                               disabled=["key"])
+        keys = _keys()
     k = keys[["x", "y"]].to_numpy("float64")
     if not np.isfinite(k).all():
         st.error("Every key needs a number in both x and y.")
