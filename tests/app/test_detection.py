@@ -87,7 +87,8 @@ def test_tiny_training_job_replaces_the_shipped_detector():
     wait_until(at, lambda at: any("your trained detector" in s.value for s in at.sidebar.success))
     assert any("your trained detector" in s.value for s in at.sidebar.success), errors(at)
     assert not errors(at), errors(at)
-    assert 0 <= float(metrics(at)["mAP@0.5"]) <= 1
+    assert 0 <= float(metrics(open_tab(at, "PR curves & mAP"))["mAP@0.5"]) <= 1
+    assert any("mAP@0.5" in c.value for c in open_tab(at, "Train").caption)  # the finished job's line, on its tab
 
 
 def test_a_gpu_server_offers_the_shipped_models_larger_settings(monkeypatch):
