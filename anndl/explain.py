@@ -223,6 +223,20 @@ def cam_heatmaps(model, images: np.ndarray, classes) -> np.ndarray:
     return upsample(np.maximum(class_activation_map(model, images, classes), 0), images.shape[1:3])
 
 
+def augmented_cam(model, images: np.ndarray, classes, views: int = 2) -> np.ndarray:
+    """The augmented CAM of §12.7 over rotations: CAM heatmaps (n, H, W) of square images averaged over `views`
+    (1–8) of their 4 quarter turns, then those turns mirrored, each map turned back first. One view's CAM sits on
+    the parts the filters find telling in that orientation (a triangle's corner), another view adds the rest."""
+    total = 0.0
+    for k in range(views):
+        turn, mirror = k % 4, k >= 4
+        v = np.rot90(images, turn, axes=(1, 2))
+        v = v[:, :, ::-1] if mirror else v
+        m = np.maximum(class_activation_map(model, np.ascontiguousarray(v, "float32"), classes), 0)  # (n, h, w)
+        total = total + np.rot90(m[:, :, ::-1] if mirror else m, -turn, axes=(1, 2))
+    return upsample(total / views, images.shape[1:3])
+
+
 def grad_cam(ex: Explainer, image: np.ndarray, class_index: int | None = None) -> tuple[np.ndarray, int]:
     """Grad-CAM (§12.5): ReLU(Σ_k α_k A_k), α_k = mean_ij ∂y^c/∂A_k(i, j); (h, w) at the maps' resolution, and c."""
     from .backend import value_and_gradient

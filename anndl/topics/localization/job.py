@@ -58,35 +58,18 @@ def box_scores(pred: np.ndarray, true: np.ndarray) -> tuple[np.ndarray, dict[str
     return box_iou(pred, true, pairwise=False), dict(zip(("x_min", "y_min", "x_max", "y_max"), rho))
 
 
-def view_cams(model, images: np.ndarray, classes, views: int = VIEWS) -> np.ndarray:
-    """CAM heatmaps (n, H, W) of square images averaged over `views` (1–8) of their 4 quarter turns, then those
-    turns mirrored, each map turned back first (test-time augmentation, as the augmented CAM of §12.7 averages
-    shifts): one view's CAM sits on the parts the filters find telling in that orientation (a triangle's corner),
-    another view adds the rest."""
-    from anndl.explain import class_activation_map, upsample
-
-    total = 0.0
-    for k in range(views):
-        turn, mirror = k % 4, k >= 4
-        v = np.rot90(images, turn, axes=(1, 2))
-        v = v[:, :, ::-1] if mirror else v
-        m = np.maximum(class_activation_map(model, np.ascontiguousarray(v, "float32"), classes), 0)  # (n, h, w)
-        total = total + np.rot90(m[:, :, ::-1] if mirror else m, -turn, axes=(1, 2))
-    return upsample(total / views, images.shape[1:3])
-
-
 def evaluate(model, c: Canvases, threshold: float = CAM_THRESHOLD, views: int = VIEWS) -> dict:
     """Both routes to a box over the test set: the box head (two heads, §11.3) and the CAM of the predicted class
     (averaged over `views`) thresholded at `threshold` × its maximum (labels only, §11.4); per-image IoU and the
     summaries."""
-    from anndl.explain import heatmap_box
+    from anndl.explain import augmented_cam, heatmap_box
     from anndl.metrics import box_iou
 
     x, y, true = c.images, c.classes[:, 0], c.boxes[:, 0]
     probs, boxes = predict_all(model, x)
     pred = probs.argmax(1)
     iou, rho = box_scores(boxes, true)
-    cams = view_cams(model, x, pred, views)
+    cams = augmented_cam(model, x, pred, views)
     cam_boxes = np.stack([heatmap_box(m, threshold) for m in cams])
     cam_iou = box_iou(cam_boxes, true, pairwise=False)
     return {"accuracy": float(np.mean(pred == y)), "mean_iou": float(iou.mean()), "iou50": float(np.mean(iou >= 0.5)),

@@ -91,6 +91,6 @@ def _cams(shown, objects: str, seed: int, ev: dict, indices) -> np.ndarray:
 def cam_maps(path: str, mtime: float, objects: str, seed: int, indices: tuple[int, ...],
              classes: tuple[int, ...]) -> np.ndarray:
     """(n, h, w) CAM heatmaps in [0, 1] of the test canvases `indices` of (objects, seed) for `classes`."""
-    cams = topic.view_cams(load_model(path, "localization", mtime), test_set(objects, seed).images[list(indices)],
-                           list(classes))
+    cams = explain.augmented_cam(load_model(path, "localization", mtime),
+                                 test_set(objects, seed).images[list(indices)], list(classes), topic.VIEWS)
     return np.stack([explain.normalise(h) for h in cams])
