@@ -33,8 +33,8 @@ tab_map, tab_ret, tab_id, tab_cmp, tab_train = stage_tabs(
 with tab_train:
     params = {"loss": loss, "seed": seed(), **ui.training_knobs(loss)}
     st.session_state["sia__live_labels"] = d.map_images()[1]
-    job = training_panel("sia", job_target("siamese"), params, live=ui.live_view)
-    if job is not None and job.result and "history" in job.result:
+    job = training_panel("sia", job_target("siamese"), params, live=ui.live_view if tab_train.open else None)
+    if tab_train.open and job is not None and job.result and "history" in job.result:
         ui.final_curves(job.result)
     failure(job)
     sampling_box = st.expander("How pairs and triplets are sampled (on real digits, with the model shown)")
@@ -49,73 +49,84 @@ where = "your trained encoder" if shown.trained else f"the shipped encoder {show
 st.sidebar.info(f"Showing **{where}** ({ui.LOSSES[loss]}): recall@1 {m['recall1']:.3f}, mAP {m['map']:.3f}.")
 k = 5 if classroom() else bound(st.sidebar.slider, "Neighbours k", "sia_k", 5, min_value=1, max_value=10)
 
+# a closed tab keeps its knobs and uploaders (what a student set stays) and draws its images and charts only when open
 with sampling_box:
-    explore.sampling(shown.path, shown.mtime, seed(), params.get("mining", "semi-hard"),
-                     float(params.get("margin") or 1.0))
+    if tab_train.open:
+        explore.sampling(shown.path, shown.mtime, seed(), params.get("mining", "semi-hard"),
+                         float(params.get("margin") or 1.0))
 
 with tab_map:
-    explore.embedding_map(shown.path, shown.mtime, seed(), k)
+    if tab_map.open:
+        explore.embedding_map(shown.path, shown.mtime, seed(), k)
     with st.expander("Replay: the embedding after each epoch", expanded=False):
-        explore.replay(shown.info.get("replay", []), seed())
+        explore.replay(shown.info.get("replay", []), seed(), tab_map.open)
 
 with tab_ret:
-    c = st.columns(3)
-    c[0].metric("recall@1", f"{m['recall1']:.3f}")
-    c[1].metric("recall@5", f"{m['recall5']:.3f}")
-    c[2].metric("retrieval mAP", f"{m['map']:.3f}")
+    if tab_ret.open:
+        c = st.columns(3)
+        c[0].metric("recall@1", f"{m['recall1']:.3f}")
+        c[1].metric("recall@5", f"{m['recall5']:.3f}")
+        c[2].metric("retrieval mAP", f"{m['map']:.3f}")
     i = bound(st.number_input, "Query: test digit number", "sia_q", 0, min_value=0, max_value=len(d.x_test) - 1)
     files = [] if classroom() else st.file_uploader("…or your image (PNG/JPEG)", type=["png", "jpg", "jpeg"],
                                                     accept_multiple_files=True, key="sia_qimg")
-    own, bad = ui.read_digits(files[-1:] if files else [])
+    own, bad = ui.read_digits(files[-1:] if files and tab_ret.open else [])
     for sentence in bad:
         st.error(sentence, icon=":material/error:")
     query = own[0] if len(own) else d.x_test[i]
-    q_emb = ui.embed_one(shown.path, shown.mtime, query)[0]
-    explore.retrieval(shown.path, shown.mtime, seed(), query, q_emb, k, None if len(own) else i)
+    if tab_ret.open:
+        q_emb = ui.embed_one(shown.path, shown.mtime, query)[0]
+        explore.retrieval(shown.path, shown.mtime, seed(), query, q_emb, k, None if len(own) else i)
 
 with tab_id:
-    e = ui.embeddings(shown.path, shown.mtime, seed())
     nt = d.n_templates
-    gallery = rt.gallery_from(e["new"][:nt], d.y_new[:nt], NAMES, TEMPLATES, seed())
-    images = {NAMES[c]: d.x_new[:nt][d.y_new[:nt] == c] for c in UNSEEN}
+    name, ups = "mine", []
     if not classroom():
         c = st.columns([1, 3])
         name = c[0].text_input("New class name", "mine", key="sia_name", max_chars=20).strip() or "mine"
         with c[1]:
             ups = st.file_uploader("Enrol it from a few images (templates)", type=["png", "jpg", "jpeg"],
                                    accept_multiple_files=True, key="sia_enrol")
+    gallery_box = st.container()  # the enrolment's sentences and the gallery, under the uploader
+    gamma = bound(st.slider, "Threshold γ (reject above)", "sia_gamma", round(float(m["gamma"]), 2), min_value=0.0,
+                  max_value=round(float(max(m["far_frr"]["gamma"])), 2), step=0.01)
+    q = bound(st.slider, "Query: held-out digit number", "sia_idq", 0, min_value=0, max_value=len(d.x_new) - nt - 1)
+    qfile = None if classroom() else st.file_uploader("…or query with your image", type=["png", "jpg", "jpeg"],
+                                                      accept_multiple_files=True, key="sia_idimg")
+if tab_id.open:
+    e = ui.embeddings(shown.path, shown.mtime, seed())
+    gallery = rt.gallery_from(e["new"][:nt], d.y_new[:nt], NAMES, TEMPLATES, seed())
+    images = {NAMES[c]: d.x_new[:nt][d.y_new[:nt] == c] for c in UNSEEN}
+    with gallery_box:
         t_imgs, bad = ui.read_digits(ups or [])
         for sentence in bad:
             st.error(sentence, icon=":material/error:")
         if len(t_imgs):
             gallery = gallery.enrol(name, ui.embed_one(shown.path, shown.mtime, t_imgs))
             images[name] = t_imgs
-    st.markdown(f"**Gallery** (enrolled without retraining: digits 8 and 9 from {TEMPLATES} templates each"
-                f"{', and yours' if len(gallery.names) > 2 else ''}):")
-    explore.templates(gallery, images)
-    gamma = bound(st.slider, "Threshold γ (reject above)", "sia_gamma", round(float(m["gamma"]), 2), min_value=0.0,
-                  max_value=round(float(max(m["far_frr"]["gamma"])), 2), step=0.01)
-    q = bound(st.slider, "Query: held-out digit number", "sia_idq", 0, min_value=0, max_value=len(d.x_new) - nt - 1)
-    qfile = None if classroom() else st.file_uploader("…or query with your image", type=["png", "jpg", "jpeg"],
-                                                      accept_multiple_files=True, key="sia_idimg")
-    q_own, bad = ui.read_digits(qfile[-1:] if qfile else [])
-    for sentence in bad:
-        st.error(sentence, icon=":material/error:")
-    query = q_own[0] if len(q_own) else d.x_new[nt + q]
-    explore.identification(gallery, ui.embed_one(shown.path, shown.mtime, query), query, gamma)
-    far, frr = rt.far_frr(*rt.attempts(rt.Gallery(gallery.names[:2], gallery.templates[:2]),
-                                       e["new"][nt:], [NAMES[c] for c in d.y_new[nt:]], e["test"]), np.array([gamma]))
-    c = st.columns(2)
-    with c[0]:
-        show(explore.far_frr_chart(m, gamma))
-    with c[1]:
-        show(explore.roc_chart(m, (float(far[0]), 1 - float(frr[0]))))
-    st.caption(f"Genuine attempts: the other held-out 8s and 9s; impostors: the test digits 0–7 (not enrolled). At "
-               f"γ = {gamma:.2f}: FAR {far[0]:.3f}, FRR {frr[0]:.3f}. The default γ is the equal-error point on the "
-               "validation digits (0–3 enrolled, 4–7 impostors), chosen before 8–9 were seen.")
+        st.markdown(f"**Gallery** (enrolled without retraining: digits 8 and 9 from {TEMPLATES} templates each"
+                    f"{', and yours' if len(gallery.names) > 2 else ''}):")
+        explore.templates(gallery, images)
+    with tab_id:
+        q_own, bad = ui.read_digits(qfile[-1:] if qfile else [])
+        for sentence in bad:
+            st.error(sentence, icon=":material/error:")
+        query = q_own[0] if len(q_own) else d.x_new[nt + q]
+        explore.identification(gallery, ui.embed_one(shown.path, shown.mtime, query), query, gamma)
+        far, frr = rt.far_frr(*rt.attempts(rt.Gallery(gallery.names[:2], gallery.templates[:2]), e["new"][nt:],
+                                           [NAMES[c] for c in d.y_new[nt:]], e["test"]), np.array([gamma]))
+        c = st.columns(2)
+        with c[0]:
+            show(explore.far_frr_chart(m, gamma))
+        with c[1]:
+            show(explore.roc_chart(m, (float(far[0]), 1 - float(frr[0]))))
+        st.caption(f"Genuine attempts: the other held-out 8s and 9s; impostors: the test digits 0–7 (not enrolled). "
+                   f"At γ = {gamma:.2f}: FAR {far[0]:.3f}, FRR {frr[0]:.3f}. The default γ is the equal-error point "
+                   "on the validation digits (0–3 enrolled, 4–7 impostors), chosen before 8–9 were seen.")
 
 with tab_cmp:
-    explore.compare({ui.LOSSES[k_]: a for k_, a in ui.SHIPPED.items() if zoo.exists(a)})
+    if tab_cmp.open:
+        explore.compare({ui.LOSSES[k_]: a for k_, a in ui.SHIPPED.items() if zoo.exists(a)})
 
 model_download(shown.path, f"siamese_{loss}.keras", "sia_model_dl")
 code_expander(keras_code(params), "siamese.py")

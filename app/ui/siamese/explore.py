@@ -95,12 +95,15 @@ def neighbours(query: np.ndarray, images, captions: list[str], what: str = "quer
         cols[(j + 1) % len(cols)].image(img(a, 3), caption=c)
 
 
-def replay(frames: list, seed: int) -> None:
-    """§18: the fixed test digits' embeddings per epoch, in the last epoch's PCA projection."""
+def replay(frames: list, seed: int, draw: bool = True) -> None:
+    """§18: the fixed test digits' embeddings per epoch, in the last epoch's PCA projection (the epoch knob only,
+    unless `draw`: its tab is open)."""
     if not frames:
         return
-    _, labels = data(seed).map_images()
     epoch = st.slider("Epoch", 1, len(frames), len(frames), key="sia_replay") if len(frames) > 1 else 1
+    if not draw:
+        return
+    _, labels = data(seed).map_images()
     show(points_chart(frames[epoch - 1], labels, f"Epoch {epoch}: the same 200 digits, one fixed projection"))
 
 
