@@ -33,13 +33,13 @@ tab_arch, tab_train, tab_seg, tab_up = stage_tabs(
 
 with tab_arch:
     net = ui.architecture()
-    ok = ui.architecture_view(net, shape, n_classes)
+    ok = ui.architecture_view(net, shape, n_classes, draw=tab_arch.open)
 
 with tab_train:
     params.update(net, **ui.training_knobs())
     job = training_panel("unet", job_target("unet"), params, disabled=not ok or data is None,
-                         live=v.live(data) if data is not None else None)
-    result = job.result if job is not None and job.result else None
+                         live=v.live(data) if data is not None and tab_train.open else None)
+    result = job.result if tab_train.open and job is not None and job.result else None
     if result is not None:
         history_curves(result["history"])  # loss, pixel accuracy, validation mean IoU
         st.caption(f"Trained {result['train_s']:.1f} s, {result['epochs_run']} epochs, {result['n_params']:,} "
@@ -55,37 +55,38 @@ elif model is not None:
     st.sidebar.info(f"Showing the **shipped model** models/{ui.SHIPPED[params['dataset']]}.keras (test mean IoU "
                     f"{shown.info['metrics']['mean_iou']:.3f}). Train to replace it.")
 
-with tab_seg:
-    if model is None:
+with tab_seg:  # a closed tab keeps its uploader (the student's image stays) and draws its masks only when open
+    if model is None and tab_seg.open:
         st.info("No trained network for these images yet: press **Train** (the shipped one is for the shapes).",
                 icon=":material/info:")
-    else:
-        names, mkey = data.class_names, (shown.path, shown.mtime)  # mkey: what the cached views are keyed on
-        info = shown.info if shown.trained else shown.info["metrics"]
-        n = 3 if classroom() else 6
-        with stage():
-            v.legend(names)
-            figure = v.triplets(data.x_test[:n], data.y_test[:n], v.predict(model, data.x_test[:n], mkey),
-                                "Test canvases: the image, its true mask, the network's mask.")
-        if params["dataset"] == "shapes" and shape == (48, 48, 1):
-            v.skips_lesson(data, model, mkey, info)
-        st.subheader("Scores on the test set (§17.3)")
-        frame = v.scores(info, names)
-        if not classroom() and info.get("confusion"):
-            st.markdown("**Confusion over pixels** (rows: true class, columns: predicted)")
-            show_cached(("unet-cm", *mkey), lambda: confusion_chart(np.array(info["confusion"]), names),
-                        use_container_width=False)
-        c = st.columns(3)
-        with c[0]:
-            csv_download(frame, "unet_scores.csv", "unet_scores_dl")
-        with c[1]:
-            png_download(image_png(figure), "unet_masks.png", "unet_masks_dl", label="Masks (PNG)")
-        with c[2]:
-            model_download(shown.path, "unet.keras", "unet_model_dl")
+    elif model is not None:
+        if tab_seg.open:
+            names, mkey = data.class_names, (shown.path, shown.mtime)  # mkey: what the cached views are keyed on
+            info = shown.info if shown.trained else shown.info["metrics"]
+            n = 3 if classroom() else 6
+            with stage():
+                v.legend(names)
+                figure = v.triplets(data.x_test[:n], data.y_test[:n], v.predict(model, data.x_test[:n], mkey),
+                                    "Test canvases: the image, its true mask, the network's mask.")
+            if params["dataset"] == "shapes" and shape == (48, 48, 1):
+                v.skips_lesson(data, model, mkey, info)
+            st.subheader("Scores on the test set (§17.3)")
+            frame = v.scores(info, names)
+            if not classroom() and info.get("confusion"):
+                st.markdown("**Confusion over pixels** (rows: true class, columns: predicted)")
+                show_cached(("unet-cm", *mkey), lambda: confusion_chart(np.array(info["confusion"]), names),
+                            use_container_width=False)
+            c = st.columns(3)
+            with c[0]:
+                csv_download(frame, "unet_scores.csv", "unet_scores_dl")
+            with c[1]:
+                png_download(image_png(figure), "unet_masks.png", "unet_masks_dl", label="Masks (PNG)")
+            with c[2]:
+                model_download(shown.path, "unet.keras", "unet_model_dl")
         st.subheader("Your image")
         file = st.file_uploader("An image (PNG/JPEG) to segment with this network", type=["png", "jpg", "jpeg"],
                                 key="unet_img")
-        if file is not None:
+        if file is not None and tab_seg.open:
             try:
                 x = image_from_bytes(file.getvalue(), shape[:2], shape[2])
                 mask = predict_one(model, x).argmax(-1)
@@ -97,9 +98,10 @@ with tab_seg:
             except UploadError as err:
                 st.error(str(err), icon=":material/error:")
 
-with tab_up:
-    lesson.upsampling_lesson()
-    lesson.checkerboard()
+with tab_up:  # the edited input and kernel stay; their upsamplings are drawn when open
+    lesson.upsampling_lesson(draw=tab_up.open)
+    if tab_up.open:
+        lesson.checkerboard()
 
 if ok:
     code_expander(keras_code(params, shape, n_classes), "unet.py")

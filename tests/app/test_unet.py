@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.app.conftest import errors, fake_uploads, open_app, wait_until
+from tests.app.conftest import errors, fake_uploads, open_app, open_tab, wait_until
+from tests.app.test_cnn import image_captions
 
 
 def test_default_page_shows_the_shipped_model_scores_and_lesson():
@@ -16,17 +17,24 @@ def test_default_page_shows_the_shipped_model_scores_and_lesson():
     assert not errors(at), errors(at)
     assert at.title[0].value == "U-Net segmentation"
     assert any("unet_shapes" in s.value for s in at.sidebar.info)
+    joins = next(d.value for d in at.dataframe if "joined" in d.value.columns)  # the Architecture tab opens first
+    assert list(joins["joined"]) == ["12×12×64", "24×24×32", "48×48×16"]  # 2f channels after concatenation
+    assert not at.get("vega_lite_chart") and not image_captions(at, "truth")  # closed tabs draw no charts, masks
+    assert not any(m.label == "Mean IoU (objects)" for m in at.metric)
+    open_tab(at, "Segment")
+    assert len(image_captions(at, "image · truth · prediction")) == 6
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Mean IoU (objects)"]) > 0.8
     assert float(metrics["No skips"]) < float(metrics["Mean IoU"]) - 0.3  # shipped fcn_shapes vs unet_shapes
-    assert len(at.get("vega_lite_chart")) >= 3  # the pixel confusion and the two checkerboard count maps
+    assert len(at.get("vega_lite_chart")) >= 1  # the pixel confusion
     assert {"Metrics (CSV)", "Masks (PNG)", "Model (.keras)"} <= {b.proto.label for b in at.get("download_button")}
     scores = next(d.value for d in at.dataframe if "IoU on borders" in d.value.columns)
     assert list(scores["class"]) == ["background", "circle", "square", "triangle"]
-    joins = next(d.value for d in at.dataframe if "joined" in d.value.columns)
-    assert list(joins["joined"]) == ["12×12×64", "24×24×32", "48×48×16"]  # 2f channels after concatenation
+    open_tab(at, "Upsampling (§10.5)")
+    assert len(at.get("vega_lite_chart")) == 2  # the two checkerboard count maps
     assert any("The same numbers" in c.value for c in at.caption)  # hand-made transposed conv = Keras'
-    at.radio(key="unet_skip").set_value("none").run()
+    at.radio(key="unet_skip").set_value("none").run()  # a knob of the closed Architecture tab
+    open_tab(at, "Architecture")
     assert not errors(at), errors(at)
     assert any("plain FCN" in c.value for c in at.caption)
     at.toggle(key="classroom").set_value(True).run()
@@ -87,4 +95,5 @@ def test_tiny_training_job_replaces_the_shipped_model():
     wait_until(at, lambda at: any("your trained network" in s.value for s in at.sidebar.success))
     assert any("your trained network" in s.value for s in at.sidebar.success), [e.value for e in at.sidebar]
     assert not errors(at), errors(at)
+    open_tab(at, "Segment")
     assert 0 <= float({m.label: m.value for m in at.metric}["Mean IoU (objects)"]) <= 1

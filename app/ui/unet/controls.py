@@ -94,12 +94,15 @@ def layer_summary(net: dict, input_shape: tuple, n_classes: int) -> tuple[int, p
     return model.count_params(), pd.DataFrame(rows)
 
 
-def architecture_view(net: dict, input_shape: tuple, n_classes: int) -> bool:
+def architecture_view(net: dict, input_shape: tuple, n_classes: int, draw: bool = True) -> bool:
+    """Whether the configuration builds (its sentence if not), and when `draw` (its tab is open) its size."""
     try:
         n_params, joins = layer_summary(net, tuple(input_shape), n_classes)
     except SettingsError as err:
         st.error(str(err), icon=":material/error:")
         return False
+    if not draw:
+        return True
     st.metric("Parameters", f"{n_params:,}")
     if len(joins):
         st.dataframe(joins, hide_index=True, width="stretch")

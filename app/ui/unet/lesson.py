@@ -24,7 +24,8 @@ def _matrix(values: np.ndarray, title: str) -> None:
     st.dataframe(pd.DataFrame(np.round(values, 3)), hide_index=True)
 
 
-def upsampling_lesson() -> None:
+def upsampling_lesson(draw: bool = True) -> None:
+    """The editable input, kernel and stride; when `draw` (its tab is open) every upsampling of them."""
     st.markdown("A decoder has to grow the map back to the image's size. Fixed rules copy or place the values; "
                 "the transposed convolution *learns* how (§10.5.4): every input value stamps the kernel, scaled "
                 "by itself, into the output, and overlapping stamps add up.")
@@ -34,6 +35,8 @@ def upsampling_lesson() -> None:
     with c[1]:
         k = _grid(up.EXAMPLE_KERNEL, "unet_up_k", "Kernel (edit it)")
     stride = c[2].radio("Stride", [1, 2], key="unet_up_s", horizontal=True)
+    if not draw:
+        return
     c = st.columns(3)
     with c[0]:
         _matrix(up.nearest_neighbour(x), "Nearest neighbour ×2")
