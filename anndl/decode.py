@@ -77,11 +77,22 @@ class Decoder:
             logits = model.decode(tgt, enc, src_mask, training=False)[:, t, :]
             return keras.ops.log_softmax(logits, axis=-1)
 
-        encode = compiled(lambda src: model.encode(src, training=False), getattr(model, "variables", ()))
-        step = compiled(step, getattr(model, "variables", ()))
+        variables = getattr(model, "variables", ())
+        encode = compiled(lambda src: model.encode(src, training=False), variables)
+        step = compiled(step, variables)
         self._encode = lambda src: encode(keras.ops.convert_to_tensor(src, "int32"))
         self._step = lambda enc, mask, buf, t: np.array(step(enc, mask, keras.ops.convert_to_tensor(buf, "int32"),
                                                                 keras.ops.convert_to_tensor(t, "int32")))
+        self._attend = compiled(model.attention_scores, variables) if hasattr(model, "attention_scores") else None
+
+    def _attention(self, src: np.ndarray, tgt: np.ndarray) -> dict:
+        """`model.attention` through the compiled function: {kind: [layer (1, heads, Tq, Tk)]} as numpy."""
+        if self._attend is None:
+            return self.model.attention(src, tgt)
+        import keras
+
+        scores = self._attend(keras.ops.convert_to_tensor(src, "int32"), keras.ops.convert_to_tensor(tgt, "int32"))
+        return {k: np.asarray(v) if k == "logits" else [np.asarray(a) for a in v] for k, v in scores.items()}
 
     def source_ids(self, sentence: str) -> np.ndarray:
         return self.src_vocab.encode(sentence, self.src_len)[None, :]
@@ -128,13 +139,14 @@ class Decoder:
 
     def attention_of(self, sentence: str) -> tuple[Decoded, np.ndarray, dict[str, list[np.ndarray]]]:
         """The greedy translation, its source ids (1, S) and the attention weights of every layer (§27.9) when the
-        decoder reads [start] and that translation (teacher forcing): {kind: [layer (1, heads, Tq, Tk)]}."""
+        decoder reads [start] and that translation (teacher forcing): {kind: [layer (1, heads, Tq, Tk)]}; one call
+        of the compiled function."""
         out = self.greedy(sentence)
         src = self.source_ids(sentence)
         tgt = np.zeros((1, self.tgt_len), "int32")
         ids = out.ids[: self.tgt_len - 1]
         tgt[0, 0], tgt[0, 1:len(ids) + 1] = START, ids  # the decoder's inputs: [start] and the greedy words
-        return out, src, self.model.attention(src, tgt)
+        return out, src, self._attention(src, tgt)
 
     def translate(self, sentences: list[str], batch: int = 256) -> list[str]:
         """Batched greedy translation of many sentences (benchmarks and test sets)."""

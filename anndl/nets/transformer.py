@@ -98,32 +98,36 @@ class Seq2SeqTransformer(keras.Model):
         return self.decode(tgt_in, enc, src_mask, training)
 
     def attention(self, src, tgt_in) -> dict[str, list[np.ndarray]]:
-        """Attention weights of every layer: encoder self (B,H,S,S), decoder masked self (B,H,T,T), cross (B,H,T,S).
-
-        Runs the same sublayers as keras-hub's blocks (post-norm), asking each attention for its scores.
-        """
+        """Attention weights of every layer: encoder self (B,H,S,S), decoder masked self (B,H,T,T), cross (B,H,T,S),
+        and the logits (B,T,V), as numpy arrays (see `attention_scores`)."""
         src, tgt_in = ops.convert_to_tensor(src, "int32"), ops.convert_to_tensor(tgt_in, "int32")
+        return {k: ops.convert_to_numpy(v) if k == "logits" else [ops.convert_to_numpy(a) for a in v]
+                for k, v in self.attention_scores(src, tgt_in).items()}
+
+    def attention_scores(self, src, tgt_in) -> dict:
+        """`attention` as tensors, traceable (anndl.decode compiles it): the same sublayers as keras-hub's blocks
+        (post-norm), asking each attention for its scores."""
         src_mask, tgt_mask = ops.not_equal(src, 0), ops.not_equal(tgt_in, 0)
         out = {"encoder": [], "decoder_self": [], "cross": []}
         x = self.embed(src, "src")
         for block in self.encoders:
             x, scores = block(x, padding_mask=src_mask, return_attention_scores=True)
-            out["encoder"].append(ops.convert_to_numpy(scores))
+            out["encoder"].append(scores)
         y = self.embed(tgt_in, "tgt")
         for block in self.decoders:
             mask = block._compute_self_attention_mask(y, tgt_mask, None, True, None, None)
             a, scores = block._self_attention_layer(query=y, value=y, attention_mask=mask,
                                                     return_attention_scores=True)
-            out["decoder_self"].append(ops.convert_to_numpy(scores))
+            out["decoder_self"].append(scores)
             y = block._self_attention_layer_norm(a + y)
             cross_mask = merge_padding_and_attention_mask(x, src_mask, None)
             a, scores = block._cross_attention_layer(query=y, value=x, attention_mask=cross_mask,
                                                      return_attention_scores=True)
-            out["cross"].append(ops.convert_to_numpy(scores))
+            out["cross"].append(scores)
             y = block._cross_attention_layer_norm(a + y)
             f = block._feedforward_output_dense(block._feedforward_intermediate_dense(y))
             y = block._feedforward_layer_norm(f + y)
-        out["logits"] = ops.convert_to_numpy(self.head(y))
+        out["logits"] = self.head(y)
         return out
 
     def positional_matrix(self, side: str = "src", length: int | None = None) -> np.ndarray:

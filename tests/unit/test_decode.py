@@ -114,3 +114,14 @@ def test_attention_of_teacher_forces_the_greedy_translation(tiny):
     # the decoder read [start] and the greedy words: position t predicts the t-th greedy word again
     n = min(len(out.ids), 6)
     assert (np.argmax(np.asarray(att["logits"])[0, :n, 1:], -1) + 1).tolist() == out.ids[:n]
+
+
+def test_compiled_attention_equals_the_eager_one(tiny):
+    model, dec = tiny
+    src, tgt = dec.source_ids("a b c"), np.array([[2, 4, 5, 0, 0, 0]])
+    eager, compiled = model.attention(src, tgt), dec._attention(src, tgt)
+    assert dec._attend is not None and set(compiled) == set(eager)
+    for kind in ("encoder", "decoder_self", "cross"):
+        assert len(compiled[kind]) == len(eager[kind]) == 1
+        np.testing.assert_allclose(compiled[kind][0], eager[kind][0], atol=1e-5)
+    np.testing.assert_allclose(compiled["logits"], eager["logits"], atol=1e-4)
