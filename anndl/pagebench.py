@@ -60,6 +60,9 @@ CLICKS: dict[str, tuple[Callable | None, Callable]] = {
     "cnn": (lambda p: p.get_by_role("tab", name="Look inside").click(), _step_number("Test image")),
     "timeseries": (None, _slider_step("Window position")),
     "transformer": (None, _sentence),
+    "siamese": (lambda p: p.get_by_role("tab", name="Retrieval").click(), _step_number("Query: test digit number")),
+    "autoencoder": (lambda p: p.get_by_role("tab", name="Walk the latent space").click(), _slider_step("Grid size")),
+    "gan": (None, _step_number("Noise seed")),
 }
 
 

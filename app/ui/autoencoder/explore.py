@@ -142,9 +142,10 @@ def _grid(path: str, mtime: float, method: str, _proj, xs: tuple, ys: tuple, n: 
     return lat.decode_grid(_parts(path, mtime)[2], _proj, xs, ys, n)
 
 
+@st.fragment
 def grid(path: str, mtime: float, points: np.ndarray, proj, draw: bool = True) -> None:
     """§20.4: an n×n grid over a chosen part of the map, decoded in one batched call (its knobs only, unless
-    `draw`: its tab is open)."""
+    `draw`: its tab is open); a fragment, so another size or range reruns only the grid."""
     if draw:
         st.subheader("Latent grid (§20.4)")
     if not proj.invertible:

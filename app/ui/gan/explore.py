@@ -30,9 +30,11 @@ def _images(path: str, mtime: float, view: str, *args) -> np.ndarray:
     return getattr(sampler, view)(_generator(path, mtime), *args)
 
 
+@st.fragment
 def sample(path: str, mtime: float, class_names: list[str], seed: int, draw: bool = True) -> dict:
     """Seed, number of images and (cGAN) class: the grid (when `draw`: its tab is open). Returns the choices for
-    the other views."""
+    the other views (on the page's full run; a fragment, so another seed or class reruns only the grid, and the
+    closed tabs that use them are drawn again when they open)."""
     gen = _generator(path, mtime)
     _, n_classes = sampler.sizes(gen)
     c = st.columns(3)
