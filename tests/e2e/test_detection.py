@@ -42,3 +42,6 @@ def test_confidence_slider_leaves_fewer_boxes_and_a_photo_is_detected(server, pa
     page.get_by_text("trained only on drawn shapes").wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=f"{shots}/detection-2.png", full_page=True)
+    open_tab(page, "Anchors")  # the closed tab keeps the uploaded photo
+    open_tab(page, "Photos")
+    page.get_by_text("your photo, gray").wait_for(timeout=60_000)

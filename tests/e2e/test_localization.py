@@ -28,3 +28,6 @@ def test_upload_a_photo_and_see_the_overlays(server, page, tmp_path):
         page.get_by_text(name, exact=True).first.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=f"{shots}/localization-2.png", full_page=True)
+    open_tab(page, "Two heads: class + box")  # the closed tab keeps the uploaded image
+    open_tab(page, "Explain an image")
+    page.get_by_text("Input: your image").wait_for(timeout=60_000)
