@@ -67,16 +67,7 @@ with tab_ret:
         c[0].metric("recall@1", f"{m['recall1']:.3f}")
         c[1].metric("recall@5", f"{m['recall5']:.3f}")
         c[2].metric("retrieval mAP", f"{m['map']:.3f}")
-    i = bound(st.number_input, "Query: test digit number", "sia_q", 0, min_value=0, max_value=len(d.x_test) - 1)
-    files = [] if classroom() else st.file_uploader("…or your image (PNG/JPEG)", type=["png", "jpg", "jpeg"],
-                                                    accept_multiple_files=True, key="sia_qimg")
-    own, bad = ui.read_digits(files[-1:] if files and tab_ret.open else [])
-    for sentence in bad:
-        st.error(sentence, icon=":material/error:")
-    query = own[0] if len(own) else d.x_test[i]
-    if tab_ret.open:
-        q_emb = ui.embed_one(shown.path, shown.mtime, query)[0]
-        explore.retrieval(shown.path, shown.mtime, seed(), query, q_emb, k, None if len(own) else i)
+    explore.retrieval_query(shown.path, shown.mtime, seed(), k, tab_ret.open)
 
 with tab_id:
     nt = d.n_templates

@@ -44,6 +44,9 @@ def test_default_shows_the_shipped_triplet_encoder_map_and_figures():
     assert not any("Click a point of the map" in i.value for i in at.info)  # the map's tab is closed now
     assert [m.label for m in at.metric][:3] == ["recall@1", "recall@5", "retrieval mAP"]
     assert float(at.metric[0].value) > 0.9
+    at.number_input(key="sia_q").set_value(5).run()  # another query: its 5 nearest test digits
+    assert not errors(at), errors(at)
+    assert len(image_captions(at, "d=")) == 5
     open_tab(at, "Identification (§18.3)")
     assert any("Identified as" in s.value for s in at.success)  # the held-out query is identified at the default γ
 

@@ -18,8 +18,8 @@ from app.ui.charts import show, show_cached
 from app.ui.classroom import stage
 from app.ui.downloads import image_png
 from app.ui.models import file_key, load_model
-from app.ui.siamese.controls import PALETTE, data, embeddings, img, points_chart
-from app.ui.state import classroom
+from app.ui.siamese.controls import PALETTE, data, embed_one, embeddings, img, points_chart, read_digits
+from app.ui.state import bound, classroom
 
 MAP_N = 500  # seen test digits on the map (each with its picture in the tooltip), plus 100 held-out ones
 
@@ -105,6 +105,23 @@ def replay(frames: list, seed: int, draw: bool = True) -> None:
         return
     _, labels = data(seed).map_images()
     show(points_chart(frames[epoch - 1], labels, f"Epoch {epoch}: the same 200 digits, one fixed projection"))
+
+
+@st.fragment
+def retrieval_query(path: str, mtime: float, seed: int, k: int, draw: bool = True) -> None:
+    """The query (a test digit, or an uploaded image) and its k nearest test digits; the knobs only unless `draw`
+    (its tab is open). A fragment: another query reruns only this view."""
+    d = data(seed)
+    i = bound(st.number_input, "Query: test digit number", "sia_q", 0, min_value=0, max_value=len(d.x_test) - 1)
+    files = [] if classroom() else st.file_uploader("…or your image (PNG/JPEG)", type=["png", "jpg", "jpeg"],
+                                                    accept_multiple_files=True, key="sia_qimg")
+    if not draw:
+        return
+    own, bad = read_digits(files[-1:] if files else [])
+    for sentence in bad:
+        st.error(sentence, icon=":material/error:")
+    query = own[0] if len(own) else d.x_test[i]
+    retrieval(path, mtime, seed, query, embed_one(path, mtime, query)[0], k, None if len(own) else i)
 
 
 def retrieval(path: str, mtime: float, seed: int, query: np.ndarray, q_emb: np.ndarray, k: int,
