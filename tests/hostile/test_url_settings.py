@@ -7,7 +7,7 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import MAIN, ROOT, errors
+from tests.app.conftest import MAIN, ROOT, errors, open_tab
 
 NUM = lambda lo, hi: lambda v: lo <= float(v) <= hi  # noqa: E731
 IN = lambda *opts: lambda v: v in {str(o) for o in opts}  # noqa: E731
@@ -95,6 +95,9 @@ def check(at: AppTest, cases: dict) -> list[str]:
 def test_absurd_url_settings_are_clamped_and_the_session_keeps_working(page):
     at = open_with(page, {k: v for k, (v, _) in HOSTILE[page].items()})
     assert not at.exception, [str(x.value)[:300] for x in at.exception]
+    for label in [t.label for t in at.tabs]:  # lazy tabs: a closed tab's knobs may read the URL only once it opens
+        open_tab(at, label)
+        assert not at.exception, (label, [str(x.value)[:300] for x in at.exception])
     assert check(at, HOSTILE[page]) == []
     at.run()  # the session keeps working: a second run is as clean
     assert not at.exception
