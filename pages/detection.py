@@ -69,7 +69,7 @@ if shown is not None and tab_det.open:
         model_download(shown.path, "detector.keras", "det_model_dl")
 if shown is not None and tab_map.open:
     with tab_map:
-        sc = ui.scores(shown.path, shown.mtime, params["objects"], seed(), conf, nms)
+        sc = ui.scores(shown.path, shown.mtime, params["objects"], seed(), ui.multilabel_of(shown), conf, nms)
         m = st.columns(2)
         m[0].metric("mAP@0.5", f"{sc['map50']:.3f}")
         m[1].metric("mAP@[.5:.95]", f"{sc['map']:.3f}")

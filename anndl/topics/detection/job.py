@@ -56,7 +56,7 @@ def stride_of(model) -> int:
 
 
 def raw_predictions(model, images: np.ndarray, multilabel: bool = False) -> dict[str, np.ndarray]:
-    """Every cell's box, score and class before thresholds and NMS (what the page keeps in the session)."""
+    """Every cell's box, score and class before thresholds and NMS (what the page caches per model and test set)."""
     from anndl.predict import predict_one
 
     grid = np.asarray(model.predict(images, batch_size=128, verbose=0)) if len(images) > 1 else \

@@ -1,5 +1,6 @@
 """Detection page helpers: the training knobs, the thresholds, the model shown and its raw predictions, which are
-kept in the session so the sliders redraw boxes, counts and the PR curve without running the network again."""
+cached per model file and test set so the sliders redraw boxes, counts and the PR curve without running the network
+again."""
 
 from __future__ import annotations
 
@@ -66,23 +67,23 @@ def test_set(objects: str, seed: int):
 
 
 def raw(shown, objects: str, seed: int) -> dict[str, np.ndarray]:
-    """The raw predictions (every cell, before thresholds and NMS) on the test set, computed once per model and
-    test set and kept in this session."""
-    key = (shown.path, shown.mtime, objects, seed)
-    kept = st.session_state.get("det__raw")
-    if kept is None or kept[0] != key:
-        with st.spinner("Running the detector on the test canvases…"):
-            kept = (key, topic.raw_predictions(shown.model, test_set(objects, seed).images, multilabel_of(shown)))
-        st.session_state["det__raw"] = kept
-    return kept[1]
+    """The raw predictions (every cell, before thresholds and NMS) on the test set, computed once per model file
+    and test set for the whole server: the sliders and a second visit redraw without running the network again."""
+    return _raw(shown.path, shown.mtime, objects, seed, multilabel_of(shown))
+
+
+# bounded: a trained model's file is a key too (one per finished job)
+@st.cache_data(show_spinner="Running the detector on the test canvases…", max_entries=8)
+def _raw(path: str, mtime: float, objects: str, seed: int, multilabel: bool) -> dict[str, np.ndarray]:
+    return topic.raw_predictions(load_model(path, "detection", mtime), test_set(objects, seed).images, multilabel)
 
 
 @st.cache_data(show_spinner="COCOeval on the test set…", max_entries=32)
-def scores(path: str, mtime: float, objects: str, seed: int, conf: float, nms: float) -> dict:
+def scores(path: str, mtime: float, objects: str, seed: int, multilabel: bool, conf: float, nms: float) -> dict:
     """mAP@0.5, mAP@[.5:.95] and the precision array of the detections at these thresholds (pycocotools)."""
     c = test_set(objects, seed)
-    kept = st.session_state["det__raw"][1]
-    return topic.score(c, topic.detections(kept, conf, nms), len(c.class_names))
+    dets = topic.detections(_raw(path, mtime, objects, seed, multilabel), conf, nms)
+    return topic.score(c, dets, len(c.class_names))
 
 
 def photo_predictions(shown, pixels: np.ndarray) -> dict[str, np.ndarray]:
