@@ -112,20 +112,34 @@ class Decoder:
 
     def beam(self, sentence: str, width: int = 4, alpha: float = 0.0) -> Decoded:
         """Keep the `width` best partial translations at each step (§28.5); finished ones stay in the beam."""
+        return self.greedy_and_beam(sentence, width, alpha, greedy=False)[1]
+
+    def greedy_and_beam(self, sentence: str, width: int = 4, alpha: float = 0.0,
+                        greedy: bool = True) -> tuple[Decoded | None, Decoded]:
+        """(greedy, beam) of one sentence in one pass: the greedy hypothesis rides in the beam's batch, so each step
+        is one compiled call for both (half the calls of `greedy` then `beam`: the page's new sentence)."""
         width = int(max(1, min(width, 16)))
         enc, mask = self._encode(self.source_ids(sentence))
         beam, steps = [Hypothesis([], 0.0)], []
+        g, g_steps = Hypothesis([], 0.0, not greedy), []
         for t in range(self.tgt_len):
             alive = [h for h in beam if not h.finished]
-            if not alive:
+            rows = alive + ([] if g.finished else [g])
+            if not rows:
                 break
-            buf = np.zeros((len(alive), self.tgt_len), "int32")
+            buf = np.zeros((len(rows), self.tgt_len), "int32")
             buf[:, 0] = START
-            for b, h in enumerate(alive):
+            for b, h in enumerate(rows):
                 buf[b, 1:t + 1] = h.ids[:t]
-            n = len(alive)
+            n = len(rows)
             logp = self._step(np.repeat(np.asarray(enc), n, 0), np.repeat(np.asarray(mask), n, 0), buf, t)
             logp[:, 0] = -np.inf  # never PAD
+            if not g.finished:  # the last row: the most probable token
+                token = int(np.argmax(logp[-1]))
+                g = Hypothesis(g.ids + [token], g.logp + float(logp[-1, token]), token == END)
+                g_steps.append([g])
+            if not alive:
+                continue
             candidates = [h for h in beam if h.finished]
             for b, h in enumerate(alive):
                 for token in np.argsort(-logp[b])[:width]:
@@ -135,7 +149,8 @@ class Decoder:
             steps.append(list(beam))
         final = sorted(beam, key=lambda h: (not h.finished, -h.score(alpha)))
         best = final[0]
-        return Decoded(self._text(best.ids), best.ids, best.logp, steps, final)
+        return (Decoded(self._text(g.ids), g.ids, g.logp, g_steps, [g]) if greedy else None,
+                Decoded(self._text(best.ids), best.ids, best.logp, steps, final))
 
     def attention_of(self, sentence: str) -> tuple[Decoded, np.ndarray, dict[str, list[np.ndarray]]]:
         """The greedy translation, its source ids (1, S) and the attention weights of every layer (§27.9) when the

@@ -125,3 +125,13 @@ def test_compiled_attention_equals_the_eager_one(tiny):
         assert len(compiled[kind]) == len(eager[kind]) == 1
         np.testing.assert_allclose(compiled[kind][0], eager[kind][0], atol=1e-5)
     np.testing.assert_allclose(compiled["logits"], eager["logits"], atol=1e-4)
+
+
+def test_greedy_and_beam_in_one_pass_equal_the_two_searches(tiny):
+    _, dec = tiny
+    for sentence, width in (("a b c", 4), ("d e", 2), ("f", 1)):
+        greedy, beam = dec.greedy_and_beam(sentence, width)
+        alone = dec.greedy(sentence)
+        assert greedy.ids == alone.ids and greedy.text == alone.text and abs(greedy.logp - alone.logp) < 1e-4
+        assert [[h.ids for h in s] for s in greedy.steps] == [[h.ids for h in s] for s in alone.steps]
+        assert beam.ids == dec.beam(sentence, width).ids and len(beam.steps) == len(dec.beam(sentence, width).steps)

@@ -55,7 +55,7 @@ def beam_frame(decoded, vocab) -> pd.DataFrame:
 @st.cache_resource(max_entries=64, show_spinner=False)
 def decoded(model_key: tuple, sentence: str, width: int, _decoder):
     """(greedy, beam) of one sentence by one model, once per server: a rerun or a classmate's same query is free."""
-    return _decoder.greedy(sentence), _decoder.beam(sentence, width)
+    return _decoder.greedy_and_beam(sentence, width)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
