@@ -11,8 +11,10 @@ import streamlit as st
 
 
 def model_download(path: str | Path | None, filename: str, key: str) -> None:
+    """The model file's download button; the file is read when the button is pressed, not on every rerun (a
+    translator is 3 MB)."""
     if path and Path(path).exists():
-        st.download_button("Model (.keras)", Path(path).read_bytes(), file_name=filename,
+        st.download_button("Model (.keras)", Path(path).read_bytes, file_name=filename,
                            mime="application/octet-stream", key=key, icon=":material/download:")
 
 

@@ -20,6 +20,10 @@ def test_train_and_see_curves_and_metrics(server, page):
     curves = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="epoch")
     expect(curves.first).to_be_visible()
     expect(curves.first).to_contain_text("validation")
+    with page.expect_download() as got:  # the file is read only when the button is pressed
+        page.get_by_role("button", name="Model (.keras)").click()
+    data = open(got.value.path(), "rb").read()
+    assert data[:2] == b"PK" and len(data) > 1000  # a .keras file is a zip
     page.screenshot(path="/tmp/e2e-perceptron-trained.png", full_page=True)
 
 
