@@ -69,8 +69,9 @@ def walks(path: str, mtime: float, class_names: list[str], chosen: dict) -> None
     steps = bound(c[2].slider, "Steps", "gan_steps", 10, min_value=3, max_value=20)
     walk = _images(path, mtime, "seed_walk", int(a), int(b), steps, chosen["label"])
     st.image(grid_image(walk[..., 0], cols=steps, scale=3),
-             caption=f"z(seed {a}) → z(seed {b})" + (f", class {class_names[chosen['label'] or 0]}"
-                                                    if n_classes else ""))
+             caption=f"z(seed {a}) → z(seed {b})" + (f", class {class_names[chosen['label'] or 0]}" + (
+                 " (a walk holds one class: with 'all, in turn' above it shows the first)"
+                 if chosen["label"] is None else "") if n_classes else ""))
     if not n_classes:
         st.info("Walking between classes needs the conditional generator (pick it above).", icon=":material/info:")
         return
