@@ -40,7 +40,7 @@ def test_every_table_is_arrow_compatible(monkeypatch):
     monkeypatch.setattr(dataframe_util, "fix_arrow_incompatible_column_types", record)
     at = open_app("transformer")
     assert not errors(at)
-    assert any(list(d.value.index) == ["token", "id"] for d in at.dataframe)  # the tokens table is on the page
+    assert any(list(d.value.index) == ["token", "id"] for d in at.table)  # the tokens table is on the page
     for tab in ("Look inside", "Your data"):  # the nearest words, the corpus sample
         at = open_tab(at, tab)
         assert not errors(at) and at.dataframe
@@ -93,7 +93,7 @@ def test_tiny_training_job_and_switch_to_it():
     assert "Trained on" in texts(at)
     at = open_tab(at, "Translate")
     assert "the one you trained" in texts(at)  # the page now translates with the new model
-    assert any(d.value.shape[0] >= 1 for d in at.dataframe)
+    assert any(d.value.shape[0] >= 1 for d in at.table)  # the beam's steps
 
 
 def test_a_rewritten_shipped_file_is_read_again(monkeypatch, tmp_path):

@@ -78,7 +78,7 @@ def translations(decoder, sentence: str, width: int, model_key: tuple) -> None:
         st.caption(f"log-probability {beam.logp:.3f} · probability {np.exp(beam.logp):.3f}")
     frame = beam_frame(beam, decoder.tgt_vocab)
     with st.expander(f"Beam search step by step ({len(beam.steps)} steps)", expanded=not classroom()):
-        st.dataframe(frame, hide_index=True, width="stretch", height=260)
+        st.container(height=260).table(frame.set_index(["step", "rank"]))  # static HTML: no grid to mount
         csv_download(frame, "beam_steps.csv", "tr_beam_csv", label="Beam steps (CSV)")
 
 
@@ -91,7 +91,7 @@ def preparation(decoder, sentence: str) -> None:
     st.markdown(f"Standardised: `{standardize(sentence)}` → {int((src != 0).sum())} tokens, padded to "
                 f"{decoder.src_len} (source) / {decoder.tgt_len} (target) with `[pad]` = 0; unknown words become "
                 f"`[unk]` = 1; the decoder starts from `[start]` = 2 and stops at `[end]` = 3.")
-    st.dataframe(token_table(words, src), width="stretch")
+    st.table(token_table(words, src))
 
 
 def token_table(words: list[str], ids) -> pd.DataFrame:
