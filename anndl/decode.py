@@ -37,29 +37,56 @@ class Decoded:
     final: list[Hypothesis] = field(default_factory=list)  # all finished hypotheses, best first
 
 
-def greedy_search(step, n: int, tgt_len: int) -> tuple[np.ndarray, np.ndarray]:
-    """Greedy decoding of n sentences at once (§26.4), the one loop of anndl: the most probable token at each step.
+class Greedy:
+    """n greedy hypotheses (§26.4), the one greedy loop of anndl: at each step the most probable token; PAD never.
 
-    `step(buf, t)` gives (n, V) log-probabilities (or logits) of position t from the (n, tgt_len) target buffer
-    ([start] then the tokens chosen so far). Returns (tokens, their log-probabilities), both (n, tgt_len): a row
-    ends with [end], then zeros; PAD is never chosen.
+    `buf` (n, tgt_len) is the decoder's input ([start] then the tokens chosen so far), `t` the position to predict;
+    `advance` takes the (n, V) log-probabilities (or logits) of position t. `found` and `logps` (n, tgt_len): a row
+    ends with [end], then zeros.
     """
-    buf = np.zeros((n, tgt_len), "int32")
-    buf[:, 0] = START
-    found = np.zeros((n, tgt_len), "int32")
-    logps = np.zeros((n, tgt_len), "float32")
-    done = np.zeros(n, bool)
-    for t in range(tgt_len):
-        logp = np.array(step(buf, t), dtype="float32")
+
+    def __init__(self, n: int, tgt_len: int):
+        self.buf = np.zeros((n, tgt_len), "int32")
+        self.buf[:, 0] = START
+        self.found = np.zeros((n, tgt_len), "int32")
+        self.logps = np.zeros((n, tgt_len), "float32")
+        self.done = np.zeros(n, bool)
+        self.t = 0
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.done.all()) or self.t == self.buf.shape[1]
+
+    def advance(self, logp) -> None:
+        logp = np.array(logp, dtype="float32")
         logp[:, 0] = -np.inf  # never PAD
-        token = np.argmax(logp, axis=-1)
-        found[:, t] = np.where(done, 0, token)
-        logps[:, t] = np.where(done, 0.0, logp[np.arange(n), token])
-        done |= found[:, t] == END
-        if done.all() or t + 1 == tgt_len:
-            break
-        buf[:, t + 1] = found[:, t]
-    return found, logps
+        token, t = np.argmax(logp, axis=-1), self.t
+        self.found[:, t] = np.where(self.done, 0, token)
+        self.logps[:, t] = np.where(self.done, 0.0, logp[np.arange(len(token)), token])
+        self.done |= self.found[:, t] == END
+        self.t += 1
+        if self.t < self.buf.shape[1]:
+            self.buf[:, self.t] = self.found[:, t]
+
+    def run(self, step) -> Greedy:
+        """Advance until every row ended: `step(buf, t)` gives the (n, V) log-probabilities of position t."""
+        while not self.finished:
+            self.advance(step(self.buf, self.t))
+        return self
+
+    def steps(self, row: int = 0) -> list[list[Hypothesis]]:
+        """The hypothesis of one row after each step, up to its [end]."""
+        ids = self.found[row].tolist()
+        length = ids.index(END) + 1 if END in ids else self.t
+        return [[Hypothesis(ids[:k], float(self.logps[row, :k].sum()), ids[k - 1] == END)]
+                for k in range(1, length + 1)]
+
+
+def greedy_search(step, n: int, tgt_len: int) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy decoding of n sentences at once: `step(buf, t)` gives (n, V) log-probabilities of position t.
+    Returns (tokens, their log-probabilities), both (n, tgt_len) as in `Greedy`."""
+    greedy = Greedy(n, tgt_len).run(step)
+    return greedy.found, greedy.logps
 
 
 class Decoder:
@@ -103,10 +130,10 @@ class Decoder:
     def greedy(self, sentence: str) -> Decoded:
         """Pick the most probable next token at each step until [end] (§26.4); the hypothesis after each step."""
         enc, mask = self._encode(self.source_ids(sentence))
-        found, logps = greedy_search(lambda buf, t: self._step(enc, mask, buf, t), 1, self.tgt_len)
-        ids = found[0].tolist()
-        length = ids.index(END) + 1 if END in ids else len(ids)
-        steps = [[Hypothesis(ids[:k], float(logps[0, :k].sum()), ids[k - 1] == END)] for k in range(1, length + 1)]
+        return self._greedy_decoded(Greedy(1, self.tgt_len).run(lambda buf, t: self._step(enc, mask, buf, t)))
+
+    def _greedy_decoded(self, greedy: Greedy) -> Decoded:
+        steps = greedy.steps()
         hyp = steps[-1][0]
         return Decoded(self._text(hyp.ids), hyp.ids, hyp.logp, steps, [hyp])
 
@@ -121,23 +148,23 @@ class Decoder:
         width = int(max(1, min(width, 16)))
         enc, mask = self._encode(self.source_ids(sentence))
         beam, steps = [Hypothesis([], 0.0)], []
-        g, g_steps = Hypothesis([], 0.0, not greedy), []
+        g = Greedy(1, self.tgt_len) if greedy else None
         for t in range(self.tgt_len):
             alive = [h for h in beam if not h.finished]
-            rows = alive + ([] if g.finished else [g])
-            if not rows:
+            riding = g is not None and not g.finished  # the greedy row rides last in the batch
+            if not alive and not riding:
                 break
-            buf = np.zeros((len(rows), self.tgt_len), "int32")
+            buf = np.zeros((len(alive) + riding, self.tgt_len), "int32")
             buf[:, 0] = START
-            for b, h in enumerate(rows):
+            for b, h in enumerate(alive):
                 buf[b, 1:t + 1] = h.ids[:t]
-            n = len(rows)
+            if riding:
+                buf[-1] = g.buf[0]
+            n = len(buf)
             logp = self._step(np.repeat(np.asarray(enc), n, 0), np.repeat(np.asarray(mask), n, 0), buf, t)
+            if riding:
+                g.advance(logp[-1:])
             logp[:, 0] = -np.inf  # never PAD
-            if not g.finished:  # the last row: the most probable token
-                token = int(np.argmax(logp[-1]))
-                g = Hypothesis(g.ids + [token], g.logp + float(logp[-1, token]), token == END)
-                g_steps.append([g])
             if not alive:
                 continue
             candidates = [h for h in beam if h.finished]
@@ -149,7 +176,7 @@ class Decoder:
             steps.append(list(beam))
         final = sorted(beam, key=lambda h: (not h.finished, -h.score(alpha)))
         best = final[0]
-        return (Decoded(self._text(g.ids), g.ids, g.logp, g_steps, [g]) if greedy else None,
+        return (self._greedy_decoded(g) if g is not None else None,
                 Decoded(self._text(best.ids), best.ids, best.logp, steps, final))
 
     def attention_of(self, sentence: str) -> tuple[Decoded, np.ndarray, dict[str, list[np.ndarray]]]:

@@ -116,3 +116,25 @@ def test_a_rewritten_shipped_file_is_read_again(monkeypatch, tmp_path):
     os.utime(file, (1e9, 1e9))  # the zoo wrote the file again
     rebuilt = ui.shipped()
     assert rebuilt[0] is not first[0] and rebuilt[1] is not first[1] and rebuilt[3] == (str(file), 1e9)
+
+
+def test_an_upload_is_parsed_once_per_content(monkeypatch):
+    """Issue 9: the TSV is parsed once per upload content (sha256 key), not again on every rerun; a bad file's
+    sentence is kept too."""
+    import hashlib
+
+    import anndl.data.translation as translation
+    from app.ui.transformer.train import read_pairs
+
+    calls = []
+    real = translation.read_tsv_pairs
+    monkeypatch.setattr(translation, "read_tsv_pairs", lambda data, limits: calls.append(data) or real(data, limits))
+    read_pairs.clear()
+    good = "".join(f"I run {i}.\tCorro {i}.\n" for i in range(50)).encode()
+    other, bad = good + b"Go.\tVai.\n", b"no tab here\n"
+    for data in (good, good, other, good, bad, bad):
+        pairs, error = read_pairs(hashlib.sha256(data).hexdigest(), 5, data)
+    assert calls == [good, other, bad]
+    assert pairs is None and error.startswith("Line 1 has no tab")
+    pairs, error = read_pairs(hashlib.sha256(good).hexdigest(), 5, good)
+    assert error is None and pairs[:2] == [("I run 0.", "Corro 0."), ("I run 1.", "Corro 1.")] and len(calls) == 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -77,21 +79,31 @@ def train_section(params: dict, pairs: list | None, show: bool = True):
     return job
 
 
-def upload_section(max_mb: int = 5, show: bool = True):
-    """The Anki/Tatoeba TSV uploader; returns the pairs or None (one clear sentence on a bad file). `show` False (a
-    closed tab): the uploader only, no sentence or preview."""
+@st.cache_resource(show_spinner="Reading your pairs…", max_entries=8, ttl=3600)
+def read_pairs(digest: str, max_mb: int, _data: bytes) -> tuple[list | None, str | None]:
+    """(pairs, None) or (None, the sentence saying why not) of one upload, parsed once per content (`digest`: its
+    sha256), not on every rerun."""
     from anndl.data.translation import TsvLimits, read_tsv_pairs
     from anndl.data.uploads import UploadError
 
+    try:
+        return read_tsv_pairs(_data, TsvLimits(max_bytes=max_mb * 1024 * 1024)), None
+    except UploadError as err:
+        return None, str(err)
+
+
+def upload_section(max_mb: int = 5, show: bool = True):
+    """The Anki/Tatoeba TSV uploader; returns the pairs or None (one clear sentence on a bad file). `show` False (a
+    closed tab): the uploader only, no sentence or preview."""
     file = st.file_uploader("Sentence pairs (TSV: English<TAB>Italian per line, e.g. ita.txt from manythings.org)",
                             type=["tsv", "txt"], key="tr_upload")
     if file is None:
         return None
-    try:
-        pairs = read_tsv_pairs(file.getvalue(), TsvLimits(max_bytes=max_mb * 1024 * 1024))
-    except UploadError as err:
+    data = file.getvalue()
+    pairs, error = read_pairs(hashlib.sha256(data).hexdigest(), max_mb, data)
+    if error is not None:
         if show:
-            st.error(str(err), icon=":material/error:")
+            st.error(error, icon=":material/error:")
         return None
     if not show:
         return pairs
