@@ -58,16 +58,32 @@ def bound(widget: Callable, label: str, key: str, default: Any, **kwargs) -> Any
     """Render `widget(label, **kwargs)` whose value lives in the URL under `key` (falls back to `default`).
 
     Example: `lr = bound(st.select_slider, "Learning rate", "lr", 0.01, options=[0.001, 0.01, 0.1])`.
+    The widget's own default is its current value: a widget the browser mounts late (one in a tab opened
+    later) starts from that default, and a default of the first option would undo the link's settings.
     """
-    if key not in st.session_state:
+    if key in st.session_state:
+        value = st.session_state[key]
+    else:
         value = clamp(_parse(st.query_params.get(key), default, kwargs.get("options")),
                       kwargs.get("min_value"), kwargs.get("max_value"))
         if isinstance(value, str) and kwargs.get("max_chars"):
             value = value[: kwargs["max_chars"]]
-        st.session_state[key] = value
-    value = widget(label, key=key, **kwargs)
+    value = widget(label, key=key, **kwargs, **_as_default(widget, value, kwargs.get("options")))
     st.query_params[key] = _dump(value)
     return value
+
+
+def _as_default(widget: Callable, value: Any, options=None) -> dict:
+    """`value` as the keyword that sets `widget`'s default (a keyed widget keeps its identity when it changes)."""
+    name = getattr(widget, "__name__", "")
+    opts = None if options is None else list(options)
+    if name in ("selectbox", "radio"):
+        return {"index": opts.index(value) if value in opts else 0}
+    if name == "multiselect":
+        return {"default": [v for v in value if v in opts]}
+    if name == "select_slider" and value not in opts:
+        return {}
+    return {"value": value}
 
 
 def clamp(value: Any, lo: Any = None, hi: Any = None) -> Any:

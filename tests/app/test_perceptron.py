@@ -111,3 +111,24 @@ def test_an_uploaded_csv_is_parsed_once_per_content_not_on_every_rerun(monkeypat
         at.select_slider(key="nn_epochs").set_value(epochs).run()
     assert not errors(at), errors(at)
     assert parsed == first, parsed
+
+
+def test_every_knob_tells_the_browser_its_value_as_its_default():
+    """A widget the browser mounts late (in a tab opened later) starts from its proto default: with the first
+    option there, the next click sent iris/1 neuron/SGD… back and undid the link's settings (CI, stop 29)."""
+    at = _network_tab()
+    at.select_slider(key="nn_lr").set_value(0.1)
+    at.selectbox(key="nn_opt").set_value("rmsprop")
+    at.run()
+    boxes = [w for w in at.selectbox if w.key.startswith("nn_")]
+    sliders = [w for w in at.select_slider if w.key.startswith("nn_")]
+    assert len(boxes) >= 3 and len(sliders) >= 4
+    for w in boxes:
+        assert w.proto.default == w.index, w.key
+    for w in sliders:
+        shown = w.format_func(w.value) if hasattr(w, "format_func") else str(w.value)
+        assert [w.options[int(i)] for i in w.proto.default] == [shown], w.key
+    depth = at.slider(key="nn_depth")
+    assert list(depth.proto.default) == [depth.value]
+    assert at.select_slider(key="nn_lr").value == 0.1 and at.selectbox(key="nn_opt").value == "rmsprop"
+    assert at.selectbox(key="nn_data").value == "spiral" and at.selectbox(key="nn_data").proto.default > 0
