@@ -87,7 +87,19 @@ def cached_chart(inputs: tuple | None, build: Callable[[], alt.TopLevelMixin | N
 def _chart_spec(key: tuple, styled: bool, _build: Callable) -> tuple | None:
     chart = _build()
     # st.vega_lite_chart copies the spec before changing it, so the cached dict is shared read-only between sessions
-    return None if chart is None else (chart, _spec(chart))
+    return None if chart is None else (chart, _arrow_datasets(_spec(chart)))
+
+
+def _arrow_datasets(spec: dict) -> dict:
+    """The spec with its inline tables (lists of records) as Arrow IPC bytes, made once: st.vega_lite_chart passes
+    bytes through, and converted a list to a DataFrame and to Arrow again on every rerun (10-30 ms a chart)."""
+    from streamlit import dataframe_util
+
+    data = spec.get("datasets") or {}
+    if not any(isinstance(v, list) for v in data.values()):
+        return spec
+    return {**spec, "datasets": {k: dataframe_util.convert_anything_to_arrow_bytes(v) if isinstance(v, list) else v
+                                 for k, v in data.items()}}
 
 
 def history_frame(epochs: list[dict]) -> pd.DataFrame:

@@ -69,7 +69,8 @@ def bound(widget: Callable, label: str, key: str, default: Any, **kwargs) -> Any
         if isinstance(value, str) and kwargs.get("max_chars"):
             value = value[: kwargs["max_chars"]]
     value = widget(label, key=key, **kwargs, **_as_default(widget, value, kwargs.get("options")))
-    st.query_params[key] = _dump(value)
+    if st.query_params.get(key) != (text := _dump(value)):  # each write sends the whole query string again
+        st.query_params[key] = text
     return value
 
 

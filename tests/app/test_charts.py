@@ -94,3 +94,17 @@ def test_big_charts_are_drawn_on_a_canvas_small_ones_stay_svg():
     big, small = spec(600), spec(20)
     assert big["usermeta"]["embedOptions"]["renderer"] == "canvas" and big["config"]["mark"]["aria"] is False
     assert "usermeta" not in small and "aria" not in small.get("config", {}).get("mark", {})
+
+
+def test_cached_specs_hold_their_tables_as_arrow_bytes():
+    """A cached chart's inline tables are Arrow IPC once: st.vega_lite_chart converted lists again every rerun."""
+    import pyarrow as pa
+
+    from app.ui.charts import _arrow_datasets
+
+    geo = {"type": "FeatureCollection", "features": []}
+    spec = {"mark": "point", "datasets": {"rows": [{"x": 1, "y": 2.5}, {"x": 2, "y": 3.5}], "geo": geo}}
+    out = _arrow_datasets(spec)
+    table = pa.ipc.open_stream(out["datasets"]["rows"]).read_all()
+    assert table.column("y").to_pylist() == [2.5, 3.5] and out["datasets"]["geo"] is geo
+    assert isinstance(spec["datasets"]["rows"], list)  # the input spec is left as it was
