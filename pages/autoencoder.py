@@ -30,7 +30,7 @@ with tab_train:
     params.update(ui.training_knobs())
     st.session_state["ae__live_sp"] = sp
     job = training_panel("ae", job_target("autoencoder"), params, live=ui.live_view if tab_train.open else None,
-                         disabled=ds is None)
+                         disabled=ds is None, shown=tab_train.open)
     result = job.result if job is not None and job.result else None
     if tab_train.open and result is not None and "history" in result:
         ui.final_curves(result)

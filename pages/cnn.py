@@ -39,7 +39,7 @@ with tab_train:
         params.update(ui.own_data_knobs(len(sp.x_train)))
     if ds is not None and tab_train.open:
         ui.augmentation_preview(sp, n_classes, fit["augment"], seed())
-    job = training_panel("cnn", job_target("cnn"), params, disabled=not ok or ds is None)
+    job = training_panel("cnn", job_target("cnn"), params, disabled=not ok or ds is None, shown=tab_train.open)
     result = job.result if job is not None and job.result else None
     if result is not None and tab_train.open:
         ui.final_curves(result)

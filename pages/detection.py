@@ -30,7 +30,7 @@ with top:
     conf, nms = ui.thresholds()
 test = ui.test_set(params["objects"], seed())
 with tab_train:
-    job = training_panel("det", job_target("detection"), params, live=views.live(test))
+    job = training_panel("det", job_target("detection"), params, live=views.live(test), shown=tab_train.open)
     result = job.result if job is not None and job.result else None
     if result is not None and tab_train.open:  # a closed tab keeps its knobs and Train; its charts wait
         history_curves(result["history"])

@@ -26,7 +26,8 @@ tab_sample, tab_walk, tab_train, tab_quality, tab_toy = stage_tabs(
 
 with tab_train:
     params.update(ui.training_knobs())
-    job = training_panel("gan", job_target("gan"), params, live=ui.live_view if tab_train.open else None)
+    job = training_panel("gan", job_target("gan"), params, live=ui.live_view if tab_train.open else None,
+                     shown=tab_train.open)
     failure(job)
     if tab_train.open and job is not None and job.status != "failed" and job.result and "history" in job.result:
         r = job.result

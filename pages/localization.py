@@ -24,7 +24,7 @@ params = ui.knobs(seed())
 tab_boxes, tab_cam, tab_explain, tab_train = stage_tabs(["Two heads: class + box", "CAM: boxes without box labels",
                                                        "Explain an image", "Train"], stage="Two heads: class + box")
 with tab_train:
-    job = training_panel("loc", job_target("localization"), params)
+    job = training_panel("loc", job_target("localization"), params, shown=tab_train.open)
     result = job.result if job is not None and job.result else None
     if result is not None and tab_train.open:
         history_curves(result["history"])

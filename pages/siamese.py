@@ -33,7 +33,8 @@ tab_map, tab_ret, tab_id, tab_cmp, tab_train = stage_tabs(
 with tab_train:
     params = {"loss": loss, "seed": seed(), **ui.training_knobs(loss)}
     st.session_state["sia__live_labels"] = d.map_images()[1]
-    job = training_panel("sia", job_target("siamese"), params, live=ui.live_view if tab_train.open else None)
+    job = training_panel("sia", job_target("siamese"), params, live=ui.live_view if tab_train.open else None,
+                     shown=tab_train.open)
     if tab_train.open and job is not None and job.result and "history" in job.result:
         ui.final_curves(job.result)
     failure(job)

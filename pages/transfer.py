@@ -32,7 +32,8 @@ with tab_train:
     params.update(ui.knobs(params["task"] == "upload"))  # a closed tab keeps its knobs; the results wait until it opens
     if n_data is not None and tab_train.open:
         ui.schedule_caption(params, n_data)
-    job = training_panel("tl", job_target("transfer"), params, live=views.live_phase, disabled=n_data is None)
+    job = training_panel("tl", job_target("transfer"), params, live=views.live_phase, disabled=n_data is None,
+                       shown=tab_train.open)
     failure(job)
 
 shown = ui.shown(params, job)

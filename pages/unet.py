@@ -38,7 +38,7 @@ with tab_arch:
 with tab_train:
     params.update(net, **ui.training_knobs())
     job = training_panel("unet", job_target("unet"), params, disabled=not ok or data is None,
-                         live=v.live(data) if data is not None and tab_train.open else None)
+                         live=v.live(data) if data is not None and tab_train.open else None, shown=tab_train.open)
     result = job.result if tab_train.open and job is not None and job.result else None
     if result is not None:
         history_curves(result["history"])  # loss, pixel accuracy, validation mean IoU

@@ -68,6 +68,7 @@ class _Watched:
     status: DeltaGenerator  # the progress line (an st.empty)
     body: DeltaGenerator  # curves and the live view (an st.empty)
     live: Callable[[Job], None] | None
+    shown: bool = True  # False in a closed tab: the progress line only, no curves redrawn each second
 
 
 _run = threading.local()  # the panels the current script run watches (one script thread per run)
@@ -94,7 +95,7 @@ def _draw(w: _Watched, job: Job) -> None:
         if job.status in ("failed", "interrupted"):
             st.error(f"{STATUS[job.status]} {(job.error or '').splitlines()[0]}")
     with w.body.container():
-        if not job.finished:  # once finished, the page shows the result itself
+        if not job.finished and w.shown:  # once finished, the page shows the result itself
             chart = curves(job.epochs)
             if chart is not None:
                 show(chart)
@@ -102,12 +103,12 @@ def _draw(w: _Watched, job: Job) -> None:
                 w.live(job)
 
 
-def _panel(key: str, job: Job, live: Callable[[Job], None] | None) -> None:
+def _panel(key: str, job: Job, live: Callable[[Job], None] | None, shown: bool = True) -> None:
     """Stop button, progress and live views of `job`; a running job is watched after the page is drawn."""
     cols = st.columns([1, 5])
     if not job.finished and cols[0].button("Stop", key=f"{key}__stop", icon=":material/stop:"):
         runner().cancel(job.id)
-    w = _Watched(job.id, cols[1].empty(), st.empty(), live)
+    w = _Watched(job.id, cols[1].empty(), st.empty(), live, shown)
     _draw(w, job)
     if not job.finished:
         _run.__dict__.setdefault("watched", []).append(w)
@@ -152,11 +153,13 @@ def failure(job: Job | None) -> None:
 
 
 def training_panel(key: str, target: str, params: dict, *, label: str = "Train", limits: Limits | None = None,
-                   live: Callable[[Job], None] | None = None, disabled: bool = False) -> Job | None:
+                   live: Callable[[Job], None] | None = None, disabled: bool = False, shown: bool = True
+                   ) -> Job | None:
     """Train button and live panel; returns the last finished Job of this panel (kept in the session).
 
     `target` is the job function "module:function", `params` its picklable parameters; `live(job)` draws
-    extra views from the latest progress event (for example decision regions) while training.
+    extra views from the latest progress event (for example decision regions) while training. `shown=False` (the
+    panel's tab is closed): the running job's progress line only; its curves are drawn once the tab opens.
     """
     job_key, url_key = f"{key}__job", f"{key}_job"
     job_id = st.session_state.get(job_key) or st.query_params.get(url_key)  # a reload or a link: from the URL
@@ -179,7 +182,7 @@ def training_panel(key: str, target: str, params: dict, *, label: str = "Train",
         st.session_state[job_key] = st.query_params[url_key] = job_id
         if job.finished:
             st.session_state[f"{key}__result"] = job
-        _panel(key, job, live)
+        _panel(key, job, live, shown)
     return kept_result(key)
 
 

@@ -29,3 +29,23 @@ def test_a_finished_job_shows_its_curves_and_no_error():
     at = _run("done", None, {"loss": [1.0, 0.5], "val_loss": [1.2, 0.7]})
     assert not at.error and len(at.get("vega_lite_chart")) == 1
     assert not _run(None, None).error and not _run(None, None).get("vega_lite_chart")  # no job, no history: nothing
+
+
+def _running_panel(shown):
+    import types
+
+    from app.ui.training import _panel, begin_run
+
+    epochs = [{"epoch": e, "logs": {"loss": 1 / e, "val_loss": 2 / e}} for e in (1, 2)]
+    job = types.SimpleNamespace(id="j1", status="running", finished=False, epochs=epochs, result=None, backend=None,
+                                error=None, latest={"epoch": 2, "epochs": 5, **epochs[-1]})
+    begin_run()
+    _panel("t", job, None, shown)
+
+
+def test_a_running_job_in_a_closed_tab_redraws_its_progress_line_not_its_curves():
+    open_ = AppTest.from_function(_running_panel, args=(True,), default_timeout=60).run()
+    closed = AppTest.from_function(_running_panel, args=(False,), default_timeout=60).run()
+    assert not open_.exception and not closed.exception
+    assert len(open_.get("vega_lite_chart")) == 1 and not closed.get("vega_lite_chart")
+    assert "epoch 2/5" in closed.get("progress")[0].proto.text
