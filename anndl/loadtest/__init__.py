@@ -1,9 +1,10 @@
 """`python -m anndl.loadtest --sessions N --seconds S`: a class of browsers against one server (issue 10).
 
-The harness starts the dashboard on a free loopback port, opens each page once (warm-up, not counted),
-drives N Chromium sessions through the classroom script of each registered page (anndl.loadtest.scripts)
-for S seconds, samples the server's memory and CPU (with its workers) every second, stops everything by
-itself, and reports a table and one JSON line (RSS figures from the end of the warm-up)."""
+The harness starts the dashboard on a free loopback port, opens each page once (warm-up, not counted; with
+`warm_all` False only the pages the class starts on), drives N Chromium sessions through the classroom script of
+each registered page (anndl.loadtest.scripts) for S seconds, samples the server's memory and CPU (with its workers)
+every second, stops everything by itself, and reports a table and one JSON line (RSS figures from the end of the
+warm-up)."""
 
 from __future__ import annotations
 
@@ -144,14 +145,14 @@ async def _warm_up(browser, url: str, pages: list[str]) -> None:
 
 
 async def _class(url: str, sessions: int, seconds: float, pages: list[str], watch_s: float,
-                 on_start=lambda: None) -> list[Tally]:
+                 on_start=lambda: None, warm_all: bool = True) -> list[Tally]:
     from playwright.async_api import async_playwright
 
     tallies = [Tally() for _ in range(sessions)]
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         try:
-            await _warm_up(browser, url, pages)
+            await _warm_up(browser, url, pages if warm_all else pages[:sessions])  # student i starts on page i
             on_start()
             end = time.time() + seconds
             await asyncio.gather(*(_student(browser, url, i, pages, end, tallies[i], watch_s)
@@ -201,8 +202,9 @@ def plot(samples: list[dict], path: str) -> None:
 
 
 def run(sessions: int, seconds: float, pages: list[str] | None = None, plot_path: str | None = None,
-        watch_s: float = 300.0, env: dict | None = None) -> tuple[dict, list[Tally], list[dict]]:
-    """Start the server, run the class, stop the server; returns (summary, tallies, samples)."""
+        watch_s: float = 300.0, env: dict | None = None, warm_all: bool = True) -> tuple[dict, list[Tally], list[dict]]:
+    """Start the server, run the class, stop the server; returns (summary, tallies, samples). `warm_all` False: the
+    warm-up opens only the pages the students start on (a short class reaches no other)."""
     if not 1 <= sessions <= MAX_SESSIONS or not 1 <= seconds <= MAX_SECONDS:
         raise ValueError(f"sessions must be 1–{MAX_SESSIONS} and seconds 1–{MAX_SECONDS}")
     pages = pages or list(SCRIPTS)
@@ -211,7 +213,7 @@ def run(sessions: int, seconds: float, pages: list[str] | None = None, plot_path
         sampler = Sampler(proc.pid)
         sampler.start()
         try:
-            tallies = asyncio.run(_class(url, sessions, seconds, pages, watch_s, sampler.mark_start))
+            tallies = asyncio.run(_class(url, sessions, seconds, pages, watch_s, sampler.mark_start, warm_all))
         finally:
             samples = sampler.stop()
             stop_server(proc)

@@ -43,9 +43,12 @@ def test_the_harness_refuses_unbounded_runs():
 
 @pytest.mark.slow
 @pytest.mark.e2e
-def test_ci_class_of_five_for_a_minute(tmp_path):
-    """The CI variant of the classroom load: 5 sessions × 60 s, nothing lost, no page exception."""
-    summary, tallies, samples = in_fresh_thread(run, 5, 60, plot_path=str(tmp_path / "rss.png"), watch_s=240)
+def test_ci_class_of_five_for_half_a_minute(tmp_path):
+    """The CI variant of the classroom load: 5 sessions × 30 s, nothing lost, no page exception. Every student runs
+    at least one whole classroom script (a started script ends, with its training job watched to the end), which
+    takes longer than 30 s on two cores: a minute showed the same, one script each (5 jobs, 31 interactions)."""
+    summary, tallies, samples = in_fresh_thread(run, 5, 30, plot_path=str(tmp_path / "rss.png"), watch_s=240,
+                                                warm_all=False)
     assert summary["exceptions"] == 0, [e for t in tallies for e in t.exceptions]
     assert summary["jobs_lost"] == 0 and summary["jobs_failed"] == 0
     assert summary["jobs_accepted"] >= 1 and summary["jobs_finished"] == summary["jobs_accepted"]
