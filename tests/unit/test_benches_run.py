@@ -2,6 +2,8 @@
 JSON line with the contract's keys and figures that are numbers, not placeholders (DESIGN §7). A topic whose issue
 names figures checks them here too (TOPIC_CHECKS), so no topic runs its bench a second time in its own tests."""
 
+import contextlib
+import io
 import json
 import math
 
@@ -12,8 +14,6 @@ from anndl import bench
 KEYS = {"topic", "dataset", "metric", "value", "train_s", "samples_per_s", "baseline", "device"}
 # pages needs Chromium and a server (tests/e2e); jobs starts Ray and TensorFlow twice (tests/unit/test_jobsbench.py)
 TOPICS = [t for t in bench.TOPICS if t not in ("pages", "jobs")]
-
-
 
 
 def _unet(r: dict) -> None:
@@ -49,22 +49,8 @@ TOPIC_CHECKS = {"unet": _unet, "autoencoder": _autoencoder, "owndata": _owndata,
                 "localization": _localization}  # the issue's keys and figures
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("topic", TOPICS)
-def test_the_real_bench_runs_in_its_tiny_form(topic, capsys):
-    bench.main([topic, "--tiny"])
-    lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith(f"== {topic}: ") and len(lines) >= 4  # a header and a table with rows
-    result = json.loads(lines[-1])
-    assert KEYS <= set(result) and result["topic"] == topic and result["device"] in ("cpu", "gpu")
-    assert math.isfinite(result["value"]) and result["train_s"] >= 0
-    assert set(result["baseline"]) == {"name", "value", "train_s"} and math.isfinite(result["baseline"]["value"])
-    TOPIC_CHECKS.get(topic, lambda r: None)(result)
-
-
-@pytest.mark.slow
-def test_the_cnn_bench_scores_the_test_set_once_after_validating_on_its_own_split(monkeypatch, capsys):
-    """Issue 9: curves and early stopping on a validation split; the test images are evaluated only at the end."""
+def spy_cnn(monkeypatch) -> dict:
+    """Record the validation sets handed to fit (plain and anndl.train.fit) and every array evaluated on."""
     import keras
 
     from anndl.topics.cnn import bench as cnn_bench
@@ -88,7 +74,62 @@ def test_the_cnn_bench_scores_the_test_set_once_after_validating_on_its_own_spli
     monkeypatch.setattr(keras.Model, "fit", spy_fit)
     monkeypatch.setattr(cnn_bench, "fit", spy_anndl_fit)
     monkeypatch.setattr(keras.Model, "evaluate", spy_evaluate)
-    result = cnn_bench.bench(quick=True, tiny=True)
+    return seen
+
+
+def spy_perceptron(monkeypatch) -> dict:
+    from anndl.topics.perceptron import bench as perceptron_bench
+
+    return spy_holdout(monkeypatch, perceptron_bench, "fit")
+
+
+def spy_timeseries(monkeypatch) -> dict:
+    from anndl.topics.timeseries import bench as ts_bench
+
+    return spy_holdout(monkeypatch, ts_bench)
+
+
+SPIES = {"cnn": spy_cnn, "perceptron": spy_perceptron, "timeseries": spy_timeseries}  # the holdout tests' topics
+
+
+@pytest.fixture(scope="module")
+def tiny_run():
+    """`python -m anndl.bench TOPIC --tiny` once per topic for this module: (printed lines, the BenchResult, what the
+    topic's spies saw). The holdout tests read the spies of the very run whose output the contract test reads, so
+    no tiny bench trains twice; the spies only record and pass every call on."""
+    runs = {}
+
+    def run(topic: str):
+        if topic not in runs:
+            out, results = io.StringIO(), []
+            with pytest.MonkeyPatch.context() as mp:
+                seen = SPIES[topic](mp) if topic in SPIES else {}
+                real = bench.run
+                mp.setattr(bench, "run", lambda *a, **k: results.append(real(*a, **k)) or results[-1])
+                with contextlib.redirect_stdout(out):
+                    bench.main([topic, "--tiny"])
+            runs[topic] = (out.getvalue().strip().splitlines(), results[0], seen)
+        return runs[topic]
+
+    return run
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("topic", TOPICS)
+def test_the_real_bench_runs_in_its_tiny_form(topic, tiny_run):
+    lines = tiny_run(topic)[0]
+    assert lines[0].startswith(f"== {topic}: ") and len(lines) >= 4  # a header and a table with rows
+    result = json.loads(lines[-1])
+    assert KEYS <= set(result) and result["topic"] == topic and result["device"] in ("cpu", "gpu")
+    assert math.isfinite(result["value"]) and result["train_s"] >= 0
+    assert set(result["baseline"]) == {"name", "value", "train_s"} and math.isfinite(result["baseline"]["value"])
+    TOPIC_CHECKS.get(topic, lambda r: None)(result)
+
+
+@pytest.mark.slow
+def test_the_cnn_bench_scores_the_test_set_once_after_validating_on_its_own_split(tiny_run):
+    """Issue 9: curves and early stopping on a validation split; the test images are evaluated only at the end."""
+    _, result, seen = tiny_run("cnn")
     assert set(seen["fit_validation"]) == {100, 60}  # validation splits: 100 MNIST images, 60 Fashion, never test
     assert seen["evaluate"].count(200) == 4  # the 200 test images: once per run (3 MNIST runs + Fashion)…
     assert set(seen["evaluate"]) <= {200, 100, 60, 1}  # …the rest is Keras validating (arrays, or one batch)
@@ -125,21 +166,15 @@ def spy_holdout(monkeypatch, module, fit_name: str | None = None) -> dict:
 
 
 @pytest.mark.slow
-def test_the_perceptron_bench_validates_on_its_own_split_and_scores_iris_test_once(monkeypatch):
-    from anndl.topics.perceptron import bench as perceptron_bench
-
-    seen = spy_holdout(monkeypatch, perceptron_bench, "fit")
-    perceptron_bench.bench(tiny=True)
+def test_the_perceptron_bench_validates_on_its_own_split_and_scores_iris_test_once(tiny_run):
+    seen = tiny_run("perceptron")[2]
     assert 30 not in seen["fit_validation"] and seen["fit_validation"].count(24) == 2  # iris validation rows
     assert seen["predict"].count(30) == 2  # the 30 iris test rows: once per run (ours, the plain baseline)
 
 
 @pytest.mark.slow
-def test_the_timeseries_bench_follows_validation_and_scores_basicmotions_test_once(monkeypatch):
-    from anndl.topics.timeseries import bench as ts_bench
-
-    seen = spy_holdout(monkeypatch, ts_bench)
-    result = ts_bench.bench(tiny=True)
+def test_the_timeseries_bench_follows_validation_and_scores_basicmotions_test_once(tiny_run):
+    _, result, seen = tiny_run("timeseries")
     assert seen["predict"].count(40) == 2  # the 40 test windows: once per run (ours, the plain 1-D CNN)
     assert seen["predict"].count(8) == 2  # the 8 validation windows: each epoch (1 in tiny) of each run
     assert result.extra["basicmotions"]["accuracy"] == result.rows[4]["test acc"]
