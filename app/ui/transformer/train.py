@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import streamlit as st
 
 from anndl.recipe import device_defaults
+from anndl.scratch import content_key
 from anndl.topics import job as job_target
 from anndl.topics.transformer.job import BUDGET, n_train_pairs
 from app.ui.downloads import csv_download, model_download
@@ -82,7 +81,7 @@ def train_section(params: dict, pairs: list | None, show: bool = True):
 @st.cache_resource(show_spinner="Reading your pairs…", max_entries=8, ttl=3600)
 def read_pairs(digest: str, max_mb: int, _data: bytes) -> tuple[list | None, str | None]:
     """(pairs, None) or (None, the sentence saying why not) of one upload, parsed once per content (`digest`: its
-    sha256), not on every rerun."""
+    `anndl.scratch.content_key`), not on every rerun."""
     from anndl.data.translation import TsvLimits, read_tsv_pairs
     from anndl.data.uploads import UploadError
 
@@ -100,7 +99,7 @@ def upload_section(max_mb: int = 5, show: bool = True):
     if file is None:
         return None
     data = file.getvalue()
-    pairs, error = read_pairs(hashlib.sha256(data).hexdigest(), max_mb, data)
+    pairs, error = read_pairs(content_key(data), max_mb, data)
     if error is not None:
         if show:
             st.error(error, icon=":material/error:")
