@@ -13,6 +13,7 @@ from app.registry import SECTIONS, built_topics  # noqa: E402
 from app.ui.heap import freeze_imports  # noqa: E402
 from app.ui.lecture import follow, step_bar  # noqa: E402
 from app.ui.sidebar import sidebar  # noqa: E402
+from app.ui.state import send_url  # noqa: E402
 from app.ui.training import begin_run, watch_running  # noqa: E402
 
 PROJECTOR = st.query_params.get("classroom") in ("1", "true", "True")  # classroom link: the sidebar starts folded
@@ -31,6 +32,9 @@ follow()  # a lecture's previous / next has just been pressed: open that step
 sidebar(page.url_path or None)
 step_bar()
 begin_run()
-page.run()
+try:
+    page.run()
+finally:  # also after st.stop() or a rerun request: the page's URL changes reach the browser in one message
+    send_url()
 freeze_imports()  # after a page's first imports: the collections after each rerun skip them
 watch_running()  # redraws the running training panels until their jobs end

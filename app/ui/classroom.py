@@ -7,7 +7,7 @@ from typing import Sequence
 
 import streamlit as st
 
-from app.ui.state import classroom
+from app.ui.state import classroom, set_param
 
 # One scale for all text a projector must carry: body, labels, tabs, select boxes, inputs and expanders grow
 # together; the page's top padding shrinks so the result, not white space, fills the first screen.
@@ -64,7 +64,7 @@ def stage_tabs(labels: Sequence[str], stage: str):
     asked = st.query_params.get("tab")
     tabs = lazy_tabs(labels, default=asked if asked in labels else stage if classroom() else None,
                      mode="classroom" if classroom() else "")
-    st.query_params["tab"] = next(label for label, tab in zip(labels, tabs) if tab.open)  # a reload comes back here
+    set_param("tab", next(label for label, tab in zip(labels, tabs) if tab.open))  # a reload comes back here
     return tabs
 
 

@@ -6,6 +6,7 @@ import math
 from typing import Any, Callable
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 MAX_RAW = 2_000  # characters of one URL value read at all: longer is a hand-made link, not a shared demo
 
@@ -69,9 +70,48 @@ def bound(widget: Callable, label: str, key: str, default: Any, **kwargs) -> Any
         if isinstance(value, str) and kwargs.get("max_chars"):
             value = value[: kwargs["max_chars"]]
     value = widget(label, key=key, **kwargs, **_as_default(widget, value, kwargs.get("options")))
-    if st.query_params.get(key) != (text := _dump(value)):  # each write sends the whole query string again
-        st.query_params[key] = text
+    set_param(key, _dump(value))
     return value
+
+
+_URL = "_url_changes"  # this run's query-string changes {key: text, or None to remove}, sent by send_url
+
+
+def set_param(key: str, text: str | None) -> None:
+    """Set (None: remove) one URL query parameter. In a full run the changes wait for `send_url`, which app/main.py
+    calls when the page is drawn: each st.query_params write is a message on which the browser pushes the URL and
+    draws the app again (a page opened without its knobs in the URL wrote ~20 of them, 0.2-0.5 s). A fragment's
+    run writes at once (the main script's end is not reached)."""
+    if param(key) == text:
+        return
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.fragment_ids_this_run:
+        if text is None:
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = text
+        return
+    st.session_state.setdefault(_URL, {})[key] = text
+
+
+def param(key: str) -> str | None:
+    """A URL query parameter as this run left it so far (its changes not yet sent included)."""
+    changes = st.session_state.get(_URL) or {}
+    return changes[key] if key in changes else st.query_params.get(key)
+
+
+def send_url() -> None:
+    """Send this run's query-string changes to the browser as one message (none when nothing changed)."""
+    changes = st.session_state.pop(_URL, None)
+    if not changes:
+        return
+    params = st.query_params.to_dict()
+    for key, text in changes.items():
+        if text is None:
+            params.pop(key, None)
+        else:
+            params[key] = text
+    st.query_params.from_dict(params)
 
 
 def _as_default(widget: Callable, value: Any, options=None) -> dict:

@@ -19,6 +19,7 @@ from anndl.jobenv import NAMES, topic_of
 from anndl.jobs import Job, Limits, QueueFull, open_runner
 from anndl.recipe import device_note
 from app.ui.charts import curves, show
+from app.ui.state import set_param
 
 
 def _env(name: str, default: str) -> str:
@@ -179,7 +180,8 @@ def training_panel(key: str, target: str, params: dict, *, label: str = "Train",
         except QueueFull as busy:  # the server's queue is full, or this session already has its share
             st.warning(str(busy), icon=":material/hourglass:")
     if job is not None:
-        st.session_state[job_key] = st.query_params[url_key] = job_id
+        st.session_state[job_key] = job_id
+        set_param(url_key, job_id)
         if job.finished:
             st.session_state[f"{key}__result"] = job
         _panel(key, job, live, shown)
@@ -189,7 +191,7 @@ def training_panel(key: str, target: str, params: dict, *, label: str = "Train",
 def _forget(key: str, job_id: str) -> None:
     """A job id (from the session or a link) the server no longer has: say why, and drop it."""
     st.session_state.pop(f"{key}__job", None)
-    st.query_params.pop(f"{key}_job", None)
+    set_param(f"{key}_job", None)
     if runner().expired(job_id):
         st.info("That training result has expired and was removed from the server: press Train to train again.",
                 icon=":material/history:")

@@ -118,3 +118,22 @@ def test_an_oversized_cnn_stack_in_the_url_is_refused_with_a_sentence():
 
 def test_the_suite_has_at_least_twenty_url_cases():
     assert sum(len(c) for c in HOSTILE.values()) + 2 >= 20
+
+
+def test_a_page_sends_its_url_in_one_message_and_none_when_nothing_changed(monkeypatch):
+    """Each st.query_params write is a message on which the browser pushes the URL and draws the app again: a page
+    opened without its knobs in the URL sends them all in one, and a rerun that changes nothing sends none."""
+    from streamlit.runtime.state.query_params import QueryParams
+
+    sent, send = [], QueryParams._send_query_param_msg
+    monkeypatch.setattr(QueryParams, "_send_query_param_msg", lambda self: (sent.append(dict(self)), send(self))[1])
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    sent.clear()
+    at.switch_page(str(ROOT / "pages" / "perceptron.py"))
+    at.run()
+    assert len(sent) == 1 and {"tab", "pc_eta", "nn_data", "nn_lr", "nn_epochs"} <= set(sent[0]), sent
+    assert len(sent[0]) >= 10 and at.query_params["nn_data"] == sent[0]["nn_data"]
+    at.run()
+    assert len(sent) == 1, sent[1:]
+    open_tab(at, "Neural network")  # the open tab changes: one message, with the new tab in it
+    assert len(sent) == 2 and sent[1]["tab"] == "Neural network" and not errors(at)
