@@ -179,7 +179,7 @@ def measure(url: str, paths: list[str], visits: int, clicks: int) -> list[dict]:
                 unfold_sidebar(page)
                 times = []
                 for _ in range(visits):
-                    click(page, nav_link(path and "" or built_topics()[0].key))
+                    click(page, nav_link("" if path else built_topics()[0].key))
                     took = click(page, nav_link(path))
                     times.append(took[0] if took is not None else SETTLE_MS / 1000)
                 row = {"page": path, "first visit s": round(first, 2), "settle median s": statistics.median(times),
