@@ -133,13 +133,6 @@ def nav_link(path: str) -> Callable:
     return act
 
 
-def unfold_sidebar(page) -> None:
-    """Show every page's link (the sidebar lists ten and a "View N more" button)."""
-    more = page.locator('[data-testid="stSidebarNavViewButton"]', has_text="more")
-    if more.count():
-        more.click()
-
-
 def click(page, action: Callable) -> tuple[float, float] | None:
     """(seconds from the input event until the answer settled, of which the server's part); None when the
     interaction asked for no rerun within 5 s (a broken action)."""
@@ -176,7 +169,6 @@ def measure(url: str, paths: list[str], visits: int, clicks: int) -> list[dict]:
                 page.add_init_script(WATCH_JS)
                 first = visit(page, f"{url}/{path}")
                 reloads = [visit(page, f"{url}/{path}") for _ in range(visits)]
-                unfold_sidebar(page)
                 times = []
                 for _ in range(visits):
                     click(page, nav_link("" if path else built_topics()[0].key))

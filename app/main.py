@@ -27,7 +27,7 @@ for section in SECTIONS:
              if t.section == section]
     if pages:
         nav[section] = pages
-page = st.navigation(nav)
+page = st.navigation(nav, expanded=True)  # every topic in view: the default folds the last ones under "View 3 more"
 follow()  # a lecture's previous / next has just been pressed: open that step
 sidebar(page.url_path or None)
 step_bar()
