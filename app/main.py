@@ -10,7 +10,7 @@ if str(ROOT) not in sys.path:  # pages import `app.ui` and `anndl` from the repo
 import streamlit as st  # noqa: E402
 
 from app.registry import SECTIONS, built_topics  # noqa: E402
-from app.ui.heap import freeze_imports  # noqa: E402
+from app.ui.heap import freeze_imports, keep_compiled_kernels  # noqa: E402
 from app.ui.lecture import follow, step_bar  # noqa: E402
 from app.ui.sidebar import sidebar  # noqa: E402
 from app.ui.state import send_url  # noqa: E402
@@ -28,6 +28,7 @@ for section in SECTIONS:
     if pages:
         nav[section] = pages
 page = st.navigation(nav, expanded=True)  # every topic in view: the default folds the last ones under "View 3 more"
+keep_compiled_kernels()  # Streamlit's clear_session() after each run would recompile every model's functions
 follow()  # a lecture's previous / next has just been pressed: open that step
 sidebar(page.url_path or None)
 step_bar()
