@@ -4,13 +4,12 @@ import os
 
 import streamlit as st
 
-from anndl.data.translation import tokens
 from anndl.topics.transformer.code import keras_code
-from app.ui.classroom import header, stage, stage_tabs
+from app.ui.classroom import header, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import chart_png, model_download, png_download
 from app.ui.models import file_key
-from app.ui.state import bound, classroom
+from app.ui.state import classroom
 from app.ui.transformer import train as tt
 from app.ui.transformer import translate as ui
 
@@ -44,27 +43,12 @@ with tabs[3]:
         model, decoder = ui.trained(*model_key, job.result)
 
 with tabs[0]:  # closed: the sentence and the beam width only (the Look inside tab reads the sentence)
-    if tabs[0].open:
-        mine = model_key != shipped_key
-        st.caption(f"Model in use: **{'the one you trained' if mine else 'shipped translator'}** — "
-                   + ("see the Train tab." if mine else f"{info['data']}; exact match on unseen sentences "
-                      f"{info['metrics']['random_exact_match']:.3f} (random split), "
-                      f"{info['metrics']['systematic_exact_match']:.3f} (unseen word combinations)."))
-    c1, c2 = st.columns([4, 1])
-    sentence = bound(c1.text_input, "English sentence", "tr_text", ui.DEFAULT_SENTENCE, max_chars=300)
-    width = bound(c2.slider, "Beam width", "tr_beam", 4, min_value=1, max_value=8)
-    if not tokens(sentence):
-        st.warning("Type an English sentence to translate, e.g. “She did not eat the red apples.”")
-        sentence = ui.DEFAULT_SENTENCE  # the other tabs keep showing the example
-    elif tabs[0].open:
-        unknown = sorted({w for w in tokens(sentence) if w not in decoder.src_vocab.index})
-        if unknown:
-            st.warning(f"Not in the model's vocabulary, read as [unk]: {', '.join(unknown)}. The model knows only "
-                       "the words of its training corpus (see 'Your data').")
-        with stage():
-            ui.translations(decoder, sentence, width, model_key)
-        with st.expander("Preparation (§25.7): standardisation, tokens, ids", expanded=not classroom()):
-            ui.preparation(decoder, sentence)
+    mine = model_key != shipped_key
+    sentence = ui.translate_tab(decoder, model_key, tabs[0].open, f"Model in use: **"
+                                f"{'the one you trained' if mine else 'shipped translator'}** — " + (
+                                    "see the Train tab." if mine else f"{info['data']}; exact match on unseen "
+                                    f"sentences {info['metrics']['random_exact_match']:.3f} (random split), "
+                                    f"{info['metrics']['systematic_exact_match']:.3f} (unseen word combinations)."))
 
 if tabs[1].open:
     with tabs[1]:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from app.ui import models
 from app.ui.charts import cached_chart, heatmap, show, show_cached
+from app.ui.classroom import stage
 from app.ui.downloads import chart_png, csv_download, png_download
 from app.ui.models import file_key
 from app.ui.state import bound, classroom
@@ -80,6 +81,33 @@ def translations(decoder, sentence: str, width: int, model_key: tuple) -> None:
     with st.expander(f"Beam search step by step ({len(beam.steps)} steps)", expanded=not classroom()):
         st.container(height=260).table(frame.set_index(["step", "rank"]))  # static HTML: no grid to mount
         csv_download(frame, "beam_steps.csv", "tr_beam_csv", label="Beam steps (CSV)")
+
+
+@st.fragment
+def translate_tab(decoder, model_key: tuple, is_open: bool, caption: str) -> str:
+    """The sentence and the beam width (always: the other tabs read the sentence) and, in the open tab, the model in
+    use (`caption`), unknown words, both translations and the preparation. A fragment: another sentence or width
+    reruns only this tab (issue 9). Returns the sentence to translate (the example when the box holds no word)."""
+    from anndl.data.translation import tokens
+
+    if is_open:
+        st.caption(caption)
+    c1, c2 = st.columns([4, 1])
+    sentence = bound(c1.text_input, "English sentence", "tr_text", DEFAULT_SENTENCE, max_chars=300)
+    width = bound(c2.slider, "Beam width", "tr_beam", 4, min_value=1, max_value=8)
+    if not tokens(sentence):
+        st.warning("Type an English sentence to translate, e.g. “She did not eat the red apples.”")
+        return DEFAULT_SENTENCE  # the other tabs keep showing the example
+    if is_open:
+        unknown = sorted({w for w in tokens(sentence) if w not in decoder.src_vocab.index})
+        if unknown:
+            st.warning(f"Not in the model's vocabulary, read as [unk]: {', '.join(unknown)}. The model knows only "
+                       "the words of its training corpus (see 'Your data').")
+        with stage():
+            translations(decoder, sentence, width, model_key)
+        with st.expander("Preparation (§25.7): standardisation, tokens, ids", expanded=not classroom()):
+            preparation(decoder, sentence)
+    return sentence
 
 
 def preparation(decoder, sentence: str) -> None:
