@@ -10,7 +10,8 @@ if str(ROOT) not in sys.path:  # pages import `app.ui` and `anndl` from the repo
 import streamlit as st  # noqa: E402
 
 from app.registry import SECTIONS, built_topics  # noqa: E402
-from app.ui.heap import freeze_imports, keep_compiled_kernels  # noqa: E402
+from app.ui.heap import freeze_imports  # noqa: E402
+from app.ui.kernels import keep_compiled_kernels  # noqa: E402
 from app.ui.lecture import follow, step_bar  # noqa: E402
 from app.ui.sidebar import sidebar  # noqa: E402
 from app.ui.state import send_url  # noqa: E402

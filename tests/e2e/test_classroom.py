@@ -14,7 +14,7 @@ from anndl.loadtest.browser import CHROMIUM, FLAGS, IDLE_JS, RESET_JS
 from tests.e2e.test_cnn import bars_zip
 from tests.loops import in_fresh_thread
 
-pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.serial]  # a class's load: alone on the machine
 STUDENTS = 3
 
 

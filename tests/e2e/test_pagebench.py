@@ -1,7 +1,11 @@
 """The plumbing of `python -m anndl.bench pages` (its figures are measured by the bench, not here)."""
 
+import pytest
+
 from anndl.pagebench import measure
 from tests.loops import in_fresh_thread
+
+pytestmark = pytest.mark.serial  # it times pages: alone on the machine
 
 
 def test_page_settle_and_click_are_measured_in_chromium(server):

@@ -43,6 +43,7 @@ def test_the_harness_refuses_unbounded_runs():
 
 @pytest.mark.slow
 @pytest.mark.e2e
+@pytest.mark.serial
 def test_ci_class_of_five_for_half_a_minute(tmp_path):
     """The CI variant of the classroom load: 5 sessions × 30 s, nothing lost, no page exception. Every student runs
     at least one whole classroom script (a started script ends, with its training job watched to the end), which
