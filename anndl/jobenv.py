@@ -70,10 +70,9 @@ def worker_env(backend: str, workers: int = 1, backends: int = 1) -> dict[str, s
 
 
 def running_backend() -> str:
-    """The backend of the Keras this process imported, else the one it would import (keras not imported yet)."""
+    """The backend of the Keras this process imported, else the one it would import (keras not imported yet, or still
+    being imported by another session's thread: a partly initialised module has no `backend` yet)."""
     import sys
 
-    keras = sys.modules.get("keras")
-    if keras is not None:
-        return keras.backend.backend()
-    return os.environ.get("KERAS_BACKEND", "tensorflow")
+    backend = getattr(getattr(sys.modules.get("keras"), "backend", None), "backend", None)
+    return backend() if callable(backend) else os.environ.get("KERAS_BACKEND", "tensorflow")

@@ -31,6 +31,15 @@ def _counted(remove_function):
     return remove
 
 
+def _tf_context():
+    """TensorFlow's eager context module once TensorFlow is imported, else None (also while another session's thread
+    is still importing it: a partly initialised module)."""
+    context = sys.modules.get("tensorflow.python.eager.context")
+    ready = context is not None and hasattr(context, "context") and hasattr(getattr(context, "Context", None),
+                                                                             "remove_function")
+    return context if ready else None
+
+
 def clean_after_run() -> bool:
     """Streamlit's cleanup after a script run without `clear_session`: matplotlib's figures closed, and the kernel
     cache cleared only once enough compiled functions were deleted (True then). Keras' state needs no reset: it is
@@ -38,7 +47,7 @@ def clean_after_run() -> bool:
     global _orphans
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
-    context = sys.modules.get("tensorflow.python.eager.context")
+    context = _tf_context()
     if context is None or _orphans < ORPHANS_BEFORE_CLEAR:
         return False
     context.context().clear_kernel_cache()
@@ -54,7 +63,7 @@ def keep_compiled_kernels() -> bool:
     if getattr(script_runner, "_clean_problem_modules", None) is None:
         return False  # Streamlit renamed it: tests/unit/test_kernels.py says so
     script_runner._clean_problem_modules = clean_after_run
-    context = sys.modules.get("tensorflow.python.eager.context")
+    context = _tf_context()
     if context is not None and not getattr(context.Context.remove_function, "counted", False):
         context.Context.remove_function = _counted(context.Context.remove_function)
     return True

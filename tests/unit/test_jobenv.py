@@ -38,3 +38,14 @@ def test_a_job_runs_in_a_worker_of_its_backend_and_its_result_says_which():
     assert job.backend == "jax"
     assert job.result["keras_backend"] == job.result["backend"] == "jax"
     assert job.result["env"]["XLA_PYTHON_CLIENT_PREALLOCATE"] == "false"
+
+
+def test_the_backend_is_named_while_another_session_still_imports_keras(monkeypatch):
+    """On a fresh server three students opened the app at once: one thread was importing Keras while the sidebars
+    of the others read `keras.backend` of the partly initialised module (AttributeError, an error page)."""
+    import sys
+    import types
+
+    monkeypatch.setitem(sys.modules, "keras", types.ModuleType("keras"))
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    assert jobenv.running_backend() == "jax"

@@ -38,3 +38,14 @@ def test_the_cache_is_cleared_once_enough_compiled_functions_were_deleted(monkey
         tf.function(lambda t, k=k: t + float(k))(x)
     assert kernels.clean_after_run() and cleared == [1] and kernels._orphans == 0
     assert not kernels.clean_after_run() and cleared == [1]
+
+
+def test_a_tensorflow_still_being_imported_by_another_session_is_left_alone(monkeypatch):
+    """Three students opening the app on a fresh server: one thread imports TensorFlow while the others' runs call
+    keep_compiled_kernels and clean_after_run on the partly initialised module (no error, nothing patched)."""
+    import sys
+    import types
+
+    monkeypatch.setitem(sys.modules, "tensorflow.python.eager.context", types.ModuleType("partly_imported"))
+    monkeypatch.setattr(kernels, "_orphans", kernels.ORPHANS_BEFORE_CLEAR)
+    assert kernels.keep_compiled_kernels() and not kernels.clean_after_run()
