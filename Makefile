@@ -36,14 +36,9 @@ system-deps:
 run: $(STAMP)
 	$(PY) -m streamlit run app/main.py --server.port $(PORT)
 
-# Two pytest-xdist workers, a test file on one worker (its module fixtures run once): one test process kept about one
-# of the two cores busy (`time`: an e2e file 64 s of CPU in 70 s). The tests that time pages or load the server with
-# a class run after, alone (`serial`). `--dist loadgroup` would group across files but cannot with pytest 9 (xdist
-# 3.8 renames the node id through an attribute pytest 9 no longer reads).
 test: $(STAMP) $(CLUSTER) $(JAX) system-deps
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n 2 --dist loadfile -m "not serial"
-	$(PY) -m pytest -m serial
+	$(PY) -m pytest
 	ANNDL_HIDE_TENSORFLOW=1 KERAS_BACKEND=jax $(PY) -m pytest -m backend_smoke -q
 
 zoo: $(STAMP)
