@@ -43,12 +43,7 @@ with tabs[3]:
         model, decoder = ui.trained(*model_key, job.result)
 
 with tabs[0]:  # closed: the sentence and the beam width only (the Look inside tab reads the sentence)
-    mine = model_key != shipped_key
-    sentence = ui.translate_tab(decoder, model_key, tabs[0].open, f"Model in use: **"
-                                f"{'the one you trained' if mine else 'shipped translator'}** — " + (
-                                    "see the Train tab." if mine else f"{info['data']}; exact match on unseen "
-                                    f"sentences {info['metrics']['random_exact_match']:.3f} (random split), "
-                                    f"{info['metrics']['systematic_exact_match']:.3f} (unseen word combinations)."))
+    sentence = ui.translate_tab(decoder, model_key, tabs[0].open, ui.model_caption(info, model_key != shipped_key))
 
 if tabs[1].open:
     with tabs[1]:

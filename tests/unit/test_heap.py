@@ -12,4 +12,3 @@ def test_freezes_after_new_imports_only(monkeypatch):
         assert not heap.freeze_imports()  # no new imports since: a rerun does not freeze again
     finally:
         gc.unfreeze()
-

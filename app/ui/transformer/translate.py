@@ -83,6 +83,16 @@ def translations(decoder, sentence: str, width: int, model_key: tuple) -> None:
         csv_download(frame, "beam_steps.csv", "tr_beam_csv", label="Beam steps (CSV)")
 
 
+def model_caption(info: dict, mine: bool) -> str:
+    """Which model translates: the student's own (see the Train tab) or the shipped one with its held-out scores."""
+    if mine:
+        return "Model in use: **the one you trained** — see the Train tab."
+    m = info["metrics"]
+    return (f"Model in use: **shipped translator** — {info['data']}; exact match on unseen sentences "
+            f"{m['random_exact_match']:.3f} (random split), {m['systematic_exact_match']:.3f} (unseen word "
+            "combinations).")
+
+
 @st.fragment
 def translate_tab(decoder, model_key: tuple, is_open: bool, caption: str) -> str:
     """The sentence and the beam width (always: the other tabs read the sentence) and, in the open tab, the model in
