@@ -38,7 +38,8 @@ run: $(STAMP)
 
 test: $(STAMP) $(CLUSTER) $(JAX) system-deps
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile -m "not serial"
+	$(PY) -m pytest -m serial
 	ANNDL_HIDE_TENSORFLOW=1 KERAS_BACKEND=jax $(PY) -m pytest -m backend_smoke -q
 
 zoo: $(STAMP)

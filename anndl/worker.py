@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 import tempfile
 import threading
 import time
 import traceback
+import types
+from contextlib import contextmanager
 from typing import Callable
 
 from anndl.device import host_device
@@ -130,6 +133,27 @@ def _worker_main(inbox, conn, cancel_flag, warm: tuple[str, ...], env: dict[str,
             events.put(("failed", job_id, f"the job's result cannot be sent: {type(exc).__name__}: {exc}"))
 
 
+_MAIN_SWAP = threading.Lock()
+
+
+@contextmanager
+def _bare_main():
+    """A spawned worker needs only `_worker_main`: the parent's `__main__` is not run again in it.
+
+    multiprocessing's spawn re-runs the parent's `__main__` file in the child. Under Streamlit that is the page script
+    (`app/main.py` in bare mode: 1.9 s of CPU and Streamlit's imports in every worker), under a test the AppTest's
+    temporary script (which fails there). While the process starts, `__main__` is a module without a file.
+    """
+    with _MAIN_SWAP:
+        parent, bare = sys.modules.get("__main__"), types.ModuleType("__main__")
+        sys.modules["__main__"] = bare
+        try:
+            yield
+        finally:
+            if sys.modules.get("__main__") is bare:  # another session's script run may have put in its own since
+                sys.modules["__main__"] = parent
+
+
 class _Worker:
     def __init__(self, ctx, warm, backend: str = "tensorflow", env: dict[str, str] | None = None):
         self.backend = backend  # the Keras backend this process imports (its KERAS_BACKEND in `env`)
@@ -138,7 +162,8 @@ class _Worker:
         self.cancel_flag = ctx.Value("q", -1)
         self.proc = ctx.Process(target=_worker_main, args=(self.inbox, sender, self.cancel_flag, warm, env),
                                 daemon=True)
-        self.proc.start()
+        with _bare_main():
+            self.proc.start()
         sender.close()  # only the worker writes: when it dies, our end reads EOF
         self.job: Job | None = None
         self.num = -1

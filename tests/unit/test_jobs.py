@@ -187,3 +187,21 @@ def test_job_of_hands_a_topics_train_the_contexts_sink_stop_epoch_cap_and_folder
     assert train_job({"n": 7}, ctx) == {"cancelled": True, "max_epochs": 3, "workdir": str(tmp_path)}
     assert events == [("progress", "j1", {"kind": "epoch", "epoch": 7})]
     assert train_job.__module__ == __name__ and train_job.__qualname__ == "train_job"
+
+
+def test_a_worker_does_not_run_the_parents_page_script_again(tmp_path, monkeypatch):
+    """Under Streamlit `__main__` is the page script: a spawned worker re-ran it (app/main.py in bare mode, 1.9 s of
+    CPU each) and a test's temporary AppTest script failed there (NameError: __args)."""
+    import sys
+    import types
+
+    ran = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(ran)!r}, 'w').close()\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    with JobRunner(workers=1, warm=()) as r:
+        assert sys.modules["__main__"] is page  # put back once the worker started
+        assert r.wait(r.submit(f"{FX}:epochs", {"n": 1}), timeout=60).status == "done"
+    assert not ran.exists()
