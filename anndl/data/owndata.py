@@ -39,8 +39,9 @@ def pairs_tsv(pairs: list[tuple[str, str]]) -> bytes:
 
 
 def image_zip(per_class: int = 30, n_classes: int = 10, source: str = "mnist", size: int = 28,
-              seed: int = 0) -> bytes:
-    """A zip of class folders, `per_class` real gray PNGs each (MNIST-5k digits or Fashion-MNIST test items)."""
+              seed: int = 0, exclude=()) -> bytes:
+    """A zip of class folders, `per_class` real gray PNGs each (MNIST-5k digits or Fashion-MNIST test items), none
+    of the positions in `exclude` (e.g. what a shipped backbone was trained on: a student's images are new to it)."""
     from PIL import Image
 
     from .images import fashion_arrays, mnist_arrays
@@ -53,7 +54,8 @@ def image_zip(per_class: int = 30, n_classes: int = 10, source: str = "mnist", s
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for c in range(n_classes):
-            for j, i in enumerate(rng.choice(np.flatnonzero(y == c), per_class, replace=False)):
+            pool = np.setdiff1d(np.flatnonzero(y == c), np.asarray(exclude, "int64"))
+            for j, i in enumerate(rng.choice(pool, per_class, replace=False)):
                 png = io.BytesIO()
                 Image.fromarray(np.asarray(x[i], dtype="uint8")).resize((size, size)).save(png, "PNG")
                 z.writestr(f"class_{c}/{j}.png", png.getvalue())

@@ -74,3 +74,18 @@ def parameter_counts(model: keras.Model) -> dict[str, int]:
 
 def _count(weights) -> int:
     return int(sum(int(np.prod(w.shape)) for w in weights))
+
+
+def validation_loss(model: keras.Model, validation: tuple) -> float:
+    """The loss on held-out (x, y), without dropout."""
+    return float(model.evaluate(*validation, batch_size=512, verbose=0, return_dict=True)["loss"])
+
+
+def keep_if_better(model: keras.Model, before: list, loss_before: float, validation: tuple) -> dict:
+    """§9.14: fine-tuning a few examples can overfit; its weights stay only if they lowered the validation loss,
+    else the transfer weights `before` (model.get_weights() before fine-tuning) come back."""
+    loss_after = validation_loss(model, validation)
+    kept = loss_after < loss_before
+    if not kept:
+        model.set_weights(before)
+    return {"kept": kept, "val_loss_before": round(loss_before, 4), "val_loss_after": round(loss_after, 4)}

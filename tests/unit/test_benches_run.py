@@ -45,8 +45,19 @@ def _localization(r: dict) -> None:
     assert all(0 <= v <= 1 for v in (*e["cam_iou50_seeds"], e["cam_iou50_one_view"], e["gradcam_ms"] / 1e6))
 
 
+def _transfer(r: dict) -> None:
+    """Issue 13's keys; the upload case (a zip of digits the backbone never saw) through the page's defaults; the
+    fine-tuning verdict read from the validation loss."""
+    e = r["extra"]
+    assert all(0 <= e[k] <= 1 for k in ("scratch_10", "transfer_10", "finetune_10", "own_zip_10x30"))
+    assert len(e["own_zip_each"]) == 1 and e["own_zip_wall_s"] > 0
+    assert e["own_zip_10x30"] == pytest.approx(e["own_zip_each"][0], abs=1e-3)
+    tuned = e["phases"][-1]
+    assert tuned["phase"] == "fine-tune" and tuned["kept"] == (tuned["val_loss_after"] < tuned["val_loss_before"])
+
+
 TOPIC_CHECKS = {"unet": _unet, "autoencoder": _autoencoder, "owndata": _owndata,
-                "localization": _localization}  # the issue's keys and figures
+                "localization": _localization, "transfer": _transfer}  # the issue's keys and figures
 
 
 def spy_cnn(monkeypatch) -> dict:

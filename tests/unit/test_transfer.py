@@ -52,6 +52,28 @@ def test_transfer_epoch_leaves_the_backbone_unchanged_and_fine_tune_unfreezes_ex
     assert counts["non_trainable"] == frozen["non_trainable"] - extra
 
 
+def test_fine_tuning_that_raises_the_validation_loss_is_undone_and_one_that_lowers_it_stays():
+    """§9.14 on ten images a class: the fine-tuned weights stay only if they lowered the validation loss."""
+    import keras
+
+    from anndl.nets.transfer import keep_if_better, validation_loss
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile("adam", "categorical_crossentropy")
+    x = np.random.default_rng(0).random((30, 4)).astype("float32")
+    val = (x, np.eye(3, dtype="float32")[np.arange(30) % 3])
+    before = (model.get_weights(), validation_loss(model, val))
+    noise = np.random.default_rng(1)
+    model.set_weights([w + noise.normal(0, 3, w.shape) for w in before[0]])  # a fine-tuning that overfit
+    worse = keep_if_better(model, *before, val)
+    assert not worse["kept"] and worse["val_loss_after"] > worse["val_loss_before"]
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), before[0]))  # the transfer weights are back
+    model.fit(*val, epochs=30, verbose=0)  # one that learned
+    tuned = model.get_weights()
+    assert keep_if_better(model, *before, val)["kept"]
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), tuned))
+
+
 def test_imagenet_failure_falls_back_to_the_projects_backbone_and_says_why():
     name, why = job.resolve_backbone("MobileNetV3Small", "digits59", probe=offline)
     assert name == "mobilenet_digits04"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .job import DEFAULTS, TASKS
+from .job import DEFAULTS, TASKS, defaults_for
 
 
 def keras_code(params: dict) -> str:
     """Runnable Keras 3 code: frozen backbone + dropout + softmax, then the top convolutions fine-tuned."""
-    p = {**DEFAULTS, **params}
+    p = {**defaults_for(params.get("task", DEFAULTS["task"])), **params}
     backbone = TASKS[p["task"]][1] if p.get("backbone", "auto") == "auto" else p["backbone"]
     data = {k: p[k] for k in ("task", "seed", "data_path") if k in p}
     return "\n".join([

@@ -3,17 +3,17 @@ against examples per class, on the same test set; and the per-layer linear probe
 
 from __future__ import annotations
 
-from .job import DEFAULTS, PER_CLASS, accuracy, build, epochs_for, few, one_hot, pick_backbone, task_data
+from .job import DEFAULTS, PER_CLASS, accuracy, build, defaults_for, epochs_for, few, one_hot, pick_backbone, task_data
 
 RUNS = ("scratch", "transfer", "fine-tune")
 
 
 def compare_runs(params: dict, per_class=PER_CLASS, report=None, cancelled=None) -> list[dict]:
     """One row per (examples per class, run): test accuracy on the task's fixed test set."""
-    from anndl.nets.transfer import fine_tune
+    from anndl.nets.transfer import fine_tune, keep_if_better, validation_loss
     from anndl.train import FitConfig, fit, set_seed
 
-    p = {**DEFAULTS, **params}
+    p = {**defaults_for(params.get("task", DEFAULTS["task"])), **params}
     seed, batch = int(p["seed"]), int(p["batch"])
     ds, sp = task_data(p)
     name, _ = pick_backbone(p, sp)
@@ -21,9 +21,12 @@ def compare_runs(params: dict, per_class=PER_CLASS, report=None, cancelled=None)
     for i, k in enumerate(per_class):
         idx = few(sp.y_train, int(k), seed)
         x, y = sp.x_train[idx], one_hot(sp.y_train[idx], ds.n_classes)
+        val = (sp.x_val, one_hot(sp.y_val, ds.n_classes))
 
-        def run(model, steps: int) -> None:
-            fit(model, x, y, FitConfig(epochs=epochs_for(len(x), batch, steps), batch_size=batch, seed=seed))
+        def run(model, steps: int, best: bool = False) -> None:  # best: end on the epoch of lowest val loss
+            epochs = epochs_for(len(x), batch, steps)
+            fit(model, x, y, FitConfig(epochs=epochs, batch_size=batch, seed=seed, early_stopping=epochs * best),
+                validation_data=val if best else None)
 
         set_seed(seed)
         scratch = build(name, p["cut"], ds.n_classes, float(p["dropout"]), float(p["lr"]), pretrained=False)
@@ -32,8 +35,10 @@ def compare_runs(params: dict, per_class=PER_CLASS, report=None, cancelled=None)
         model = build(name, p["cut"], ds.n_classes, float(p["dropout"]), float(p["lr"]))
         run(model, int(p["transfer_steps"]))
         acc = {"scratch": accuracy(scratch, sp), "transfer": accuracy(model, sp)}
+        before = (model.get_weights(), validation_loss(model, val))
         fine_tune(model, int(p["unfreeze"]), float(p["ft_lr"]))
-        run(model, int(p["finetune_steps"]))
+        run(model, int(p["finetune_steps"]), best=True)
+        keep_if_better(model, *before, val)  # as the page's job: fine-tuning stays only if it helped
         acc["fine-tune"] = accuracy(model, sp)
         rows += [{"per_class": int(k), "run": r, "test_accuracy": acc[r]} for r in RUNS]
         if report is not None:

@@ -13,17 +13,26 @@ from anndl.metrics import classification_report
 from anndl.topics.cnn.job import evaluate, load_images, one_hot, split_images
 
 # task -> (what the page calls it, the project backbone it transfers from by default)
-TASKS = {"digits59": ("MNIST digits 5–9, from the digits 0–4 backbone", "mobilenet_digits04"),
+TASKS = {"digits59": ("MNIST digits 5–9, from the digits 0–4 + letters backbone", "mobilenet_digits04"),
          "mnist_fashion": ("MNIST digits 0–9, from the Fashion-MNIST backbone", "mobilenet_fashion"),
          "upload": ("Your images (zip of class folders)", "mobilenet_fashion")}
 # where the backbone is cut (its layers up to there are frozen): deeper layers are more specific to the old task
-CUTS = {"block_2_add": "middle (7×7×24: strokes and edges)", "block_4_add": "late (4×4×48)",
-        "avg_pool": "whole backbone (96 pooled features)"}
+CUTS = {"block_2_add": "middle (7×7×24: strokes and edges)", "block_3_project_BN": "late-middle (4×4×48: parts)",
+        "block_4_add": "late (4×4×48)", "avg_pool": "whole backbone (96 pooled features)"}
 DEFAULTS = dict(task="digits59", backbone="auto", cut="block_2_add", per_class=20, dropout=0.3,
                 lr=3e-3,  # a fresh softmax head on frozen features takes large steps
                 ft_lr=3e-4,  # §9.14: fine-tuning moves pretrained weights, so a step 10× smaller
                 unfreeze=4, transfer_steps=150, finetune_steps=100, batch=32, seed=0)
 PER_CLASS = (5, 10, 20, 50, 100)  # the comparison's examples per class
+
+
+def defaults_for(task: str) -> dict:
+    """The page's defaults for `task`. An upload is cut where the CNN page's own small image sets transfer best
+    (five unseen 10×30 digit zips through this page: 0.953 at block_3_project_BN, 0.933 at block_2_add); the
+    built-in digits 5–9 keep block_2_add (at 10 a class, block 3 made fine-tuning lose 0.008 against transfer)."""
+    from anndl.topics.cnn.transfer import FEATURE_LAYER
+
+    return {**DEFAULTS, "task": task, **({"cut": FEATURE_LAYER} if task == "upload" else {})}
 
 
 def task_data(params: dict) -> tuple[Dataset, Split]:
@@ -107,7 +116,7 @@ def epochs_for(n: int, batch: int, steps: int) -> int:
 
 def schedule(n_train: int, params: dict) -> str:
     """The derived epochs of both phases, and why (a recipe fixes optimiser steps; epochs follow the data's size)."""
-    p = {**DEFAULTS, **params}
+    p = {**defaults_for(params.get("task", DEFAULTS["task"])), **params}
     batch = min(int(p["batch"]), n_train)
     per_epoch = math.ceil(n_train / batch)
     e1, e2 = (epochs_for(n_train, batch, int(p[k])) for k in ("transfer_steps", "finetune_steps"))
@@ -123,17 +132,19 @@ def _phase(model, x, y, val, epochs: int, batch: int, seed: int, report, cancell
     def tagged(event):  # both phases on one epoch axis
         report({**event, "epoch": event["epoch"] + offset, "epochs": total, "phase": name})
 
-    return fit(model, x, y, FitConfig(epochs=epochs, batch_size=batch, seed=seed), validation_data=val,
-               report=tagged if report else None, cancelled=cancelled)
+    # fine-tuning ends on its epoch of lowest validation loss (patience = all its epochs: it never stops early)
+    best = epochs if name == "fine-tune" else 0
+    return fit(model, x, y, FitConfig(epochs=epochs, batch_size=batch, seed=seed, early_stopping=best),
+               validation_data=val, report=tagged if report else None, cancelled=cancelled)
 
 
 def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: str | None = None) -> dict:
     """Phase 1, transfer: frozen backbone + new head. Phase 2, fine-tune: the top convolutions unfrozen, smaller
     step. Returns both histories on one axis, the boundary, parameter counts per phase and the test metrics."""
-    from anndl.nets.transfer import fine_tune, parameter_counts
+    from anndl.nets.transfer import fine_tune, keep_if_better, parameter_counts, validation_loss
     from anndl.train import set_seed
 
-    p = {**DEFAULTS, **params}
+    p = {**defaults_for(params.get("task", DEFAULTS["task"])), **params}
     seed, batch = int(p["seed"]), int(p["batch"])
     ds, sp = task_data(p)
     name, why = pick_backbone(p, sp)
@@ -150,10 +161,12 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     phases[0]["test_accuracy"] = accuracy(model, sp)
     history, done = first["history"], first["epochs_run"]
     if e2 and int(p["unfreeze"]) > 0 and not first["cancelled"]:
+        before = (model.get_weights(), validation_loss(model, val))
         unfrozen = fine_tune(model, int(p["unfreeze"]), float(p["ft_lr"]))
         phases.append({"phase": "fine-tune", "epochs": e2, "lr": float(p["ft_lr"]), "unfrozen": unfrozen,
                        **parameter_counts(model)})
         second = _phase(model, x, y, val, e2, batch, seed, report, cancelled, done, e1 + e2, "fine-tune")
+        phases[-1].update(keep_if_better(model, *before, val), best_epoch=second["best_epoch"])
         history = {k: v + second["history"].get(k, []) for k, v in history.items()}
     out = evaluate(model, sp, ds.n_classes)
     phases[-1]["test_accuracy"] = out["test_accuracy"]

@@ -73,7 +73,8 @@ def backbone_knob(task: str) -> str:
 
 def knobs(upload: bool) -> dict:
     """The lecture's knobs: where to cut, examples per class, layers to unfreeze, steps and learning rates."""
-    out = {k: topic.DEFAULTS[k] for k in ("cut", "per_class", "unfreeze", "dropout", "lr", "ft_lr",
+    defaults = topic.defaults_for("upload" if upload else topic.DEFAULTS["task"])
+    out = {k: defaults[k] for k in ("cut", "per_class", "unfreeze", "dropout", "lr", "ft_lr",
                                           "transfer_steps", "finetune_steps")}
     if classroom():
         return out

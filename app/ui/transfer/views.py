@@ -28,9 +28,21 @@ def phases_table(metrics: dict) -> None:
                                 "test accuracy": round(p.get("test_accuracy", float("nan")), 3),
                                 "unfrozen": ", ".join(p["unfrozen"]) or "— (backbone frozen)"}
                                for p in metrics["phases"]]), hide_index=True)
+    tuned = metrics["phases"][-1]
+    if "kept" in tuned:  # models trained before this check have no verdict
+        st.caption(fine_tune_verdict(tuned))
     st.caption("Fine-tuning unfreezes convolutions only: BatchNormalization stays frozen (inference mode), so it keeps "
                "the pretrained data's mean and variance; re-estimating them from a few small batches of new images "
                "would shift every feature the backbone computes and undo what it learned (§9.14).")
+
+
+def fine_tune_verdict(phase: dict) -> str:
+    """Whether the fine-tuned weights were kept, read from the validation loss (§9.14)."""
+    losses = f"validation loss {phase['val_loss_before']:.3f} → {phase['val_loss_after']:.3f}"
+    if phase["kept"]:
+        return f"Fine-tuning helped ({losses}): the model keeps the weights of its best fine-tuning epoch."
+    return (f"Fine-tuning did not help ({losses}): the transfer weights are kept. With few images a class the "
+            "unfrozen layers learn the training images themselves; fewer layers or a smaller step may help.")
 
 
 def evaluation(metrics: dict, tta: bool, model_key: tuple) -> pd.DataFrame:
