@@ -56,6 +56,22 @@ def test_imagenet_backbone_offline_falls_back_and_says_why(monkeypatch):
     assert any("not reachable" in i.value and "mobilenet_digits04" in i.value for i in at.info)
 
 
+def test_imagenet_backbone_online_is_used_and_the_page_says_how(monkeypatch):
+    import keras
+
+    real = keras.applications.MobileNetV3Small  # online, simulated: random weights, nothing downloads in a test
+    monkeypatch.setattr(keras.applications, "MobileNetV3Small", lambda weights=None, **kw: real(weights=None, **kw))
+    monkeypatch.setitem(backbones._REACHABLE, "answer", (True, "the ImageNet weights server is reachable"))
+    at = open_app("transfer")
+    at.selectbox(key="tl_backbone").set_value("MobileNetV3Small").run()
+    assert not errors(at), errors(at)
+    assert any("keras.applications.MobileNetV3Small with ImageNet weights" in i.value for i in at.info)
+    at.session_state["code-transfer.py"] = True  # the Keras code expander draws its script once opened
+    at.run()
+    code = next(c.value for c in at.code if "keras.applications.MobileNetV3Small(weights='imagenet'" in c.value)
+    assert "Resizing(96, 96)" in code
+
+
 def test_bad_zip_and_bad_image_get_one_sentence_each_and_classroom_hides_knobs(monkeypatch):
     fake_uploads(monkeypatch, {"tl_zip": ("x.zip", b"not a zip"), "tl_img": ("x.png", b"not an image")})
     at = open_app("transfer")

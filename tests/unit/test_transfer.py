@@ -22,7 +22,7 @@ def offline():
 
 def _backbone_weights(model):
     return {la.name: [w.copy() for w in la.get_weights()] for la in model.layers
-            if la.name not in ("predictions", "to_gray") and la.get_weights()}
+            if la.name not in ("predictions", "to_gray", "to_imagenet_rgb") and la.get_weights()}
 
 
 def test_transfer_epoch_leaves_the_backbone_unchanged_and_fine_tune_unfreezes_exactly_n_convs():
@@ -74,6 +74,44 @@ def test_fine_tuning_that_raises_the_validation_loss_is_undone_and_one_that_lowe
     assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), tuned))
 
 
+def online(monkeypatch):
+    """An online server, simulated: the weights host answers, and keras.applications builds its network (with
+    random weights here: nothing downloads in a test)."""
+    import keras
+
+    from anndl import backbones
+
+    real = keras.applications.MobileNetV3Small
+    monkeypatch.setattr(keras.applications, "MobileNetV3Small", lambda weights=None, **kw: real(weights=None, **kw))
+    monkeypatch.setitem(backbones._REACHABLE, "answer", (True, "the ImageNet weights server is reachable"))
+
+
+def test_online_an_imagenet_backbone_trains_frozen_behind_its_own_input_scaling(monkeypatch, tmp_path):
+    from anndl.train import FitConfig, fit
+
+    online(monkeypatch)
+    name, why = job.resolve_backbone("MobileNetV3Small", "digits59")
+    assert name == "MobileNetV3Small" and "ImageNet weights" in why and "96×96" in why
+    model = job.build(name, "block_2_add", 5, 0.3, 1e-2)
+    assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, 5)
+    rgb = model.get_layer("to_imagenet_rgb")  # gray [0, 1] -> the 0–255 RGB MobileNetV3 rescales itself
+    np.testing.assert_allclose(rgb(np.full((1, 1, 1, 1), 0.5, "float32")).numpy().ravel(), [127.5] * 3, rtol=1e-6)
+    before = _backbone_weights(model)
+    x = np.random.default_rng(0).random((16, 28, 28, 1)).astype("float32")
+    fit(model, x, np.eye(5, dtype="float32")[np.arange(16) % 5], FitConfig(epochs=1, batch_size=8))
+    after = _backbone_weights(model)
+    assert all(np.array_equal(a, b) for n in before for a, b in zip(before[n], after[n])), "a frozen weight moved"
+    names = fine_tune(model, 2, 1e-4)
+    assert len(names) == 2 and "to_imagenet_rgb" not in names
+    path = tmp_path / "imagenet.keras"
+    model.save(path)  # the page's download and its result views read the saved file
+    import keras
+
+    np.testing.assert_allclose(keras.saving.load_model(path).predict(x, verbose=0), model.predict(x, verbose=0),
+                               atol=1e-5)
+    assert {la.name for la in model.layers if la.trainable and la.weights} == set(names) | {"predictions"}
+
+
 def test_imagenet_failure_falls_back_to_the_projects_backbone_and_says_why():
     name, why = job.resolve_backbone("MobileNetV3Small", "digits59", probe=offline)
     assert name == "mobilenet_digits04"
@@ -106,6 +144,9 @@ def test_generated_keras_code_runs(tmp_path):
                          env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr[-2000:]
     assert "test accuracy" in out.stdout and (tmp_path / "transfer.keras").exists()
+    online = keras_code({**TINY, "backbone": "ResNet50"})  # downloads weights: compiled here, not run
+    compile(online, "tl_online.py", "exec")
+    assert "keras.applications.ResNet50(weights='imagenet'" in online and "-103.939" in online
 
 
 def test_gallery_cache_equals_keras_and_the_papers_counts():

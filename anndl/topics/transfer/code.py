@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
-from .job import DEFAULTS, TASKS, defaults_for
+from .job import DEFAULTS, IMAGENET_SIDE, TASKS, defaults_for
+
+
+def _backbone_lines(backbone: str, cut: str) -> list[str]:
+    """The frozen backbone on 28×28 gray inputs: the project's, cut at `cut`, or keras.applications' with ImageNet
+    weights behind its own input scaling."""
+    from anndl.backbones import APPLICATIONS
+    from anndl.nets.transfer import IMAGENET_INPUT
+
+    if backbone not in APPLICATIONS:
+        return [f"pretrained = zoo.load({backbone!r})  # the project's backbone (works offline)",
+                f"backbone = keras.Model(pretrained.inputs, pretrained.get_layer({cut!r}).output)",
+                "backbone.trainable = False  # phase 1: feature extraction (§9.13)",
+                "inp = keras.Input((28, 28, 1))",
+                "x_ = backbone(inp, training=False)  # frozen BN layers run in inference mode",
+                "x_ = layers.Flatten()(x_)" if cut != "avg_pool" else ""]
+    scale, offset = IMAGENET_INPUT[APPLICATIONS[backbone][3]]
+    side = IMAGENET_SIDE
+    return [f"backbone = keras.applications.{backbone}(weights='imagenet', include_top=False, pooling='avg', "
+            f"input_shape=({side}, {side}, 3))",
+            "backbone.trainable = False  # phase 1: feature extraction (§9.13)",
+            "inp = keras.Input((28, 28, 1))",
+            f"x_ = layers.Resizing({side}, {side})(inp)",
+            f"x_ = layers.Conv2D(3, 1, trainable=False, kernel_initializer=keras.initializers.Constant({scale}), "
+            f"bias_initializer=keras.initializers.Constant({list(offset)}))(x_)  # gray [0, 1] as its weights expect",
+            "x_ = backbone(x_, training=False)  # frozen BN layers run in inference mode"]
 
 
 def keras_code(params: dict) -> str:
@@ -19,12 +44,7 @@ def keras_code(params: dict) -> str:
         f"idx = few(sp.y_train, {int(p['per_class'] or 0)}, {int(p['seed'])})  # images per class (0: all)",
         "x, y = sp.x_train[idx], keras.utils.to_categorical(sp.y_train[idx], ds.n_classes)",
         "val = (sp.x_val, keras.utils.to_categorical(sp.y_val, ds.n_classes))", "",
-        f"pretrained = zoo.load({backbone!r})  # the project's backbone (ImageNet weights are not reachable offline)",
-        f"backbone = keras.Model(pretrained.inputs, pretrained.get_layer({p['cut']!r}).output)",
-        "backbone.trainable = False  # phase 1: feature extraction (§9.13)",
-        "inp = keras.Input((28, 28, 1))",
-        "x_ = backbone(inp, training=False)  # frozen BN layers run in inference mode",
-        "x_ = layers.Flatten()(x_)" if p["cut"] != "avg_pool" else "",
+        *_backbone_lines(backbone, p["cut"]),
         f"x_ = layers.Dropout({float(p['dropout'])})(x_)",
         "model = keras.Model(inp, layers.Dense(ds.n_classes, activation='softmax')(x_))",
         f"model.compile(keras.optimizers.Adam({float(p['lr'])}), 'categorical_crossentropy', metrics=['accuracy'])",
@@ -38,8 +58,12 @@ def keras_code(params: dict) -> str:
         f"    layer.trainable = layer in convs[-{int(p['unfreeze'])}:] if {int(p['unfreeze'])} else False",
         f"model.compile(keras.optimizers.Adam({float(p['ft_lr'])}), 'categorical_crossentropy', metrics=['accuracy'])",
         "model.summary()  # trainable vs non-trainable parameters",
-        f"model.fit(x, y, batch_size={int(p['batch'])}, epochs=-(-{int(p['finetune_steps'])} // steps), "
-        "validation_data=val)",
+        "before = (model.get_weights(), model.evaluate(*val, verbose=0)[0])",
+        f"epochs = -(-{int(p['finetune_steps'])} // steps)",
+        f"model.fit(x, y, batch_size={int(p['batch'])}, epochs=epochs, validation_data=val, "
+        "callbacks=[keras.callbacks.EarlyStopping(patience=epochs, restore_best_weights=True)])",
+        "if model.evaluate(*val, verbose=0)[0] >= before[1]:  # fine-tuning did not lower the validation loss",
+        "    model.set_weights(before[0])  # keep the transfer weights",
         "probs = model.predict(sp.x_test, verbose=0)",
         "print('test accuracy', float(np.mean(probs.argmax(1) == sp.y_test)))",
         "model.save('transfer.keras')", ""])

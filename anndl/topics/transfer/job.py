@@ -24,6 +24,7 @@ DEFAULTS = dict(task="digits59", backbone="auto", cut="block_2_add", per_class=2
                 ft_lr=3e-4,  # §9.14: fine-tuning moves pretrained weights, so a step 10× smaller
                 unfreeze=4, transfer_steps=150, finetune_steps=100, batch=32, seed=0)
 PER_CLASS = (5, 10, 20, 50, 100)  # the comparison's examples per class
+IMAGENET_SIDE = 96  # an ImageNet backbone sees objects of tens of pixels; 96 px keeps its CPU epochs in seconds
 
 
 def defaults_for(task: str) -> dict:
@@ -63,7 +64,7 @@ def few(y: np.ndarray, k: int | None, seed: int) -> np.ndarray:
 
 
 def resolve_backbone(requested: str, task: str, probe=None) -> tuple[str, str]:
-    """(project backbone used, why): a keras.applications backbone with ImageNet weights when reachable, else the
+    """(backbone used, why): a keras.applications backbone with ImageNet weights when they can be had, else the
     project's own, and the one sentence saying so."""
     from anndl import backbones
 
@@ -73,13 +74,13 @@ def resolve_backbone(requested: str, task: str, probe=None) -> tuple[str, str]:
     if requested in backbones.PROJECT:
         return requested, f"models/{requested}: pretrained by this project on {backbones.PROJECT[requested]}."
     try:
-        backbones.application(requested, weights="imagenet", probe=probe)
+        backbones.application(requested, weights="imagenet", probe=probe, pooling="avg")
     except backbones.WeightsUnavailable as err:
         return default, f"{err} Using the project's {backbones.PROJECT[default]} backbone (models/{default})."
-    from anndl.errors import SettingsError
-
-    raise SettingsError(f"{requested} with ImageNet weights is reachable, but this page trains 28×28 gray images "
-                        "on the project's backbones only; pick one of them.")
+    return requested, (f"keras.applications.{requested} with ImageNet weights: your 28×28 gray images are "
+                       f"upscaled to {IMAGENET_SIDE}×{IMAGENET_SIDE} and copied to three channels, scaled as its "
+                       "weights expect; its pooled features feed the new head (the cut applies to the project's "
+                       "backbones only). On a CPU it trains about ten times slower than the project's backbones.")
 
 
 def pick_backbone(p: dict, sp: Split) -> tuple[str, str]:
@@ -93,14 +94,19 @@ def pick_backbone(p: dict, sp: Split) -> tuple[str, str]:
 
 
 def build(name: str, cut: str, n_classes: int, dropout: float, lr: float, pretrained: bool = True):
-    """The frozen backbone `name` cut at `cut` + dropout + softmax (random weights, all trainable, if not
-    pretrained: the same network from scratch)."""
-    from anndl import zoo
+    """The frozen backbone `name` cut at `cut` (a keras.applications one: its pooled features) + dropout + softmax
+    (random weights, all trainable, if not pretrained: the same network from scratch)."""
+    from anndl import backbones, zoo
     from anndl.nets.mobilenet import MobileNetConfig, build_mobilenet, feature_extractor
     from anndl.nets.transfer import backbone_head, unfreeze_all
 
-    source = zoo.load(name) if pretrained else build_mobilenet(MobileNetConfig(n_classes=n_classes))
-    model = backbone_head(feature_extractor(source, cut), (28, 28, 1), n_classes, dropout, lr)
+    if name in backbones.APPLICATIONS:
+        features = backbones.application(name, weights="imagenet" if pretrained else None, pooling="avg",
+                                         input_shape=(IMAGENET_SIDE, IMAGENET_SIDE, 3))
+        model = backbone_head(features, (28, 28, 1), n_classes, dropout, lr, imagenet=backbones.APPLICATIONS[name][3])
+    else:
+        source = zoo.load(name) if pretrained else build_mobilenet(MobileNetConfig(n_classes=n_classes))
+        model = backbone_head(feature_extractor(source, cut), (28, 28, 1), n_classes, dropout, lr)
     return model if pretrained else unfreeze_all(model, lr)
 
 

@@ -54,16 +54,11 @@ def choose_task(seed: int) -> tuple[dict, int | None]:
 
 def backbone_knob(task: str) -> str:
     """Backbone selector and the sentence saying which backbone and weights are used, and why."""
-    from anndl.errors import SettingsError
-
     requested = "auto" if classroom() else bound(
         st.selectbox, "Backbone", "tl_backbone", "auto", options=BACKBONE_CHOICES,
         help="keras.applications backbones need ImageNet weights from the internet; the project's own are offline.")
-    try:
-        _, why = topic.resolve_backbone(requested, task)
-        st.info(f"**Backbone in use**: {why}", icon=":material/layers:")
-    except SettingsError as err:
-        st.error(str(err), icon=":material/error:")
+    _, why = topic.resolve_backbone(requested, task)
+    st.info(f"**Backbone in use**: {why}", icon=":material/layers:")
     if not classroom():
         with st.expander("All backbones on this server"):
             st.dataframe([{"backbone": b.name, "kind": b.kind, "weights": ", ".join(b.weights) or "—",
