@@ -9,6 +9,7 @@ from app.ui.code import keras_code as code_expander
 from app.ui.downloads import model_download
 from app.ui.embeddings import controls as ui
 from app.ui.embeddings import inside, ngram
+from app.ui.owndata import advice
 from app.ui.state import classroom
 from app.ui.training import kept_result
 
@@ -30,6 +31,8 @@ tab_near, tab_map, tab_ngram, tab_train, tab_chat = stage_tabs(
 
 with tab_train:
     params.update(ui.training_knobs())
+    if text is not None and params["text"] == "upload":
+        params["recipe"] = ui.own_recipe(text, params)
     if not tab_train.open:  # the last finished job; one that ends meanwhile shows once the tab is opened
         job = kept_result("emb")
     elif (job := ui.train_section(params, text is not None)) is not None and job.result and job.status == "done":
@@ -37,6 +40,7 @@ with tab_train:
         figures = ", ".join(f"{ui.METRICS[k]} {v:.3f}" for k, v in res["metrics"].items())
         st.success(f"Trained on {res['source']}: {res['summary']['epochs_run']} epochs in "
                    f"{res['summary']['train_s']:.0f} s; {figures}.")
+        advice(res)
         history_curves(res["summary"]["history"])
         model_download(res["model_path"], f"{res['params']['kind']}.keras", "emb_model_dl")
 

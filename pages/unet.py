@@ -7,11 +7,13 @@ from anndl.data.images import image_from_bytes
 from anndl.data.uploads import UploadError
 from anndl.predict import predict_one
 from anndl.topics import job as job_target
+from anndl.topics.unet import job as topic
 from anndl.topics.unet.code import keras_code
 from app.ui.charts import confusion_chart, history_curves, show_cached
 from app.ui.classroom import header, stage, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import csv_download, image_png, model_download, png_download
+from app.ui.owndata import advice, recipe_toggle
 from app.ui.state import classroom, seed
 from app.ui.training import failure, training_panel
 from app.ui.unet import controls as ui
@@ -37,6 +39,8 @@ with tab_arch:
 
 with tab_train:
     params.update(net, **ui.training_knobs())
+    if params["dataset"] == "upload" and data is not None:  # defaults from the upload's size (issue 12)
+        params["recipe"] = recipe_toggle("unet", len(data.x_train), topic.BUDGET, topic.upload_recipe) is not None
     job = training_panel("unet", job_target("unet"), params, disabled=not ok or data is None,
                          live=v.live(data) if data is not None and tab_train.open else None, shown=tab_train.open)
     result = job.result if tab_train.open and job is not None and job.result else None
@@ -45,6 +49,7 @@ with tab_train:
         st.caption(f"Trained {result['train_s']:.1f} s, {result['epochs_run']} epochs, {result['n_params']:,} "
                    f"parameters; test mean IoU {result['mean_iou']:.3f}."
                    + (f" Class weights: {result['class_weights']}." if result.get("class_weights") else ""))
+        advice(result)
     failure(job)
 
 shown = ui.shown(params, job, data)

@@ -1,6 +1,7 @@
 """Small "own data" files as a student would upload them (issue 12): for the tests and `anndl.bench owndata`.
 
-Each maker returns the bytes of an upload (TSV, zip of class folders, CSV) built from real offline data.
+Each maker returns the bytes of an upload (TSV, zip of class folders or of images with masks, .txt) built from
+offline data.
 """
 
 from __future__ import annotations
@@ -60,3 +61,28 @@ def image_zip(per_class: int = 30, n_classes: int = 10, source: str = "mnist", s
                 Image.fromarray(np.asarray(x[i], dtype="uint8")).resize((size, size)).save(png, "PNG")
                 z.writestr(f"class_{c}/{j}.png", png.getvalue())
     return buf.getvalue()
+
+
+def mask_zip(n: int = 30, seed: int = 0, objects: str = "shapes", size: int = 48) -> bytes:
+    """A zip of `n` images/NAME.png with masks/NAME.png (pixel = class id) a student might bring to the U-Net page:
+    canvases of drawn shapes, as `anndl.data.canvas` draws them."""
+    from PIL import Image
+
+    from .canvas import CanvasConfig, generate
+
+    x, y = generate(n, CanvasConfig(size=size, objects=objects, part="train"), seed).as_segmentation()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in range(n):
+            for folder, pixels in (("images", np.round(x[i, ..., 0] * 255)), ("masks", y[i])):
+                png = io.BytesIO()
+                Image.fromarray(np.asarray(pixels, "uint8")).save(png, "PNG")
+                z.writestr(f"{folder}/{i:04d}.png", png.getvalue())
+    return buf.getvalue()
+
+
+def grammar_txt(n_sentences: int, seed: int = 0) -> bytes:
+    """A .txt of `n_sentences` generated English sentences, one a line (the words page's upload case)."""
+    from .text import grammar_text
+
+    return "".join(" ".join(s) + ".\n" for s in grammar_text(n_sentences, seed).sentences).encode()

@@ -22,24 +22,31 @@ def _translator(pairs, recipe: bool) -> dict:
             "held_out": own["held_out"], "regime": own["regime"]}
 
 
+def unseen_digits_upload(per_class: int, seed: int, folder: str) -> str:
+    """A student's zip of 10 classes × `per_class` gray digits, none that models/mobilenet_digits04 saw (a student's
+    images are new to the shipped backbones), read and saved as the image pages' upload; returns its path."""
+    from ..backbones import digits04_seen
+    from ..data.images import zip_dataset
+    from ..data.owndata import image_zip
+    from .cnn.job import save_upload
+
+    read = zip_dataset(image_zip(per_class, 10, "mnist", seed=seed, exclude=digits04_seen()), size=(28, 28),
+                       channels=1)
+    return save_upload(read.dataset, os.path.join(folder, "upload.npz"))
+
+
 def _cnn(per_class: int, after: bool, zips: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict:
     """The CNN page on `per_class` × 10 digit zips, one per seed in `zips` (60 test images each for 30 a class: one
     zip's score moves by 0.017 an image, so the mean of several is the figure)."""
     import numpy as np
 
-    from ..backbones import digits04_seen
-    from ..data.images import zip_dataset
-    from ..data.owndata import image_zip
     from .cnn import job
 
     runs = []
-    for z in zips:  # a student's images are new to the shipped backbones: none that models/mobilenet_digits04 saw
-        read = zip_dataset(image_zip(per_class, 10, "mnist", seed=z, exclude=digits04_seen()), size=(28, 28),
-                           channels=1)
+    for z in zips:
         with tempfile.TemporaryDirectory(prefix="anndl-owndata-") as folder:
-            path = job.save_upload(read.dataset, os.path.join(folder, "upload.npz"))
-            params = {"dataset": "upload", "data_path": path, "seed": 0, **job.recipe_params("fast"),
-                      **({"route": "transfer", "recipe": True} if after else {})}
+            params = {"dataset": "upload", "data_path": unseen_digits_upload(per_class, z, folder), "seed": 0,
+                      **job.recipe_params("fast"), **({"route": "transfer", "recipe": True} if after else {})}
             with Stopwatch() as sw:
                 res = job.train(params)
         runs.append((sw.seconds, res))
@@ -97,6 +104,31 @@ def _forecaster(n: int, after: bool) -> dict:
     return _row(res, seconds, res["fit"]["epochs_run"])
 
 
+def _unet(n_pairs: int, after: bool) -> dict:
+    """The U-Net page on a zip of `n_pairs` shape canvases with their masks, read at its 64 px RGB default."""
+    from ..data.maskzip import mask_zip_dataset
+    from ..data.owndata import mask_zip
+    from .unet.job import DEFAULTS, save_upload
+
+    pairs = mask_zip_dataset(mask_zip(n_pairs, seed=1), size=(64, 64), channels=3)
+    names = ["background", *(f"class {c}" for c in range(1, max(pairs.class_ids) + 1))]
+    with tempfile.TemporaryDirectory(prefix="anndl-owndata-") as folder:
+        path = save_upload(pairs.images, pairs.masks, names, os.path.join(folder, "upload.npz"))
+        res, seconds = _inline("anndl.topics.unet.job:train_job",
+                               {**DEFAULTS, "dataset": "upload", "data_path": path, "recipe": after})
+    return _row(res, seconds, res["epochs_run"])
+
+
+def _words(n_sentences: int, after: bool) -> dict:
+    """Skip-gram on an uploaded text, with the page's defaults; the analogies' form accuracy besides the scores."""
+    from ..data.owndata import grammar_txt
+    from ..data.text import read_text_upload
+
+    params = {"sentences": read_text_upload(grammar_txt(n_sentences)), "kind": "skipgram", "recipe": after}
+    res, seconds = _inline("anndl.topics.embeddings.job:train_job", params)
+    return {**_row(res, seconds, res["summary"]["epochs_run"]), "analogy_acc": round(res["metrics"]["analogy_acc"], 3)}
+
+
 def bench(quick: bool = False, tiny: bool = False) -> BenchResult:
     """`quick`: the small case of each page; `tiny` (the test suite): without the CNN's (its own test runs it)."""
     from ..data.owndata import number_pairs
@@ -105,15 +137,19 @@ def bench(quick: bool = False, tiny: bool = False) -> BenchResult:
     cases = [("translator", "100 number pairs", lambda a: _translator(number_pairs(100), a)),
              ("cnn", "10 classes × 30 MNIST digits (5 zips)", lambda a: _cnn(30, a)),
              ("playground", "120-row CSV", lambda a: _playground(120, a)),
-             ("time series", "240-week series", lambda a: _forecaster(240, a))]
-    if tiny:
-        cases = [c for c in cases if c[0] != "cnn"]
+             ("time series", "240-week series", lambda a: _forecaster(240, a)),
+             ("u-net", "30 image + mask pairs", lambda a: _unet(30, a)),
+             ("words", "200-sentence text (skip-gram)", lambda a: _words(200, a))]
+    if tiny:  # the CNN's and the U-Net's own tests run their uploads
+        cases = [c for c in cases if c[0] not in ("cnn", "u-net")]
     elif not quick:
         grammar = grammar_corpus(1000, 0).pairs
         cases += [("translator", "1000 grammar pairs", lambda a: _translator(grammar, a)),
                   ("cnn", "10 classes × 100 MNIST digits", lambda a: _cnn(100, a, zips=(0,))),
                   ("playground", "2000-row CSV", lambda a: _playground(2000, a)),
-                  ("time series", "1500-week series", lambda a: _forecaster(1500, a))]
+                  ("time series", "1500-week series", lambda a: _forecaster(1500, a)),
+                  ("u-net", "300 image + mask pairs", lambda a: _unet(300, a)),
+                  ("words", "3000-sentence text (skip-gram)", lambda a: _words(3000, a))]
     rows = []
     for page, case, run in cases:
         for after in (False, True):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from anndl.recipe import Recipe, StepBudget, data_recipe, size_advice
 from app.ui.state import bound
 
 
-def recipe_toggle(key: str, n_train: int, budget: StepBudget) -> Recipe | None:
-    """The toggle (on by default), the derived values and why, and the size advice — all before training."""
+def recipe_toggle(key: str, n_train: int, budget: StepBudget,
+                  derive: Callable[[int], Recipe] | None = None) -> Recipe | None:
+    """The toggle (on by default), the derived values and why, and the size advice — all before training.
+    `derive`: the topic's own recipe of `n_train` when it is not `data_recipe(n_train, budget)` (the job's)."""
     advice = size_advice(n_train, budget)
     if advice:
         st.warning(advice, icon=":material/data_usage:")
@@ -18,7 +22,7 @@ def recipe_toggle(key: str, n_train: int, budget: StepBudget) -> Recipe | None:
                     "Switch off to use the knobs above as they are.")
     if not on:
         return None
-    recipe = data_recipe(n_train, budget)
+    recipe = derive(n_train) if derive else data_recipe(n_train, budget)
     st.info(f"**Defaults from your data**: {recipe.why}.", icon=":material/tune:")
     return recipe
 

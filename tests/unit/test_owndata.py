@@ -1,5 +1,7 @@
 """Own data (issue 12): each topic's recipe on small and large uploads, and the jobs' advice after training."""
 
+import pytest
+
 from anndl.data.owndata import number_pairs
 from anndl.recipe import data_recipe, own_data_report
 from anndl.topics.transformer import job as translator
@@ -84,3 +86,96 @@ def test_cnn_upload_job_reports_training_and_test_accuracy_and_names_the_backbon
     assert own["recipe"].startswith("16 images → batch 4, 4 steps an epoch")
     assert "needs about 2000" in own["size_advice"]
     assert res["backbone"].startswith("models/mobilenet_")
+
+
+def test_unet_budget_on_10_100_10000_pairs_counts_mirror_images_of_small_sets():
+    from anndl.topics.unet.job import upload_recipe
+
+    small, hundred, large = (upload_recipe(n) for n in (10, 100, 10_000))
+    assert (small.n_train, small.batch_size, small.steps_per_epoch, small.epochs, small.augment) == (20, 5, 4, 63, True)
+    assert "20 pairs (yours and their mirror images) → batch 5, 4 steps an epoch, 63 epochs" in small.why
+    assert (hundred.n_train, hundred.batch_size, hundred.steps_per_epoch, hundred.epochs) == (200, 16, 13, 20)
+    assert (large.n_train, large.batch_size, large.epochs, large.augment) == (10_000, 16, 3, False)
+    assert large.patience == 3 and small.patience == 25  # 40% of the epochs: tiny validation sets start flat
+
+
+def test_unet_mirrors_each_small_training_image_with_its_mask():
+    import numpy as np
+
+    from anndl.topics.unet.job import SegData, training_inputs, upload_recipe
+
+    x = np.arange(2 * 3 * 4, dtype="float32").reshape(2, 3, 4, 1)
+    y = (x[..., 0] > 10).astype("uint8")
+    data = SegData(x, y, x, y, x, y, ["background", "thing"], "test")
+    xa, ya = training_inputs(data, upload_recipe(2))
+    assert xa.shape == (4, 3, 4, 1) and ya.shape == (4, 3, 4, 1)
+    assert np.array_equal(xa[2:], x[:, :, ::-1]) and np.array_equal(ya[2:, ..., 0], y[:, :, ::-1])
+    xs, ys = training_inputs(data, None)
+    assert xs is x and ys.shape == (2, 3, 4, 1)
+
+
+def test_unet_job_on_an_uploaded_zip_reads_training_vs_test_iou(tmp_path):
+    from anndl.data.maskzip import mask_zip_dataset
+    from anndl.data.owndata import mask_zip
+    from anndl.topics.unet import job
+
+    pairs = mask_zip_dataset(mask_zip(12, seed=1), size=(32, 32), channels=1)
+    path = job.save_upload(pairs.images, pairs.masks, ["background", "a", "b", "c"], str(tmp_path / "u.npz"))
+    params = {**job.DEFAULTS, "dataset": "upload", "data_path": path, "depth": 1, "filters": 4, "recipe": True}
+    res = job.train(params, max_epochs=2)
+    own = res["own_data"]
+    assert own["metric"] == "mean IoU" and 0 <= own["train"] <= 1 and own["held_out"] == res["mean_iou"]
+    assert own["recipe"].startswith("18 pairs (yours and their mirror images)")  # 12 pairs: 9 train, ×2
+    assert "9 image + mask pairs is few" in own["size_advice"] and own["regime"] == "under-trained"
+    assert res["epochs_run"] == 2
+
+
+def test_words_budgets_on_10_100_10000_examples():
+    from anndl.topics.embeddings.job import BUDGETS
+
+    sg = BUDGETS["skipgram"]
+    assert (data_recipe(10, sg).batch_size, data_recipe(10, sg).epochs) == (3, 275)
+    r = data_recipe(100, sg)
+    assert (r.batch_size, r.steps_per_epoch, r.epochs, r.patience) == (25, 4, 275, 27)
+    big = data_recipe(10_000, sg)
+    assert (big.batch_size, big.steps_per_epoch, big.epochs) == (512, 20, 55)
+    assert "10000 word–context pairs → batch 512, 20 steps an epoch, 55 epochs" in big.why
+
+
+def test_words_example_count_is_what_the_job_trains_on():
+    from anndl.data.owndata import grammar_txt
+    from anndl.data.text import read_text_upload
+    from anndl.topics.embeddings import job
+
+    text = job.text_of({"sentences": read_text_upload(grammar_txt(200)), "seed": 3})
+    prep = job.prepare(text)
+    for kind in ("skipgram", "cbow", "nlm"):
+        cfg = job.model_config({**job.DEFAULTS, "kind": kind, "window": 3}, prep)
+        _, y = job.examples(prep, cfg, job.fit_split(text, 3)[0], 0)
+        assert job.n_examples(text, kind, 3, seed=3) == len(y)
+
+
+def test_words_baselines_word_frequencies_and_one_in_k_plus_one():
+    import math
+
+    from anndl.topics.embeddings.job import negative_sampling_baseline
+
+    p = 1 / 5
+    assert negative_sampling_baseline(4) == pytest.approx(-(p * math.log(p) + (1 - p) * math.log(1 - p)))
+
+
+@pytest.mark.parametrize("kind, metric", [("skipgram", "loss"), ("nlm", "perplexity")])
+def test_words_job_on_an_uploaded_text_reads_training_vs_held_out(kind, metric):
+    from anndl.data.owndata import grammar_txt
+    from anndl.data.text import read_text_upload
+    from anndl.topics.embeddings import job
+
+    params = {"sentences": read_text_upload(grammar_txt(200)), "kind": kind, "dim": 8, "recipe": True}
+    res = job.train(params, max_epochs=2)
+    own = res["own_data"]
+    assert own["metric"] == metric and own["train"] > 0 and own["held_out"] > 0
+    assert own["recipe"] == job.recipe_of({**job.DEFAULTS, **params}, job.text_of(params)).why
+    assert "is few for this model" in own["size_advice"] and res["summary"]["epochs_run"] == 2
+    if kind == "nlm":
+        assert own["held_out"] == pytest.approx(res["metrics"]["test_perplexity"])
+    assert "sentences" not in res["params"]

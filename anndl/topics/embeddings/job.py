@@ -12,10 +12,18 @@ from anndl.data.text import Text, load_text, split_text
 from anndl.data.translation import ADJECTIVES, SUBJECT_NOUNS, VERBS, Vocabulary
 from anndl.jobs import job_of, save_model
 from anndl.nets.embeddings import EmbeddingConfig
+from anndl.recipe import Recipe, StepBudget, data_recipe, own_data_report
 
 ARTIFACTS = {"skipgram": "w2v_grammar", "nlm": "nlm_grammar"}  # shipped models on the grammar text
 DEFAULTS = {"text": "grammar", "kind": "skipgram", "dim": 32, "window": 2, "negatives": 4, "epochs": 3,
             "lr": 3e-3, "batch": 512, "max_vocab": 2000, "min_count": 2, "n": 12_000, "seed": 0}
+
+# Own texts (issue 12): the default run's optimiser steps (3 epochs of 512 over the grammar text's ~186,000
+# skip-gram pairs ≈ 1,100) whatever the text's size; below `needed` examples the vectors of most words rest on a
+# handful of contexts and do not carry over to new sentences.
+BUDGETS = {"skipgram": StepBudget(steps=1100, batch_size=512, needed=50_000, unit="word–context pairs"),
+           "cbow": StepBudget(steps=1100, batch_size=512, needed=15_000, unit="words in their context"),
+           "nlm": StepBudget(steps=1100, batch_size=512, needed=15_000, unit="next-word examples")}
 
 
 @dataclass
@@ -79,6 +87,33 @@ def nlm_perplexity(model, prep: Prepared, idx, window: int) -> float:
     return float(np.exp(-np.mean(np.log(np.maximum(probs[np.arange(len(y)), y], 1e-12)))))
 
 
+def fit_split(text: Text, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(training, validation) sentence indices: 5% of the training sentences give the validation curve."""
+    order = np.random.default_rng(seed).permutation(text.train)
+    n_val = max(1, len(order) // 20)
+    return order[n_val:], order[:n_val]
+
+
+def n_examples(text: Text, kind: str, window: int, seed: int = 0) -> int:
+    """How many training examples `examples` makes of the text: skip-gram pairs, CBOW centre words, or next words
+    (with each sentence's end) — what the recipe divides into batches."""
+    lengths = np.array([len(text.sentences[i]) for i in fit_split(text, seed)[0]])
+    if kind == "nlm":
+        return int(np.sum(lengths + 1))
+    if kind == "cbow":
+        return int(np.sum(lengths))
+    return int(sum(2 * np.sum(np.maximum(lengths - off, 0)) for off in range(1, window + 1)))
+
+
+def recipe_of(params: dict, text: Text) -> Recipe | None:
+    """The data's recipe when the page asks for it (uploads: "Defaults from your data's size")."""
+    if not (params.get("sentences") and params.get("recipe")):
+        return None
+    kind = params.get("kind", DEFAULTS["kind"])
+    n = n_examples(text, kind, int(params.get("window", DEFAULTS["window"])), int(params.get("seed", 0)))
+    return data_recipe(n, BUDGETS[kind])
+
+
 def train_embeddings(params: dict, report=None, cancelled=None, max_epochs=None):
     """Prepare the text, build and train cfg.kind with anndl.train.fit; return (model, prep, cfg, summary)."""
     from anndl.nets.embeddings import build_embedding_model
@@ -89,15 +124,18 @@ def train_embeddings(params: dict, report=None, cancelled=None, max_epochs=None)
     set_seed(seed)
     prep = prepare(text_of(params), int(params["max_vocab"]), int(params["min_count"]))
     cfg = model_config(params, prep)
-    order = np.random.default_rng(seed).permutation(prep.text.train)
-    n_val = max(1, len(order) // 20)  # 5% of the training sentences for the validation curve
-    x_tr, y_tr = examples(prep, cfg, order[n_val:], seed)
-    x_va, y_va = examples(prep, cfg, order[:n_val], seed + 1)
+    fit_idx, val_idx = fit_split(prep.text, seed)
+    x_tr, y_tr = examples(prep, cfg, fit_idx, seed)
+    x_va, y_va = examples(prep, cfg, val_idx, seed + 1)
     model = build_embedding_model(cfg, float(params["lr"]))
+    recipe = recipe_of(params, prep.text)
     config = FitConfig(epochs=int(params["epochs"]), batch_size=int(params["batch"]), seed=seed)
+    if recipe is not None:
+        config = FitConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, early_stopping=recipe.patience,
+                           seed=seed)
     summary = fit(model, x_tr, y_tr, config, validation_data=(x_va, y_va), report=report, cancelled=cancelled,
                   max_epochs=max_epochs)
-    return model, prep, cfg, summary
+    return model, prep, cfg, {**summary, "recipe": recipe}
 
 
 def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir=None) -> dict:
@@ -105,6 +143,7 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir=No
     from anndl.nets.embeddings import word_vectors
 
     model, prep, cfg, summary = train_embeddings(params, report, cancelled, max_epochs)
+    recipe = summary.pop("recipe")
     metrics = {}
     if cfg.kind == "nlm":
         metrics["test_perplexity"] = nlm_perplexity(model, prep, prep.text.test, cfg.window)
@@ -112,12 +151,44 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir=No
     result = {"summary": summary, "metrics": metrics, "config": asdict(cfg),
               "params": {k: v for k, v in params.items() if k != "sentences"}, "words": prep.vocab.words,
               "source": prep.text.source}
+    if params.get("sentences"):
+        result["own_data"] = own_data(model, prep, cfg, recipe, int(params.get("seed", 0)))
     if workdir:
         result["model_path"] = save_model(model, workdir)
     return result
 
 
 train_job = job_of(train)  # the job target anndl.topics.embeddings.job:train_job
+
+
+def unigram_perplexity(prep: Prepared, idx) -> float:
+    """The perplexity of word frequencies alone on the sentences idx (each one's end included): a language model
+    that beats it has learned something of the order of words."""
+    ids = np.concatenate([np.append(s, 3) for s in prep.ids(idx)])  # 3: </s>
+    p = np.bincount(ids) / len(ids)
+    p = p[p > 0]
+    return float(np.exp(-np.sum(p * np.log(p))))
+
+
+def negative_sampling_baseline(negatives: int) -> float:
+    """Binary cross-entropy of a model that only knows 1 in k+1 candidates is the true one."""
+    p = 1.0 / (negatives + 1)
+    return float(-(p * np.log(p) + (1 - p) * np.log(1 - p)))
+
+
+def own_data(model, prep: Prepared, cfg: EmbeddingConfig, recipe: Recipe | None, seed: int) -> dict:
+    """Training vs held-out sentences (issue 12): perplexity (neural LM) or the negative-sampling loss (word2vec),
+    against what word frequencies alone reach, and what they mean."""
+    train_idx = fit_split(prep.text, seed)[0][:2000]  # at most 2,000 sentences are scored
+    n = n_examples(prep.text, cfg.kind, cfg.window, seed)
+    if cfg.kind == "nlm":
+        train, held = (nlm_perplexity(model, prep, idx, cfg.window) for idx in (train_idx, prep.text.test))
+        return own_data_report(n, recipe, BUDGETS["nlm"], train, held, "perplexity", False,
+                               good=unigram_perplexity(prep, train_idx), gap=0.5)
+    train, held = (float(model.evaluate(*examples(prep, cfg, idx, seed + 2), batch_size=4096, verbose=0))
+                   for idx in (train_idx, prep.text.test))
+    return own_data_report(n, recipe, BUDGETS[cfg.kind], train, held, "loss", False,
+                           good=negative_sampling_baseline(cfg.negatives), gap=0.25)
 
 
 # a : b :: c : d for every two pairs of one relation, from the grammar's lexicon. The grammar uses every noun of

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,7 +12,7 @@ from anndl.data.canvas import CanvasConfig, generate
 from anndl.jobs import job_of, save_model
 from anndl.metrics import border_band, class_dice, class_iou, mean_iou
 from anndl.nets.unet import UNetConfig, build_unet
-from anndl.recipe import device_defaults
+from anndl.recipe import Recipe, StepBudget, data_recipe, device_defaults, own_data_report
 
 if TYPE_CHECKING:
     from anndl.train import FitConfig
@@ -29,6 +29,15 @@ BORDER = 2  # pixels on each side of an object's edge that count as its border
 # unet`). Bigger on a GPU (anndl.recipe).
 DEFAULTS = device_defaults("unet", dict(dataset="shapes", n_train=400, depth=3, filters=8, skip="concat",
                                        upsampling="transpose", epochs=10, batch=16, lr=0.01, balanced=False, seed=0))
+
+# Own image + mask zips (issue 12): the default's 250 optimiser steps whatever the size; real photos need a few
+# hundred pairs before the masks of new ones are right; below 500 pairs each image is also mirrored with its mask.
+# Early stopping waits 40% of the epochs: a small set's few validation masks stay empty for the first epochs.
+BUDGET = StepBudget(steps=250, batch_size=16, needed=200, unit="image + mask pairs", augment_below=500,
+                    patience_share=0.4, max_epochs=200)
+# with their mirror images the pairs an epoch sees double: the recipe counts them, so the steps stay the same
+MIRRORED = replace(BUDGET, unit="pairs (yours and their mirror images)", augment_below=2 * BUDGET.augment_below)
+GOOD_IOU = 0.6  # a training mean IoU below this: the masks of the training images themselves are not learned yet
 
 
 @dataclass
@@ -102,8 +111,12 @@ def config_from(params: dict, input_shape: tuple, n_classes: int, class_weights=
 
 
 def predict_masks(model, x: np.ndarray, batch: int = 64) -> np.ndarray:
-    """Class id per pixel (n, h, w) uint8."""
-    return model.predict(x, batch_size=batch, verbose=0).argmax(-1).astype("uint8")
+    """Class id per pixel (n, h, w) uint8; a few images (each epoch's validation and thumbnails) in one direct call,
+    which costs a fraction of `predict`'s set-up."""
+    import keras
+
+    probs = model(x, training=False) if len(x) <= batch else model.predict(x, batch_size=batch, verbose=0)
+    return keras.ops.convert_to_numpy(probs).argmax(-1).astype("uint8")
 
 
 def pack_masks(masks: np.ndarray) -> dict:
@@ -148,15 +161,45 @@ def val_mean_iou(data: SegData):
     return ValMeanIoU()
 
 
-def fit_config(params: dict) -> FitConfig:
+def upload_recipe(n_train: int) -> Recipe:
+    """The recipe of `n_train` uploaded pairs; a small set's counts its mirror images too."""
+    recipe = data_recipe(n_train, BUDGET)
+    return data_recipe(2 * n_train, MIRRORED) if recipe.augment else recipe
+
+
+def recipe_of(params: dict, n_train: int) -> Recipe | None:
+    """The data's recipe when the page asks for it (uploads: "Defaults from your data's size")."""
+    return upload_recipe(n_train) if params.get("dataset") == "upload" and params.get("recipe") else None
+
+
+def fit_config(params: dict, recipe: Recipe | None = None) -> FitConfig:
     """Epochs, batch and early stopping on the validation mean IoU (written by `val_mean_iou`): the run ends once 3
-    epochs bring no better mask, and the model keeps the weights of its best epoch (a short BN run can end on a bad
-    one)."""
+    epochs (the recipe's patience) bring no better mask, and the model keeps the weights of its best epoch (a short
+    BN run can end on a bad one)."""
     from anndl.train import FitConfig
 
-    return FitConfig(epochs=int(params.get("epochs", 10)), batch_size=int(params.get("batch", 32)),
-                     seed=int(params.get("seed", 0)), early_stopping=3, monitor="val_mean_iou", mode="max",
-                     restore_best=True)
+    epochs, batch, patience = int(params.get("epochs", 10)), int(params.get("batch", 32)), 3
+    if recipe is not None:
+        epochs, batch, patience = recipe.epochs, recipe.batch_size, recipe.patience
+    return FitConfig(epochs=epochs, batch_size=batch, seed=int(params.get("seed", 0)), early_stopping=patience,
+                     monitor="val_mean_iou", mode="max", restore_best=True)
+
+
+def training_inputs(data: SegData, recipe: Recipe | None) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y (n, h, w, 1) class ids) for `fit`; a small set's recipe adds each image mirrored left-right with its
+    mask (§7.1: a mirrored object keeps its class, so the pair stays true). Copies in memory keep `fit` on its fast
+    path (a batch generator took twice the time per step here)."""
+    x, y = data.x_train, data.y_train[..., None].astype("int64")
+    if recipe is not None and recipe.augment:
+        return np.concatenate([x, x[:, :, ::-1]]), np.concatenate([y, y[:, :, ::-1]])
+    return x, y
+
+
+def own_data(model, data: SegData, recipe: Recipe | None, test_iou: float) -> dict:
+    """Training vs test mean IoU and what they mean (issue 12); at most 200 training images are scored."""
+    train_iou = mean_iou(data.y_train[:200], predict_masks(model, data.x_train[:200]), data.n_classes)
+    return own_data_report(len(data.x_train), recipe, BUDGET, train_iou, test_iou, "mean IoU", good=GOOD_IOU,
+                           gap=0.15)
 
 
 def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: str | None = None) -> dict:
@@ -164,14 +207,19 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     from anndl.train import fit, set_seed
 
     data = load_data(params)
-    set_seed(int(params.get("seed", 0)))
+    seed = int(params.get("seed", 0))
+    set_seed(seed)
     weights = balanced_weights(data.y_train, data.n_classes) if params.get("balanced") else None
     model = build_unet(config_from(params, data.x_train.shape[1:], data.n_classes, weights))
-    summary = fit(model, data.x_train, data.y_train[..., None].astype("int64"), fit_config(params),
-                  validation_data=(data.x_val, data.y_val[..., None].astype("int64")), report=report,
-                  cancelled=cancelled, extra=live_view(data), callbacks=[val_mean_iou(data)],
+    recipe = recipe_of(params, len(data.x_train))
+    config = fit_config(params, recipe)
+    x, y = training_inputs(data, recipe)
+    summary = fit(model, x, y, config, validation_data=(data.x_val, data.y_val[..., None].astype("int64")),
+                  report=report, cancelled=cancelled, extra=live_view(data), callbacks=[val_mean_iou(data)],
                   max_epochs=max_epochs)
     summary.update(evaluate(model, data.x_test, data.y_test, data.n_classes))
+    if params.get("dataset") == "upload":
+        summary["own_data"] = own_data(model, data, recipe, summary["mean_iou"])
     summary.update(params=params, class_names=data.class_names, source=data.source, class_weights=weights,
                    n_params=model.count_params(), n_train=len(data.x_train))
     if workdir:

@@ -15,6 +15,7 @@ from anndl.nets.embeddings import KINDS
 from anndl.topics import job as job_target
 from anndl.topics.embeddings import job as topic
 from app.ui.models import shown_model
+from app.ui.owndata import recipe_toggle
 from app.ui.state import bound, classroom, seed
 from app.ui.training import failure, training_panel
 
@@ -79,6 +80,12 @@ def training_knobs() -> dict:
                              help="word2vec: sampled 'wrong' context words per true pair (unigram^¾).")
     out["lr"] = bound(c[2].select_slider, "Learning rate", "emb_lr", 3e-3, options=[1e-3, 3e-3, 1e-2])
     return out
+
+
+def own_recipe(text, params: dict) -> bool:
+    """An uploaded text's defaults from its size (issue 12): the toggle, the derived values, the size advice."""
+    n = topic.n_examples(text, params["kind"], params["window"], params["seed"])
+    return recipe_toggle("emb", n, topic.BUDGETS[params["kind"]]) is not None
 
 
 def live_view(job) -> None:
