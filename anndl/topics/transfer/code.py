@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .job import DEFAULTS, IMAGENET_SIDE, TASKS, defaults_for
+from .job import IMAGENET_SIDE, TASKS, settings
 
 
 def _backbone_lines(backbone: str, cut: str) -> list[str]:
@@ -32,7 +32,7 @@ def _backbone_lines(backbone: str, cut: str) -> list[str]:
 
 def keras_code(params: dict) -> str:
     """Runnable Keras 3 code: frozen backbone + dropout + softmax, then the top convolutions fine-tuned."""
-    p = {**defaults_for(params.get("task", DEFAULTS["task"])), **params}
+    p = settings(params)
     backbone = TASKS[p["task"]][1] if p.get("backbone", "auto") == "auto" else p["backbone"]
     data = {k: p[k] for k in ("task", "seed", "data_path") if k in p}
     return "\n".join([

@@ -3,7 +3,7 @@ against examples per class, on the same test set; and the per-layer linear probe
 
 from __future__ import annotations
 
-from .job import DEFAULTS, PER_CLASS, accuracy, build, defaults_for, epochs_for, few, one_hot, pick_backbone, task_data
+from .job import PER_CLASS, accuracy, build, epochs_for, few, one_hot, pick_backbone, settings, task_data
 
 RUNS = ("scratch", "transfer", "fine-tune")
 
@@ -13,7 +13,7 @@ def compare_runs(params: dict, per_class=PER_CLASS, report=None, cancelled=None)
     from anndl.nets.transfer import fine_tune, keep_if_better, validation_loss
     from anndl.train import FitConfig, fit, set_seed
 
-    p = {**defaults_for(params.get("task", DEFAULTS["task"])), **params}
+    p = settings(params)
     seed, batch = int(p["seed"]), int(p["batch"])
     ds, sp = task_data(p)
     name, _ = pick_backbone(p, sp)

@@ -36,6 +36,11 @@ def defaults_for(task: str) -> dict:
     return {**DEFAULTS, "task": task, **({"cut": FEATURE_LAYER} if task == "upload" else {})}
 
 
+def settings(params: dict) -> dict:
+    """`params` over the defaults of their task: what a run, the probe, the comparison and the code view read."""
+    return {**defaults_for(params.get("task", DEFAULTS["task"])), **params}
+
+
 def task_data(params: dict) -> tuple[Dataset, Split]:
     """The target task's images (28×28 gray in [0, 1]) and its stratified split (the same test set for any k)."""
     from anndl.data.images import mnist_arrays
@@ -83,6 +88,17 @@ def resolve_backbone(requested: str, task: str, probe=None) -> tuple[str, str]:
                        "backbones only). On a CPU it trains about ten times slower than the project's backbones.")
 
 
+def planned_backbone(requested: str, task: str) -> str:
+    """The sentence the page shows before training: which backbone will be used, and why."""
+    if task == "upload" and requested == "auto":
+        from anndl.topics.cnn.transfer import BACKBONES
+
+        return ("auto: when you train, a logistic probe on your validation images picks the project backbone whose "
+                f"features separate your classes best ({' or '.join(f'models/{b}' for b in BACKBONES)}); the "
+                "result names the one used.")
+    return resolve_backbone(requested, task)[1]
+
+
 def pick_backbone(p: dict, sp: Split) -> tuple[str, str]:
     """resolve_backbone, except that an upload on "auto" gets the backbone whose features a logistic probe
     separates best on its validation images (the CNN page's measured choice, issue 12)."""
@@ -122,7 +138,7 @@ def epochs_for(n: int, batch: int, steps: int) -> int:
 
 def schedule(n_train: int, params: dict) -> str:
     """The derived epochs of both phases, and why (a recipe fixes optimiser steps; epochs follow the data's size)."""
-    p = {**defaults_for(params.get("task", DEFAULTS["task"])), **params}
+    p = settings(params)
     batch = min(int(p["batch"]), n_train)
     per_epoch = math.ceil(n_train / batch)
     e1, e2 = (epochs_for(n_train, batch, int(p[k])) for k in ("transfer_steps", "finetune_steps"))
@@ -150,7 +166,7 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     from anndl.nets.transfer import fine_tune, keep_if_better, parameter_counts, validation_loss
     from anndl.train import set_seed
 
-    p = {**defaults_for(params.get("task", DEFAULTS["task"])), **params}
+    p = settings(params)
     seed, batch = int(p["seed"]), int(p["batch"])
     ds, sp = task_data(p)
     name, why = pick_backbone(p, sp)

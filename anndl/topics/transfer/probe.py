@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .job import DEFAULTS, defaults_for, few, pick_backbone, task_data
+from .job import few, pick_backbone, settings, task_data
 
 # block outputs of the project's MobileNet, input side to top: (layer, what the page calls it)
 BLOCKS = [("Conv1_relu", "stem 14×14×16"), ("expanded_conv_add", "block 0, 14×14×16"),
@@ -21,7 +21,7 @@ def linear_probe(params: dict, blocks=BLOCKS, report=None) -> list[dict]:
 
     from anndl import zoo
 
-    p = {**defaults_for(params.get("task", DEFAULTS["task"])), **params}
+    p = settings(params)
     ds, sp = task_data(p)
     name, _ = pick_backbone(p, sp)
     idx = few(sp.y_train, int(p["per_class"] or 0), int(p["seed"]))

@@ -52,13 +52,25 @@ def choose_task(seed: int) -> tuple[dict, int | None]:
     return params, len(topic.split_images(ds, seed).x_train)
 
 
+@st.cache_data(show_spinner=False, max_entries=16, ttl=600)
+def _planned(requested: str, task: str, reachable: tuple[bool, str] | None) -> str:
+    return topic.planned_backbone(requested, task)
+
+
+def planned_backbone(requested: str, task: str) -> str:
+    """topic.planned_backbone, once per choice and reachability of the weights: online, a keras.applications backbone
+    is built to check its weights (seconds for ResNet50), not on every rerun."""
+    from anndl.backbones import APPLICATIONS, imagenet_reachable
+
+    return _planned(requested, task, imagenet_reachable() if requested in APPLICATIONS else None)
+
+
 def backbone_knob(task: str) -> str:
     """Backbone selector and the sentence saying which backbone and weights are used, and why."""
     requested = "auto" if classroom() else bound(
         st.selectbox, "Backbone", "tl_backbone", "auto", options=BACKBONE_CHOICES,
         help="keras.applications backbones need ImageNet weights from the internet; the project's own are offline.")
-    _, why = topic.resolve_backbone(requested, task)
-    st.info(f"**Backbone in use**: {why}", icon=":material/layers:")
+    st.info(f"**Backbone in use**: {planned_backbone(requested, task)}", icon=":material/layers:")
     if not classroom():
         with st.expander("All backbones on this server"):
             st.dataframe([{"backbone": b.name, "kind": b.kind, "weights": ", ".join(b.weights) or "—",
