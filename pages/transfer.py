@@ -10,6 +10,7 @@ from anndl.topics.transfer.job import PER_CLASS
 from app.ui.classroom import header, stage, stage_tabs
 from app.ui.code import keras_code as code_expander
 from app.ui.downloads import csv_download, model_download
+from app.ui.owndata import advice
 from app.ui.state import bound, classroom, seed
 from app.ui.training import failure, training_panel
 from app.ui.transfer import controls as ui
@@ -35,6 +36,8 @@ with tab_train:
     job = training_panel("tl", job_target("transfer"), params, live=views.live_phase, disabled=n_data is None,
                        shown=tab_train.open)
     failure(job)
+    if tab_train.open and job is not None:
+        advice(job.result)  # an upload's training vs test accuracy, read (issue 12)
 
 shown = ui.shown(params, job)
 metrics = (shown.info if shown.trained else shown.info["metrics"]) if shown is not None else None

@@ -10,13 +10,17 @@ from anndl.recipe import Recipe, StepBudget, data_recipe, size_advice
 from app.ui.state import bound
 
 
+def size_warning(n_train: int, budget: StepBudget) -> None:
+    """Before training: a warning when the data set is below what the topic needs to generalise."""
+    if advice := size_advice(n_train, budget):
+        st.warning(advice, icon=":material/data_usage:")
+
+
 def recipe_toggle(key: str, n_train: int, budget: StepBudget,
                   derive: Callable[[int], Recipe] | None = None) -> Recipe | None:
     """The toggle (on by default), the derived values and why, and the size advice — all before training.
     `derive`: the topic's own recipe of `n_train` when it is not `data_recipe(n_train, budget)` (the job's)."""
-    advice = size_advice(n_train, budget)
-    if advice:
-        st.warning(advice, icon=":material/data_usage:")
+    size_warning(n_train, budget)
     on = bound(st.toggle, "Defaults from your data's size", f"{key}_recipe", True,
                help="A recipe fixes the number of optimiser steps; batch and epochs follow from your data's size. "
                     "Switch off to use the knobs above as they are.")

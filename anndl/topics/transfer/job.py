@@ -160,6 +160,16 @@ def _phase(model, x, y, val, epochs: int, batch: int, seed: int, report, cancell
                validation_data=val, report=tagged if report else None, cancelled=cancelled)
 
 
+def own_data(model, x: np.ndarray, y: np.ndarray, test_accuracy: float) -> dict:
+    """Own data (issue 12): training vs test accuracy of the uploaded images and what they mean; the size read
+    against the CNN page's transfer route (the same backbones)."""
+    from anndl.recipe import own_data_report
+    from anndl.topics.cnn.transfer import budget_for
+
+    train_accuracy = float(np.mean(model.predict(x, batch_size=512, verbose=0).argmax(1) == y))
+    return own_data_report(len(x), None, budget_for("transfer"), train_accuracy, test_accuracy)
+
+
 def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: str | None = None) -> dict:
     """Phase 1, transfer: frozen backbone + new head. Phase 2, fine-tune: the top convolutions unfrozen, smaller
     step. Returns both histories on one axis, the boundary, parameter counts per phase and the test metrics."""
@@ -196,6 +206,8 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
                epochs_run=len(history.get("loss", [])), n_train=len(x), class_names=ds.class_names,
                report=classification_report(out["y_true"], out["y_pred"], ds.class_names), params=params,
                train_s=first["train_s"] + (second["train_s"] if len(phases) > 1 else 0.0))
+    if p["task"] == "upload":
+        out["own_data"] = own_data(model, x, sp.y_train[idx], out["test_accuracy"])
     if workdir:
         out["model_path"] = save_model(model, workdir)
     return out

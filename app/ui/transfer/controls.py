@@ -117,6 +117,11 @@ def schedule_caption(params: dict, n_upload: int) -> None:
     k, classes = int(params["per_class"] or 0), 5 if params["task"] == "digits59" else 10
     n = n_upload or (k * classes if k else train_size(params["task"], params["seed"]))
     st.caption(topic.schedule(n, params) + ": the recipe fixes optimiser steps, so fewer images get more epochs.")
+    if n_upload:  # own data (issue 12): before training, whether the upload is enough to generalise
+        from anndl.topics.cnn.transfer import budget_for
+        from app.ui.owndata import size_warning
+
+        size_warning(n_upload, budget_for("transfer"))
 
 
 def shown(params: dict, job):
