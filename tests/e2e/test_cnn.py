@@ -45,7 +45,7 @@ def test_upload_zip_train_and_see_curve_and_confusion(server, page, tmp_path):
     page.get_by_text("left out because they are not inside a class folder").wait_for()
     open_tab(page, "Train")
     # own data (issue 12): before training, the size advice and the defaults derived from the upload's size
-    page.get_by_text("needs about 2000 to generalise").wait_for(timeout=30_000)
+    page.get_by_text("needs about 300 to generalise").wait_for(timeout=30_000)  # the transfer route
     page.get_by_text("Defaults from your data").first.wait_for()
     page.get_by_text("17 images → batch 5, 4 steps an epoch, 100 epochs").wait_for()
     page.get_by_role("button", name="Train").first.click()

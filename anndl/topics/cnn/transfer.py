@@ -21,8 +21,9 @@ BUDGET = StepBudget(steps=400, batch_size=128, min_epochs=3, max_epochs=200, nee
 
 def budget_for(route: str) -> StepBudget:
     """The recipe's budget of a route: no augmentation for the transfer head (it reads the 7×7 grid by position:
-    10×30 digits tested 0.90 with shifts and zooms, 0.92 without)."""
-    return replace(BUDGET, augment_below=0) if route == "transfer" else BUDGET
+    10×30 digits tested 0.90 with shifts and zooms, 0.92 without); a pretrained backbone generalises from far fewer
+    images (five unseen 10×30 digit zips: 0.95 test accuracy against 1.0 training, `python -m anndl.bench owndata`)."""
+    return replace(BUDGET, augment_below=0, needed=300) if route == "transfer" else BUDGET
 
 
 def features_of(name: str):
