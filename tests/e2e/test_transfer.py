@@ -37,7 +37,7 @@ def test_small_zip_trains_with_the_step_schedule_and_gives_advice(server, page, 
     shots = os.environ.get("ANNDL_SHOTS", str(tmp_path))
     zipped = tmp_path / "digits.zip"
     zipped.write_bytes(image_zip(10, 10, "mnist", seed=3))
-    page.goto(f"{server}/transfer?tl_task=upload&tl_s1=60&tl_s2=30")  # shorter phases than the defaults
+    page.goto(f"{server}/transfer?tl_task=upload&tl_s1=50&tl_s2=50")  # the shortest phases: a quick run
     wait_for_app(page, timeout=120_000)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(zipped))
     wait_for_app(page)
