@@ -25,6 +25,8 @@ class StepBudget:
     unit: str = "examples"  # how the page names one example ("pairs", "images", "rows", "windows")
     augment_below: int = 0  # image sets smaller than this get augmentation (0: never)
     patience_share: float = 0.1  # early stopping waits this share of the epochs (noisy tiny validation sets: more)
+    augment_copies: int = 1  # augmentation by copies in memory (e.g. 2: each example and its mirror image) ...
+    copies_unit: str = ""  # ... which an epoch sees, so the recipe counts them, named so ("pairs (yours and ...)")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,10 @@ class Recipe:
 def data_recipe(n_train: int, budget: StepBudget, seconds_per_step: float | None = None,
                 time_limit_s: float | None = None) -> Recipe:
     """Epochs so that the model gets `budget.steps` optimiser steps on `n_train` examples, within the time limit."""
-    n = max(1, int(n_train))
+    n, unit = max(1, int(n_train)), budget.unit
+    augment = 0 < n < budget.augment_below
+    if augment and budget.augment_copies > 1:
+        n, unit = n * budget.augment_copies, budget.copies_unit or unit
     batch = max(1, min(budget.batch_size, math.ceil(n / budget.min_steps_per_epoch)))
     steps_per_epoch = math.ceil(n / batch)
     epochs = min(budget.max_epochs, max(budget.min_epochs, math.ceil(budget.steps / steps_per_epoch)))
@@ -62,8 +67,7 @@ def data_recipe(n_train: int, budget: StepBudget, seconds_per_step: float | None
         if fits < epochs:
             epochs, capped = max(1, fits), f", cut to {max(1, fits)} by the {time_limit_s:.0f} s time limit"
     patience = max(3, int(epochs * budget.patience_share))
-    augment = 0 < n < budget.augment_below
-    why = (f"{n} {budget.unit} → batch {batch}, {steps_per_epoch} step{'s' * (steps_per_epoch > 1)} an epoch, "
+    why = (f"{n} {unit} → batch {batch}, {steps_per_epoch} step{'s' * (steps_per_epoch > 1)} an epoch, "
            f"{epochs} epochs ≈ {epochs * steps_per_epoch} optimiser steps{capped}; early stopping after "
            f"{patience} epochs without progress keeps the best weights"
            + ("; augmentation on (small image set)" if augment else ""))

@@ -40,7 +40,7 @@ with tab_arch:
 with tab_train:
     params.update(net, **ui.training_knobs())
     if params["dataset"] == "upload" and data is not None:  # defaults from the upload's size (issue 12)
-        params["recipe"] = recipe_toggle("unet", len(data.x_train), topic.BUDGET, topic.upload_recipe) is not None
+        params["recipe"] = recipe_toggle("unet", len(data.x_train), topic.BUDGET) is not None
     job = training_panel("unet", job_target("unet"), params, disabled=not ok or data is None,
                          live=v.live(data) if data is not None and tab_train.open else None, shown=tab_train.open)
     result = job.result if tab_train.open and job is not None and job.result else None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from anndl.recipe import Recipe, StepBudget, data_recipe, size_advice
@@ -16,17 +14,15 @@ def size_warning(n_train: int, budget: StepBudget) -> None:
         st.warning(advice, icon=":material/data_usage:")
 
 
-def recipe_toggle(key: str, n_train: int, budget: StepBudget,
-                  derive: Callable[[int], Recipe] | None = None) -> Recipe | None:
-    """The toggle (on by default), the derived values and why, and the size advice — all before training.
-    `derive`: the topic's own recipe of `n_train` when it is not `data_recipe(n_train, budget)` (the job's)."""
+def recipe_toggle(key: str, n_train: int, budget: StepBudget) -> Recipe | None:
+    """The toggle (on by default), the derived values and why, and the size advice — all before training."""
     size_warning(n_train, budget)
     on = bound(st.toggle, "Defaults from your data's size", f"{key}_recipe", True,
                help="A recipe fixes the number of optimiser steps; batch and epochs follow from your data's size. "
                     "Switch off to use the knobs above as they are.")
     if not on:
         return None
-    recipe = derive(n_train) if derive else data_recipe(n_train, budget)
+    recipe = data_recipe(n_train, budget)
     st.info(f"**Defaults from your data**: {recipe.why}.", icon=":material/tune:")
     return recipe
 

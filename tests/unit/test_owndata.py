@@ -89,9 +89,9 @@ def test_cnn_upload_job_reports_training_and_test_accuracy_and_names_the_backbon
 
 
 def test_unet_budget_on_10_100_10000_pairs_counts_mirror_images_of_small_sets():
-    from anndl.topics.unet.job import upload_recipe
+    from anndl.topics.unet.job import BUDGET
 
-    small, hundred, large = (upload_recipe(n) for n in (10, 100, 10_000))
+    small, hundred, large = (data_recipe(n, BUDGET) for n in (10, 100, 10_000))
     assert (small.n_train, small.batch_size, small.steps_per_epoch, small.epochs, small.augment) == (20, 5, 4, 63, True)
     assert "20 pairs (yours and their mirror images) → batch 5, 4 steps an epoch, 63 epochs" in small.why
     assert (hundred.n_train, hundred.batch_size, hundred.steps_per_epoch, hundred.epochs) == (200, 16, 13, 20)
@@ -102,12 +102,12 @@ def test_unet_budget_on_10_100_10000_pairs_counts_mirror_images_of_small_sets():
 def test_unet_mirrors_each_small_training_image_with_its_mask():
     import numpy as np
 
-    from anndl.topics.unet.job import SegData, training_inputs, upload_recipe
+    from anndl.topics.unet.job import BUDGET, SegData, training_inputs
 
     x = np.arange(2 * 3 * 4, dtype="float32").reshape(2, 3, 4, 1)
     y = (x[..., 0] > 10).astype("uint8")
     data = SegData(x, y, x, y, x, y, ["background", "thing"], "test")
-    xa, ya = training_inputs(data, upload_recipe(2))
+    xa, ya = training_inputs(data, data_recipe(2, BUDGET))
     assert xa.shape == (4, 3, 4, 1) and ya.shape == (4, 3, 4, 1)
     assert np.array_equal(xa[2:], x[:, :, ::-1]) and np.array_equal(ya[2:, ..., 0], y[:, :, ::-1])
     xs, ys = training_inputs(data, None)

@@ -48,6 +48,15 @@ def test_augmentation_only_for_small_image_sets():
     assert data_recipe(300, budget).as_params()["augment"] is True
 
 
+def test_augmentation_by_copies_is_counted_in_the_examples_an_epoch_sees():
+    copies = StepBudget(steps=240, batch_size=16, augment_below=100, augment_copies=2, unit="images",
+                        copies_unit="images (yours and their mirror images)")
+    small = data_recipe(30, copies)
+    assert (small.n_train, small.batch_size, small.steps_per_epoch, small.augment) == (60, 15, 4, True)
+    assert small.why.startswith("60 images (yours and their mirror images) → batch 15")
+    assert data_recipe(200, copies).n_train == 200 and "mirror" not in data_recipe(200, copies).why
+
+
 def test_size_advice_names_the_number_needed():
     assert size_advice(100, BUDGET) == (
         "100 pairs is few for this model: it can learn them by heart but needs about 1000 to generalise to new "

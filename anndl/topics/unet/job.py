@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,11 +32,11 @@ DEFAULTS = device_defaults("unet", dict(dataset="shapes", n_train=400, depth=3, 
 
 # Own image + mask zips (issue 12): the default's 250 optimiser steps whatever the size; real photos need a few
 # hundred pairs before the masks of new ones are right; below 500 pairs each image is also mirrored with its mask.
-# Early stopping waits 40% of the epochs: a small set's few validation masks stay empty for the first epochs.
+# Early stopping waits 40% of the epochs: a small set's few validation masks stay empty for the first epochs. With
+# their mirror images the pairs an epoch sees double: the recipe counts them, so the steps stay the same.
 BUDGET = StepBudget(steps=250, batch_size=16, needed=200, unit="image + mask pairs", augment_below=500,
-                    patience_share=0.4, max_epochs=200)
-# with their mirror images the pairs an epoch sees double: the recipe counts them, so the steps stay the same
-MIRRORED = replace(BUDGET, unit="pairs (yours and their mirror images)", augment_below=2 * BUDGET.augment_below)
+                    patience_share=0.4, max_epochs=200, augment_copies=2,
+                    copies_unit="pairs (yours and their mirror images)")
 GOOD_IOU = 0.6  # a training mean IoU below this: the masks of the training images themselves are not learned yet
 
 
@@ -161,15 +161,9 @@ def val_mean_iou(data: SegData):
     return ValMeanIoU()
 
 
-def upload_recipe(n_train: int) -> Recipe:
-    """The recipe of `n_train` uploaded pairs; a small set's counts its mirror images too."""
-    recipe = data_recipe(n_train, BUDGET)
-    return data_recipe(2 * n_train, MIRRORED) if recipe.augment else recipe
-
-
 def recipe_of(params: dict, n_train: int) -> Recipe | None:
     """The data's recipe when the page asks for it (uploads: "Defaults from your data's size")."""
-    return upload_recipe(n_train) if params.get("dataset") == "upload" and params.get("recipe") else None
+    return data_recipe(n_train, BUDGET) if params.get("dataset") == "upload" and params.get("recipe") else None
 
 
 def fit_config(params: dict, recipe: Recipe | None = None) -> FitConfig:
@@ -207,8 +201,7 @@ def train(params: dict, report=None, cancelled=None, max_epochs=None, workdir: s
     from anndl.train import fit, set_seed
 
     data = load_data(params)
-    seed = int(params.get("seed", 0))
-    set_seed(seed)
+    set_seed(int(params.get("seed", 0)))
     weights = balanced_weights(data.y_train, data.n_classes) if params.get("balanced") else None
     model = build_unet(config_from(params, data.x_train.shape[1:], data.n_classes, weights))
     recipe = recipe_of(params, len(data.x_train))
