@@ -1,5 +1,7 @@
 """Object detection (course §14–§15, §16 as an explainer)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from anndl.topics import job as job_target
@@ -47,7 +49,7 @@ shown = ui.shown(params, job)
 if shown is not None and shown.trained:
     st.sidebar.success(f"Showing **your trained detector** ({shown.info['epochs_run']} epochs).")
 elif shown is not None:
-    st.sidebar.info(f"Showing the **shipped model** models/det_shapes.keras (test mAP@0.5 "
+    st.sidebar.info(f"Showing the **shipped model** models/{Path(shown.path).name} (test mAP@0.5 "
                     f"{shown.info['metrics']['map50']:.3f}). Train to replace it.")
 if shown is None:
     for tab in (tab_det, tab_map, tab_out, tab_photo):
@@ -79,8 +81,12 @@ if shown is not None and tab_map.open:
 if shown is not None and tab_out.open:
     with tab_out:
         j = st.number_input("Test canvas", 0, len(dets) - 1, 0, key="det_out_img", persist_state="page")
-        views.output_tensor(shown.model, raw["grid"][j], test.class_names, int(test.images.shape[1] /
-                            raw["grid"].shape[1]), ui.multilabel_of(shown))
+        if "grid" in raw:
+            views.output_tensor(shown.model, raw["grid"][j], test.class_names, int(test.images.shape[1] /
+                                raw["grid"].shape[1]), ui.multilabel_of(shown))
+        else:
+            views.yolo_output_tensor(shown.model, raw["probs"][j], raw["distances"][j], test.class_names,
+                                     test.images.shape[1])
 if shown is not None and tab_photo.open:
     with tab_photo:
         pixels, source, rgb = lesson.photo_input()

@@ -130,7 +130,7 @@ async def localization(s: Session) -> None:
     await s.train(s.page.get_by_role("button", name="Train", exact=True))
 
 
-@register("detection", "det_epochs=1&det_n=500")
+@register("detection", "det_kind=grid&det_epochs=1&det_n=500")  # a short job: YOLOv8 traces for about a minute
 async def detection(s: Session) -> None:
     await s.page.get_by_text("shipped model", exact=False).first.wait_for(timeout=s.settle_s * 1000)
     await _slider_step(s, "Confidence threshold")

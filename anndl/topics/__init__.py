@@ -17,7 +17,7 @@ TOPICS: dict[str, tuple[str, ...]] = {  # topic key -> names of its artifacts in
     "unet": ("unet_shapes", "fcn_shapes"),
     "autoencoder": ("ae_mnist2", "ae_mnist64", "ae_fashion2", "ae_fashion64"),
     "localization": ("loc_shapes",),
-    "detection": ("det_shapes",),
+    "detection": ("det_yolov8", "det_shapes"),
     "siamese": ("siamese_triplet", "siamese_contrastive", "siamese_softmax"),
     "transfer": ("transfer_digits59",),
     "gan": ("gan_judge_mnist", "gan_cgan_mnist", "gan_mnist", "gan_judge_fashion", "gan_cgan_fashion",

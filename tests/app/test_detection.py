@@ -14,7 +14,7 @@ def test_shipped_detector_boxes_and_thresholds_redraw_without_inference(monkeypa
     at = open_app("detection")
     assert not errors(at), errors(at)
     assert at.title[0].value == "Object detection"
-    assert any("det_shapes" in s.value for s in at.sidebar.info)
+    assert any("det_yolov8" in s.value for s in at.sidebar.info)  # keras-cv's YOLOv8, trained here
     m = metrics(at)
     before, after = int(m["Boxes above the threshold"]), int(m["After NMS"])
     assert before >= after > 0
@@ -96,4 +96,6 @@ def test_a_gpu_server_offers_the_shipped_models_larger_settings(monkeypatch):
 
     monkeypatch.setattr(device, "describe", lambda: "GPU: NVIDIA H200")
     at = open_app("detection")
-    assert at.select_slider(key="det_n").value == 4000 and at.slider(key="det_epochs").value == 15
+    assert at.select_slider(key="det_n").value == 4000 and at.slider(key="det_epochs").value == 30  # YOLOv8's
+    at.selectbox(key="det_kind").set_value("grid").run()  # the grid detector: its shipped model det_shapes
+    assert any("det_shapes" in s.value for s in at.sidebar.info) and not errors(at), errors(at)

@@ -64,7 +64,8 @@ HOSTILE = {
     "detection": {
         "det_conf": ("5", NUM(0.05, 0.95)),
         "det_nms": ("-1", NUM(0.05, 1.0)),
-        "det_epochs": ("1e9", NUM(1, 40)),
+        "det_epochs": ("1e9", NUM(1, 60)),
+        "det_kind": ("retinanet", IN("yolov8", "grid")),
         "det_n": ("0", IN(200, 500, 1000, 2000, 4000)),
         "det_obj": ("../../etc/passwd", IN("shapes", "digits", "fashion")),
         "det_lr": ("nan", IN(0.0005, 0.001, 0.002, 0.004)),

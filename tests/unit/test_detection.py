@@ -110,7 +110,8 @@ def test_tiny_job_trains_reports_live_boxes_and_scores_with_cocoeval(tmp_path):
     from anndl.jobs import Limits, run_inline
 
     events = []
-    result = run_inline("anndl.topics.detection.job:train_job", {"n_train": 64, "epochs": 1, "batch": 32},
+    result = run_inline("anndl.topics.detection.job:train_job",
+                        {"detector": "grid", "n_train": 64, "epochs": 1, "batch": 32},
                         Limits(time_limit_s=300, max_epochs=1), workdir=str(tmp_path), report=events.append)
     assert result["epochs_run"] == 1 and 0 <= result["map50"] <= 1 and 0 <= result["map"] <= result["map50"]
     assert {"box_loss", "class_loss", "obj_loss", "val_loss"} <= set(result["history"])
@@ -143,7 +144,7 @@ def test_anchor_assignment_by_hand_and_keras_hub_sizes():
 def test_the_generated_keras_code_runs(capsys):
     from anndl.topics.detection.code import keras_code
 
-    src = keras_code({"n_train": 64, "epochs": 1, "multilabel": True})
+    src = keras_code({"detector": "grid", "n_train": 64, "epochs": 1, "multilabel": True})
     exec(compile(src, "detection.py", "exec"), {"__name__": "__main__"})
     assert "true boxes" in capsys.readouterr().out
 

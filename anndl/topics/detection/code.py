@@ -1,4 +1,5 @@
-"""The 'Keras code' of the detection page: the grid detector, its loss and its training, runnable as is."""
+"""The 'Keras code' of the detection page: keras-cv's YOLOv8 or the grid detector with its loss, and the training,
+runnable as is."""
 
 from __future__ import annotations
 
@@ -8,6 +9,51 @@ from .job import CANVAS, DEFAULTS, SIZE
 def keras_code(params: dict) -> str:
     """Runnable Keras 3 code of the page's configuration (canvases from anndl's offline generator)."""
     p = {**DEFAULTS, **params}
+    return yolo_code(p) if p["detector"] == "yolov8" else grid_code(p)
+
+
+def yolo_code(p: dict) -> str:
+    """keras-cv's YOLOv8 built from its constructors (presets download), trained on the canvases."""
+    return f'''"""YOLOv8 from the anndl detection page (course §14, keras-cv), Keras 3 on TensorFlow."""
+import keras
+import keras_cv
+import numpy as np
+
+from anndl.data.canvas import CanvasConfig, generate
+
+
+def canvases(n, part, seed):
+    return generate(n, CanvasConfig(size={SIZE}, objects={p["objects"]!r}, part=part, **{CANVAS!r}), seed)
+
+
+def labels(c):
+    """keras-cv's padded format: xyxy pixel boxes and classes, -1 where a canvas has fewer objects."""
+    return {{"boxes": np.where(c.classes[..., None] >= 0, c.boxes, -1).astype("float32"),
+            "classes": c.classes.astype("float32")}}
+
+
+keras.utils.set_random_seed({int(p["seed"])})
+train, val = canvases({int(p["n_train"])}, "train", {int(p["seed"])}), canvases(300, "train", {int(p["seed"]) + 1})
+backbone = keras_cv.models.YOLOV8Backbone(stackwise_channels=[16, 32, 64, 128], stackwise_depth=[1, 1, 1, 1],
+                                          include_rescaling=False, input_shape=(None, None, 1))
+model = keras_cv.models.YOLOV8Detector(backbone=backbone, num_classes=len(train.class_names),
+                                       bounding_box_format="xyxy", fpn_depth=1)
+model.compile(optimizer=keras.optimizers.Adam({float(p["lr"])}), classification_loss="binary_crossentropy",
+              box_loss="ciou")  # logs box_loss and class_loss
+model.fit(train.images, labels(train), batch_size={int(p["batch"])}, epochs={int(p["epochs"])},
+          validation_data=(val.images, labels(val)))
+
+# predict() decodes the anchor points' distances, thresholds the scores and runs NMS (keras-cv's defaults)
+out = model.predict(val.images[:1], verbose=0)
+for box, score, k in zip(out["boxes"][0], out["confidence"][0], out["classes"][0]):
+    if score > 0:
+        print(f"box {{np.round(box, 1)}} {{train.class_names[int(k)]}} score {{score:.2f}}")
+print("true boxes", val.objects(0))
+'''
+
+
+def grid_code(p: dict) -> str:
+    """The course's grid detector (§14.8): its encoding, its YOLO v1 loss and its decoding."""
     ml = bool(p["multilabel"])
     cls_loss = ("ops.sum(keras.losses.binary_crossentropy(cls[..., None], p_cls[..., None], from_logits=True), -1)"
                 if ml else "keras.losses.categorical_crossentropy(cls, p_cls, from_logits=True)")

@@ -18,6 +18,9 @@ def _anchors(side: int, levels: tuple[int, int], size: float):
 
 
 def inspector(c, key: str = "det_anc") -> None:
+    st.caption("Anchor-based detectors (SSD, RetinaNet, Faster R-CNN's RPN) learn only from anchors that overlap a "
+               "true box well enough. This page's YOLOv8 is anchor-free: each pyramid cell whose centre lies in a box "
+               "is a candidate, and the best-scoring ones by class score × IoU are trained on it — no sizes to tune.")
     k = st.columns(3)
     keep = {"persist_state": "page"}  # the pickers keep their values while the tab is closed
     size = k[0].select_slider("Anchor size (× 2^level px)", [0.5, 1.0, 1.5, 2.0, 3.0, 4.0], 4.0, key=f"{key}_size",

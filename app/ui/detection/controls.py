@@ -11,23 +11,30 @@ from anndl.topics.detection import job as topic
 from app.ui.models import load_model, shown_model
 from app.ui.state import bound, classroom
 
-SHIPPED = {"shapes": "det_shapes"}
+SHIPPED = {("shapes", "yolov8"): "det_yolov8", ("shapes", "grid"): "det_shapes"}  # (objects, detector) -> model
 
 
 def knobs(seed: int) -> dict:
-    """Objects, epochs, and in full mode the training size, batch, learning rate and the class activation; larger
-    defaults when the server has a GPU."""
+    """Detector, objects, epochs, and in full mode the training size, batch, learning rate and the class activation;
+    larger defaults when the server has a GPU."""
     from anndl.device import host_device
 
-    d = topic.defaults(host_device() == "gpu")
-    c = st.columns(3)
-    p = {"objects": bound(c[0].selectbox, "Objects", "det_obj", "shapes", options=list(topic.OBJECTS),
+    c = st.columns(4)
+    kind = bound(c[0].selectbox, "Detector", "det_kind", topic.DEFAULTS["detector"], options=list(topic.DETECTORS),
+                 format_func=topic.DETECTORS.get, help="keras-cv's YOLOv8, built from its constructors and trained "
+                 "here, or the course's grid detector of §14.8 (one box per cell), written in anndl.")
+    d = topic.defaults(host_device() == "gpu", kind)
+    yolo = kind == "yolov8"
+    p = {"detector": kind,
+         "objects": bound(c[1].selectbox, "Objects", "det_obj", "shapes", options=list(topic.OBJECTS),
                           format_func=topic.OBJECTS.get),
-         "epochs": bound(c[1].slider, "Epochs", "det_epochs", d["epochs"], min_value=1, max_value=40),
-         "multilabel": bound(c[2].toggle, "Multi-label (sigmoid per class)", "det_ml", False,
-                             help="§14.2: one softmax over the classes (one label per box) or an independent "
-                                  "sigmoid per class (a box may carry several labels)."),
+         "epochs": bound(c[2].slider, "Epochs", "det_epochs", d["epochs"], min_value=1, max_value=60),
+         "multilabel": yolo or bound(c[3].toggle, "Multi-label (sigmoid per class)", "det_ml", False,
+                                     help="§14.2: one softmax over the classes (one label per box) or an "
+                                          "independent sigmoid per class (a box may carry several labels)."),
          "seed": seed}
+    if yolo:
+        c[3].caption("YOLOv8 scores every class with its own sigmoid (multi-label, §14.2).")
     if classroom():
         return {**d, **p}
     c = st.columns(3)
@@ -52,9 +59,10 @@ def thresholds() -> tuple[float, float]:
 def shown(params: dict, job):
     """The detector trained on these objects in this session, else the shipped one, else None."""
     def same(result: dict) -> bool:
-        return result["params"].get("objects") == params["objects"]
+        p = result["params"]
+        return p.get("objects") == params["objects"] and p.get("detector", "grid") == params["detector"]
 
-    return shown_model("detection", job, same, SHIPPED.get(params["objects"]))
+    return shown_model("detection", job, same, SHIPPED.get((params["objects"], params["detector"])))
 
 
 def multilabel_of(shown) -> bool:

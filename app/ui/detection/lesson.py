@@ -47,7 +47,8 @@ RCNN = """digraph {
   rimg [label="image"]; rcnn [label="CNN (+ FPN)"]; rpn [label="RPN: anchors →\\nobjectness + offsets"];
   rroi [label="RoI pooling / RoIAlign"]; rhead [label="class + box"]; mask [label="mask head\\n(Mask R-CNN, §16)"];
   rimg -> rcnn -> rpn -> rroi -> rhead [color="#d62728"]; rroi -> mask [color="#d62728"];
-  yimg [label="image"]; ycnn [label="CNN once"]; ygrid [label="grid S×S×(5 + C)\\nthis page's model"];
+  yimg [label="image"]; ycnn [label="CNN once"];
+  ygrid [label="grid of boxes + classes\\n(this page's YOLOv8\\nand grid detector)"];
   ynms [label="threshold + NMS"]; yimg -> ycnn -> ygrid -> ynms [color="#2ca02c"];
 }"""
 
@@ -60,10 +61,10 @@ def rcnn_explainer() -> None:
         "pooling). **Faster R-CNN** replaces selective search with a Region Proposal Network sliding anchors of "
         "several sizes and ratios over the map. **Mask R-CNN** (§16) adds RoIAlign and a small FCN per region "
         "that predicts the instance mask, on a Feature Pyramid Network (FPN) that detects at several scales. "
-        "**YOLO / SSD / RetinaNet** skip proposals: one pass gives a grid of boxes, objectness and classes — the "
-        "kind of model running on this page (green row).")
+        "**YOLO / SSD / RetinaNet** skip proposals: one pass gives a grid of boxes, (objectness) and classes — the "
+        "kind of model running on this page (green row): YOLOv8 predicts at three pyramid levels, like FPN.")
     st.graphviz_chart(RCNN)
-    st.caption("R-CNN (gray arrows), Fast R-CNN (blue), Faster / Mask R-CNN (red), the one-stage grid detector of "
+    st.caption("R-CNN (gray arrows), Fast R-CNN (blue), Faster / Mask R-CNN (red), the one-stage detectors of "
                "this page (green).")
 
 

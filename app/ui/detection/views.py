@@ -165,3 +165,27 @@ def output_tensor(model, grid: np.ndarray, names: list[str], stride: int, multil
         tooltip=["row", "col", alt.Tooltip("objectness:Q", format=".3f")]).properties(
         width=260, height=260, title="σ(objectness) per cell")
     show(heat, use_container_width=False)
+
+
+def yolo_output_tensor(model, probs: np.ndarray, distances: np.ndarray, names: list[str], side: int) -> None:
+    """§14.8 on keras-cv's YOLOv8: the output's shape, and the best class score of every anchor point per level."""
+    from anndl.nets.yolo import BINS, STRIDES, anchor_points
+
+    st.markdown(f"YOLOv8 maps a {side}×{side} canvas to **{len(probs)} anchor points** — the cells of three pyramid "
+                f"levels P3, P4, P5 (strides {', '.join(map(str, STRIDES))} px: "
+                f"{' + '.join(f'{-(-side // s)}²' for s in STRIDES)}) — each with **{4 * BINS} box numbers** and "
+                f"**{probs.shape[-1]} class scores** ({', '.join(names)}, one sigmoid each: multi-label, §14.2). "
+                f"The box numbers are four distances from the point to the box's left, top, right and bottom side, "
+                f"each a softmax over {BINS} bins of one stride (its expectation is the distance). No objectness and "
+                f"no anchor boxes: a point is trained on a true box when its class score × IoU ranks among the box's "
+                f"best (task-aligned assignment). Weights: {model.count_params():,}.")
+    centres, stride = anchor_points(side, side)
+    cells = pd.DataFrame({"level": [f"P{int(np.log2(s))} (stride {int(s)})" for s in stride],
+                          "col": (centres[:, 0] // stride).astype(int), "row": (centres[:, 1] // stride).astype(int),
+                          "best class score": probs.max(-1), "class": [names[k] for k in probs.argmax(-1)],
+                          "sides (strides)": [", ".join(f"{v:.1f}" for v in d) for d in distances]})
+    heat = alt.Chart(cells).mark_rect().encode(
+        x="col:O", y="row:O", color=alt.Color("best class score:Q", scale=alt.Scale(domain=[0, 1], scheme="viridis")),
+        tooltip=["level", "row", "col", "class", alt.Tooltip("best class score:Q", format=".3f"), "sides (strides)"]
+    ).properties(width=180, height=180).facet(column="level:N", title="best class score per anchor point")
+    show(heat, use_container_width=False)
