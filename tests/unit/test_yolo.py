@@ -54,6 +54,12 @@ def test_nonsense_configurations_get_one_sentence():
             yolo.build_yolov8(yolo.YoloConfig(**bad))
 
 
+def test_a_run_shorter_than_its_trace_runs_eagerly():
+    short = {**job.DEFAULTS, "detector": "yolov8", "n_train": 200, "epochs": 1}  # 7 steps: ≈ 20 s eager, ≈ 60 s traced
+    assert job.build(short, 3).run_eagerly
+    assert not job.build({**short, "epochs": 15}, 3).run_eagerly
+
+
 @pytest.mark.slow
 def test_tiny_yolov8_job_reports_box_and_class_losses_and_round_trips(tmp_path):
     from anndl.jobs import Limits, run_inline

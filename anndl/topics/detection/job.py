@@ -55,7 +55,9 @@ def config_from(params: dict, n_classes: int) -> DetectorConfig:
 def build(params: dict, n_classes: int):
     """The chosen detector, compiled: keras-cv's YOLOv8 or the grid detector of anndl.nets.detection."""
     if params.get("detector", "grid") == "yolov8":
-        return yolo.build_yolov8(yolo.YoloConfig(n_classes=n_classes, learning_rate=float(params.get("lr", 2e-3))))
+        steps = int(params["epochs"]) * -(-int(params["n_train"]) // int(params["batch"]))
+        return yolo.build_yolov8(yolo.YoloConfig(n_classes=n_classes, learning_rate=float(params.get("lr", 2e-3))),
+                                 steps)
     return build_detector(config_from(params, n_classes))
 
 
