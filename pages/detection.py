@@ -85,8 +85,8 @@ if shown is not None and tab_out.open:
             views.output_tensor(shown.model, raw["grid"][j], test.class_names, int(test.images.shape[1] /
                                 raw["grid"].shape[1]), ui.multilabel_of(shown))
         else:
-            views.yolo_output_tensor(shown.model, raw["probs"][j], raw["distances"][j], test.class_names,
-                                     test.images.shape[1])
+            views.yolo_output_tensor(shown.model, test.images[j], raw["probs"][j], raw["distances"][j],
+                                     test.class_names)
 if shown is not None and tab_photo.open:
     with tab_photo:
         pixels, source, rgb = lesson.photo_input()

@@ -12,8 +12,8 @@ from anndl.nets import yolo
 from anndl.nets.detection import DetectorConfig, build_detector, decode, encode
 from anndl.recipe import device_defaults
 
-DETECTORS = {**({} if yolo.MISSING else {"yolov8": "YOLOv8 (keras-cv, anchor-free)"}),  # keras-cv needs TensorFlow
-             "grid": "Grid detector (YOLO v1 style, written here)"}
+DETECTORS = {**({} if yolo.MISSING else {"yolov8": "YOLOv8 (keras-cv)"}),  # keras-cv needs TensorFlow
+             "grid": "Grid (YOLO v1 style, ours)"}
 OBJECTS = {"shapes": "Drawn shapes (3 classes)", "digits": "MNIST digits (10 classes)",
            "fashion": "Fashion-MNIST items (10 classes)"}
 SIZE = 64  # canvas side: an 8×8 grid at stride 8, trains in minutes on 2 CPU cores

@@ -167,10 +167,12 @@ def output_tensor(model, grid: np.ndarray, names: list[str], stride: int, multil
     show(heat, use_container_width=False)
 
 
-def yolo_output_tensor(model, probs: np.ndarray, distances: np.ndarray, names: list[str], side: int) -> None:
-    """§14.8 on keras-cv's YOLOv8: the output's shape, and the best class score of every anchor point per level."""
+def yolo_output_tensor(model, image: np.ndarray, probs: np.ndarray, distances: np.ndarray, names: list[str]) -> None:
+    """§14.8 on keras-cv's YOLOv8: the output's shape, and the best class score of every anchor point per level
+    beside the canvas."""
     from anndl.nets.yolo import BINS, STRIDES, anchor_points
 
+    side = image.shape[0]
     st.markdown(f"YOLOv8 maps a {side}×{side} canvas to **{len(probs)} anchor points** — the cells of three pyramid "
                 f"levels P3, P4, P5 (strides {', '.join(map(str, STRIDES))} px: "
                 f"{' + '.join(f'{-(-side // s)}²' for s in STRIDES)}) — each with **{4 * BINS} box numbers** and "
@@ -187,5 +189,9 @@ def yolo_output_tensor(model, probs: np.ndarray, distances: np.ndarray, names: l
     heat = alt.Chart(cells).mark_rect().encode(
         x="col:O", y="row:O", color=alt.Color("best class score:Q", scale=alt.Scale(domain=[0, 1], scheme="viridis")),
         tooltip=["level", "row", "col", "class", alt.Tooltip("best class score:Q", format=".3f"), "sides (strides)"]
-    ).properties(width=180, height=180).facet(column="level:N", title="best class score per anchor point")
-    show(heat, use_container_width=False)
+    ).properties(width=130, height=130).facet(column="level:N", title="best class score per anchor point")
+    heat = heat.resolve_scale(x="independent", y="independent")
+    left, right = st.columns([1, 3])
+    left.image(draw(image, [], 4), caption="the canvas")
+    with right:
+        show(heat, use_container_width=False)
