@@ -9,6 +9,7 @@ assigner (class score × IoU); loss = 7.5 · CIoU(box) + 0.5 · BCE(class), kera
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import keras
@@ -82,6 +83,22 @@ def build_yolov8(config: YoloConfig | None = None, steps: int | None = None) -> 
 
 def is_yolov8(model) -> bool:
     return type(model).__name__ == "YOLOV8Detector"
+
+
+_FORWARD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # detector -> its plain functional view
+
+
+def raw_outputs(model, images: np.ndarray) -> dict[str, np.ndarray]:
+    """{"boxes": (n, A, 64), "classes": (n, A, C)} in batches of 128, through a plain functional view of the detector
+    (same layers and weights): its compiled predict function returns the raw outputs, where keras-cv's `predict`
+    would threshold and NMS them, and an eager call costs ≈ 300 ms an image here for its many small layers."""
+    from ..predict import predict_batch
+
+    plain = _FORWARD.get(model)
+    if plain is None:
+        plain = _FORWARD[model] = keras.Model(model.input, model.output)  # model.output: the {"boxes", "classes"} dict
+    outs = [predict_batch(plain, images[i:i + 128]) for i in range(0, len(images), 128)]
+    return {k: np.concatenate([o[k] for o in outs]) for k in ("boxes", "classes")}
 
 
 def targets(boxes: np.ndarray, classes: np.ndarray) -> dict[str, np.ndarray]:

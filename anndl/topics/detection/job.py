@@ -79,10 +79,8 @@ def raw_predictions(model, images: np.ndarray, multilabel: bool = False) -> dict
     and test set). The grid detector adds its output tensor "grid"; YOLOv8 its box "distances" in strides."""
     from anndl.predict import predict_one
 
-    if yolo.is_yolov8(model):  # called directly: keras-cv's predict() would threshold and NMS inside
-        outs = [model(images[i:i + 128], training=False) for i in range(0, len(images), 128)]
-        both = {k: np.concatenate([np.asarray(o[k]) for o in outs]) for k in ("boxes", "classes")}
-        return yolo.decode(both, *images.shape[1:3])
+    if yolo.is_yolov8(model):
+        return yolo.decode(yolo.raw_outputs(model, images), *images.shape[1:3])
     grid = np.asarray(model.predict(images, batch_size=128, verbose=0)) if len(images) > 1 else \
         predict_one(model, images[0])[None]
     return {"grid": grid, **decode(grid, stride_of(model), multilabel)}
