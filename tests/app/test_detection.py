@@ -99,3 +99,13 @@ def test_a_gpu_server_offers_the_shipped_models_larger_settings(monkeypatch):
     assert at.select_slider(key="det_n").value == 4000 and at.slider(key="det_epochs").value == 30  # YOLOv8's
     at.selectbox(key="det_kind").set_value("grid").run()  # the grid detector: its shipped model det_shapes
     assert any("det_shapes" in s.value for s in at.sidebar.info) and not errors(at), errors(at)
+
+
+def test_output_tensor_of_each_detector_is_explained_on_its_shipped_model():
+    at = open_tab(open_app("detection"), "Output tensor (§14.8)")
+    assert not errors(at), errors(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "84 anchor points" in text and "64 box numbers" in text  # 8² + 4² + 2² points of a 64 px canvas
+    assert at.get("vega_lite_chart") and at.get("image")  # the per-level scores beside the canvas
+    at.selectbox(key="det_kind").set_value("grid").run()
+    assert "8×8×8" in " ".join(m.value for m in at.markdown) and not errors(at)  # 8 × 8 cells × (5 + 3)

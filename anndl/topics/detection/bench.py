@@ -12,6 +12,7 @@ import numpy as np
 from anndl.bench import Baseline, BenchResult, median_ms
 
 from .job import (
+    ARTIFACT,
     CONFIDENCE,
     DEFAULTS,
     N_TEST,
@@ -66,10 +67,11 @@ def plain_fit(params: dict) -> tuple[float, float]:
 def shipped_model(seed: int, detector: str = DEFAULTS["detector"]):
     from anndl import zoo
 
-    name = "det_yolov8" if detector == "yolov8" else "det_shapes"
+    name = ARTIFACT[detector]
     if zoo.exists(name):
         return zoo.load(name), f"shipped {name}"
-    return train_model(defaults(False, detector))[0], f"{name} missing: trained with the page's defaults"
+    return train_model({**defaults(False, detector), "seed": seed})[0], f"{name} missing: trained with the page's " \
+        "defaults"
 
 
 def bench(quick: bool = False, seed: int = 0, tiny: bool = False) -> BenchResult:

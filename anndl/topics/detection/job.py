@@ -22,6 +22,7 @@ DEFAULTS = device_defaults("detection", {"detector": next(iter(DETECTORS)), "obj
                                          "epochs": 8, "batch": 32, "lr": 2e-3, "multilabel": False,
                                          "seed": 0})  # bigger on a GPU (anndl.recipe)
 PER_DETECTOR = {"grid": {}, "yolov8": {"epochs": 15}}  # YOLOv8 gains less per epoch than the small grid detector
+ARTIFACT = {"yolov8": "det_yolov8", "grid": "det_shapes"}  # each detector's shipped model, on the drawn shapes
 SHIPPED = {"grid": {"n_train": 4000, "epochs": 15},  # det_shapes: about 6 min here
            "yolov8": {"n_train": 4000, "epochs": 30}}  # det_yolov8: about 11 min here (≤ 20 min asked)
 CANVAS = {"min_objects": 1, "max_objects": 4, "min_scale": 0.2, "max_scale": 0.4, "max_iou": 0.1}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from anndl import zoo
 
-from .job import CANVAS, DEFAULTS, N_TEST, N_VAL, SHIPPED, SIZE
+from .job import ARTIFACT, CANVAS, DEFAULTS, N_TEST, N_VAL, SHIPPED, SIZE
 
 
 def det_shapes(seed: int = 0):
@@ -28,6 +28,6 @@ def _shipped(detector: str, seed: int, took: str):
                      "split": f"{params['n_train']} training / {N_VAL} validation canvases (training sprites), "
                               f"{N_TEST} test canvases of unseen sprites"},
             "metrics": {"map50": out["map50"], "map": out["map"]},
-            "reproduce": f"python -m anndl.zoo build det_{'shapes' if detector == 'grid' else detector} (same seed, "
-                         f"same canvases; {took} on 2 CPU cores)"}
+            "reproduce": f"python -m anndl.zoo build {ARTIFACT[detector]} (same seed, same canvases; {took} on 2 "
+                         "CPU cores)"}
     return model, info

@@ -11,8 +11,6 @@ from anndl.topics.detection import job as topic
 from app.ui.models import load_model, shown_model
 from app.ui.state import bound, classroom
 
-SHIPPED = {("shapes", "yolov8"): "det_yolov8", ("shapes", "grid"): "det_shapes"}  # (objects, detector) -> model
-
 
 def knobs(seed: int) -> dict:
     """Detector, objects, epochs, and in full mode the training size, batch, learning rate and the class activation;
@@ -62,7 +60,8 @@ def shown(params: dict, job):
         p = result["params"]
         return p.get("objects") == params["objects"] and p.get("detector", "grid") == params["detector"]
 
-    return shown_model("detection", job, same, SHIPPED.get((params["objects"], params["detector"])))
+    shipped = topic.ARTIFACT[params["detector"]] if params["objects"] == "shapes" else None
+    return shown_model("detection", job, same, shipped)
 
 
 def multilabel_of(shown) -> bool:
