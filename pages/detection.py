@@ -81,12 +81,7 @@ if shown is not None and tab_map.open:
 if shown is not None and tab_out.open:
     with tab_out:
         j = st.number_input("Test canvas", 0, len(dets) - 1, 0, key="det_out_img", persist_state="page")
-        if "grid" in raw:
-            views.output_tensor(shown.model, raw["grid"][j], test.class_names, int(test.images.shape[1] /
-                                raw["grid"].shape[1]), ui.multilabel_of(shown))
-        else:
-            views.yolo_output_tensor(shown.model, test.images[j], raw["probs"][j], raw["distances"][j],
-                                     test.class_names)
+        views.explain_output(shown.model, raw, test, j, ui.multilabel_of(shown))
 if shown is not None and tab_photo.open:
     with tab_photo:
         pixels, source, rgb = lesson.photo_input()

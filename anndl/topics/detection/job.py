@@ -71,7 +71,9 @@ def targets(c: Canvases, model):
 
 
 def stride_of(model) -> int:
-    """The grid's stride: 2 to the number of poolings."""
+    """The finest stride: the grid's is 2 to the number of poolings, YOLOv8's that of its P3 level."""
+    if yolo.is_yolov8(model):
+        return yolo.STRIDES[0]
     return 2 ** sum(1 for layer in model.layers if layer.name.startswith("pool"))
 
 
@@ -139,8 +141,7 @@ def train_model(params: dict, report=None, cancelled=None, max_epochs=None) -> t
                   validation_data=(val_c.images, targets(val_c, model)), report=report, cancelled=cancelled,
                   max_epochs=max_epochs, extra=live_view(val_c, bool(p["multilabel"])))
     summary.update(evaluate(model, test_set(objects, seed), bool(p["multilabel"])))
-    summary.update(params=p, class_names=train_c.class_names, source=train_c.source,
-                   stride=yolo.STRIDES[0] if yolo.is_yolov8(model) else stride_of(model))
+    summary.update(params=p, class_names=train_c.class_names, source=train_c.source, stride=stride_of(model))
     return model, summary
 
 

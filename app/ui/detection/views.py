@@ -147,6 +147,14 @@ def live(c):
     return view
 
 
+def explain_output(model, raw: dict, c, j: int, multilabel: bool) -> None:
+    """§14.8 for test canvas `j` of `c`: the grid detector's output tensor, or YOLOv8's anchor points."""
+    if "grid" in raw:
+        output_tensor(model, raw["grid"][j], c.class_names, c.images.shape[1] // raw["grid"].shape[1], multilabel)
+    else:
+        yolo_output_tensor(model, c.images[j], raw["probs"][j], raw["distances"][j], c.class_names)
+
+
 def output_tensor(model, grid: np.ndarray, names: list[str], stride: int, multilabel: bool) -> None:
     """§14.8 on the trained model: the output's shape, and the objectness of every cell of the chosen image."""
     s_h, s_w, depth = grid.shape
