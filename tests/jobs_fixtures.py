@@ -71,3 +71,8 @@ def backend_seen(params: dict, ctx) -> dict:
     names = ("KERAS_BACKEND", "XLA_PYTHON_CLIENT_PREALLOCATE", "XLA_PYTHON_CLIENT_MEM_FRACTION",
              "TF_FORCE_GPU_ALLOW_GROWTH")
     return {"keras_backend": keras.backend.backend(), "env": {n: os.environ.get(n) for n in names}}
+
+
+def niceness(params: dict, ctx) -> dict:
+    """The worker process's scheduling niceness (os.nice(0) reads it without changing it)."""
+    return {"nice": os.nice(0)}

@@ -205,3 +205,14 @@ def test_a_worker_does_not_run_the_parents_page_script_again(tmp_path, monkeypat
         assert sys.modules["__main__"] is page  # put back once the worker started
         assert r.wait(r.submit(f"{FX}:epochs", {"n": 1}), timeout=60).status == "done"
     assert not ran.exists()
+
+
+def test_training_workers_run_at_a_lower_cpu_priority_than_the_server(monkeypatch):
+    """A class's clicks are answered by the server process while jobs train: the workers yield the CPU to it."""
+    from anndl.worker import WORKER_NICE
+
+    monkeypatch.delenv("ANNDL_WORKER_NICE", raising=False)
+    with JobRunner(workers=1, warm=()) as r:
+        job = r.wait(r.submit(f"{FX}:niceness", {}), timeout=60)
+    assert job.status == "done", job.error
+    assert job.result["nice"] == min(19, max(os.nice(0), WORKER_NICE)) > 0
