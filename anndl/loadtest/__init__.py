@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MAX_SESSIONS, MAX_SECONDS = 60, 3600  # the harness refuses bigger runs: it shares the machine
 KEYS = ("sessions", "seconds", "interactions", "exceptions", "jobs_accepted", "jobs_busy", "jobs_finished",
         "jobs_failed", "jobs_lost", "p50_s", "p95_s", "rss_start_mb", "rss_peak_mb", "rss_end_mb",
-        "server_rss_start_mb", "server_rss_peak_mb", "server_rss_end_mb", "processes_peak")
+        "server_rss_start_mb", "server_rss_peak_mb", "server_rss_end_mb", "processes_peak", "server_cpu_mean_pct",
+        "browsers_cpu_mean_pct", "think_s")
 
 
 def _free_port() -> int:
@@ -66,7 +67,8 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 class Sampler(threading.Thread):
-    """RSS (MB) and CPU (%) of the server and its worker processes, once a second."""
+    """RSS (MB) and CPU (%) of the server and its worker processes, once a second; beside them the CPU of this
+    harness's own browsers (they share the machine with the server, students' browsers would not)."""
 
     def __init__(self, pid: int, every_s: float = 1.0):
         super().__init__(daemon=True)
@@ -74,6 +76,24 @@ class Sampler(threading.Thread):
 
         self.proc, self.every_s, self.rows, self._halt = psutil.Process(pid), every_s, [], threading.Event()
         self.first = 0  # index of the first sample after the warm-up
+        self._seen: dict = {}  # pid -> psutil.Process: cpu_percent measures since the same object's last call
+
+    def _cpu(self, proc) -> tuple[float, float]:
+        """(RSS MB, CPU %) of one process, through the object kept for its pid (0 % on its first sample)."""
+        kept = self._seen.setdefault(proc.pid, proc)
+        return kept.memory_info().rss / 2**20, kept.cpu_percent(None)
+
+    def _browsers_cpu(self, server: set[int]) -> float:
+        import psutil
+
+        total = 0.0
+        for p in psutil.Process().children(recursive=True):  # Playwright's driver and its Chromium processes
+            if p.pid not in server:
+                try:
+                    total += self._cpu(p)[1]
+                except psutil.NoSuchProcess:
+                    pass
+        return total
 
     def run(self) -> None:
         import psutil
@@ -85,14 +105,16 @@ class Sampler(threading.Thread):
                 rss = cpu = server = 0.0
                 for p in procs:
                     try:
-                        mb = p.memory_info().rss / 2**20
-                        rss, cpu = rss + mb, cpu + p.cpu_percent(None)
-                        server = mb if p is self.proc else server
+                        mb, pct = self._cpu(p)
+                        rss, cpu = rss + mb, cpu + pct
+                        server = mb if p.pid == self.proc.pid else server
                     except psutil.NoSuchProcess:
                         pass
+                browsers = self._browsers_cpu({p.pid for p in procs})
                 # the server alone beside the sum: worker processes starting on demand are not the server growing
                 self.rows.append({"t": round(time.time() - t0, 1), "rss_mb": round(rss, 1),
-                                  "server_rss_mb": round(server, 1), "processes": len(procs), "cpu_pct": round(cpu)})
+                                  "server_rss_mb": round(server, 1), "processes": len(procs), "cpu_pct": round(cpu),
+                                  "browsers_cpu_pct": round(browsers)})
             except psutil.NoSuchProcess:
                 return
             self._halt.wait(self.every_s)
@@ -106,11 +128,12 @@ class Sampler(threading.Thread):
         return self.rows
 
 
-async def _student(browser, url: str, index: int, pages: list[str], end: float, tally: Tally, watch_s: float):
+async def _student(browser, url: str, index: int, pages: list[str], end: float, tally: Tally, watch_s: float,
+                   think_s: float = 0.0):
     """Home → a page → its classroom script → back home, round the registered pages, until `end`."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
-    s = Session(page, url, tally, watch_s=watch_s)
+    s = Session(page, url, tally, watch_s=watch_s, think_s=think_s, seed=index)
     page.set_default_timeout(s.settle_s * 1000)  # a loaded 2-core server takes longer than Playwright's 30 s
     turn = index
     try:
@@ -145,7 +168,7 @@ async def _warm_up(browser, url: str, pages: list[str]) -> None:
 
 
 async def _class(url: str, sessions: int, seconds: float, pages: list[str], watch_s: float,
-                 on_start=lambda: None, warm_all: bool = True) -> list[Tally]:
+                 on_start=lambda: None, warm_all: bool = True, think_s: float = 0.0) -> list[Tally]:
     from playwright.async_api import async_playwright
 
     tallies = [Tally() for _ in range(sessions)]
@@ -155,7 +178,7 @@ async def _class(url: str, sessions: int, seconds: float, pages: list[str], watc
             await _warm_up(browser, url, pages if warm_all else pages[:sessions])  # student i starts on page i
             on_start()
             end = time.time() + seconds
-            await asyncio.gather(*(_student(browser, url, i, pages, end, tallies[i], watch_s)
+            await asyncio.gather(*(_student(browser, url, i, pages, end, tallies[i], watch_s, think_s)
                                    for i in range(sessions)))
         finally:
             await browser.close()
@@ -169,7 +192,8 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def summarise(sessions: int, seconds: float, tallies: list[Tally], samples: list[dict]) -> dict:
+def summarise(sessions: int, seconds: float, tallies: list[Tally], samples: list[dict], think_s: float = 0.0
+              ) -> dict:
     """The JSON line's figures from what the sessions saw and the memory samples."""
     times = [t for tally in tallies for t in tally.times]
     jobs = {k: sum(t.jobs[k] for t in tallies) for k in tallies[0].jobs} if tallies else {}
@@ -181,7 +205,14 @@ def summarise(sessions: int, seconds: float, tallies: list[Tally], samples: list
             "p50_s": round(_quantile(times, 0.5), 3), "p95_s": round(_quantile(times, 0.95), 3),
             "rss_start_mb": rss[0], "rss_peak_mb": max(rss), "rss_end_mb": rss[-1],
             "server_rss_start_mb": server[0], "server_rss_peak_mb": max(server), "server_rss_end_mb": server[-1],
-            "processes_peak": max((r.get("processes", 1) for r in samples), default=1)}
+            "processes_peak": max((r.get("processes", 1) for r in samples), default=1),
+            "server_cpu_mean_pct": _mean(samples, "cpu_pct"),
+            "browsers_cpu_mean_pct": _mean(samples, "browsers_cpu_pct"), "think_s": think_s}
+
+
+def _mean(samples: list[dict], key: str) -> float:
+    values = [r[key] for r in samples if key in r]
+    return round(sum(values) / len(values), 1) if values else 0.0
 
 
 def plot(samples: list[dict], path: str) -> None:
@@ -202,7 +233,8 @@ def plot(samples: list[dict], path: str) -> None:
 
 
 def run(sessions: int, seconds: float, pages: list[str] | None = None, plot_path: str | None = None,
-        watch_s: float = 300.0, env: dict | None = None, warm_all: bool = True) -> tuple[dict, list[Tally], list[dict]]:
+        watch_s: float = 300.0, env: dict | None = None, warm_all: bool = True, think_s: float = 0.0
+        ) -> tuple[dict, list[Tally], list[dict]]:
     """Start the server, run the class, stop the server; returns (summary, tallies, samples). `warm_all` False: the
     warm-up opens only the pages the students start on (a short class reaches no other)."""
     if not 1 <= sessions <= MAX_SESSIONS or not 1 <= seconds <= MAX_SECONDS:
@@ -213,11 +245,11 @@ def run(sessions: int, seconds: float, pages: list[str] | None = None, plot_path
         sampler = Sampler(proc.pid)
         sampler.start()
         try:
-            tallies = asyncio.run(_class(url, sessions, seconds, pages, watch_s, sampler.mark_start, warm_all))
+            tallies = asyncio.run(_class(url, sessions, seconds, pages, watch_s, sampler.mark_start, warm_all, think_s))
         finally:
             samples = sampler.stop()
             stop_server(proc)
-    summary = summarise(sessions, seconds, tallies, samples[sampler.first:])  # RSS figures after the warm-up
+    summary = summarise(sessions, seconds, tallies, samples[sampler.first:], think_s)  # figures after the warm-up
     if plot_path and samples:
         plot(samples, plot_path)
     return summary, tallies, samples

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlparse
@@ -42,8 +44,10 @@ class Tally:
 class Session:
     """One student's browser tab; page scripts call `act`, `train` and `page` (the Playwright page)."""
 
-    def __init__(self, page, url: str, tally: Tally, settle_s: float = 60.0, watch_s: float = 300.0):
+    def __init__(self, page, url: str, tally: Tally, settle_s: float = 60.0, watch_s: float = 300.0,
+                 think_s: float = 0.0, seed: int = 0):
         self.page, self.url, self.tally, self.settle_s, self.watch_s = page, url, tally, settle_s, watch_s
+        self.think_s, self._rng = think_s, random.Random(seed)  # a student reads the page before the next step
         page.on("pageerror", lambda err: tally.exceptions.append(f"pageerror: {err}"[:300]))
 
     async def settle(self) -> float:
@@ -67,6 +71,12 @@ class Session:
         except Exception:  # noqa: BLE001 — a page that never settles is counted, the session goes on
             self.tally.timeouts += 1
         await self.count_exceptions()
+        await self.think()
+
+    async def think(self) -> None:
+        """The student reads what the step showed: 0.5–1.5 × `think_s` seconds (none when 0)."""
+        if self.think_s > 0:
+            await asyncio.sleep(self.think_s * self._rng.uniform(0.5, 1.5))
 
     async def count_exceptions(self) -> None:
         boxes = self.page.locator('[data-testid="stException"]')

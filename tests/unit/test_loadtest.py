@@ -19,10 +19,10 @@ def test_summary_counts_and_quantiles():
     a, b = Tally(times=[1.0, 2.0, 3.0]), Tally(times=[10.0], exceptions=["boom"])
     a.jobs.update(accepted=2, finished=1, lost=1)
     b.jobs.update(busy=1)
-    samples = [{"t": 0, "rss_mb": 100.0, "server_rss_mb": 90.0, "processes": 1},
-               {"t": 1, "rss_mb": 180.0, "server_rss_mb": 95.0, "processes": 3},
-               {"t": 2, "rss_mb": 150.0, "server_rss_mb": 92.0, "processes": 2}]
-    out = summarise(2, 30, [a, b], samples)
+    samples = [{"t": 0, "rss_mb": 100.0, "server_rss_mb": 90.0, "processes": 1, "cpu_pct": 10, "browsers_cpu_pct": 50},
+               {"t": 1, "rss_mb": 180.0, "server_rss_mb": 95.0, "processes": 3, "cpu_pct": 30, "browsers_cpu_pct": 90},
+               {"t": 2, "rss_mb": 150.0, "server_rss_mb": 92.0, "processes": 2, "cpu_pct": 50, "browsers_cpu_pct": 100}]
+    out = summarise(2, 30, [a, b], samples, think_s=4.0)
     assert list(out) == list(KEYS)
     assert (out["interactions"], out["exceptions"], out["jobs_accepted"], out["jobs_busy"], out["jobs_lost"]) == \
         (4, 1, 2, 1, 1)
@@ -31,6 +31,7 @@ def test_summary_counts_and_quantiles():
     # the server alone: a worker starting is not the server growing
     assert (out["server_rss_start_mb"], out["server_rss_peak_mb"], out["server_rss_end_mb"]) == (90.0, 95.0, 92.0)
     assert out["processes_peak"] == 3
+    assert (out["server_cpu_mean_pct"], out["browsers_cpu_mean_pct"], out["think_s"]) == (30.0, 80.0, 4.0)
     json.dumps(out)
 
 
@@ -54,3 +55,24 @@ def test_ci_class_of_five_for_half_a_minute(tmp_path):
     assert summary["jobs_lost"] == 0 and summary["jobs_failed"] == 0
     assert summary["jobs_accepted"] >= 1 and summary["jobs_finished"] == summary["jobs_accepted"]
     assert summary["interactions"] >= 10 and (tmp_path / "rss.png").stat().st_size > 0
+
+
+def test_the_sampler_measures_the_cpu_of_workers_and_of_the_harness_browsers():
+    """Each process keeps one psutil object across samples (a new object's first cpu_percent is always 0): a busy
+    child of the server counts in its CPU, a busy child of the harness counts as the browsers'."""
+    import subprocess
+    import sys
+    import time
+
+    from anndl.loadtest import Sampler
+
+    spin = [sys.executable, "-c", "import time\nend = time.time() + 4\nwhile time.time() < end: pass"]
+    server = subprocess.Popen([sys.executable, "-c", f"import subprocess; subprocess.run({spin!r})"])
+    browser = subprocess.Popen(spin)
+    sampler = Sampler(server.pid, every_s=0.5)
+    sampler.start()
+    time.sleep(3)
+    rows = sampler.stop()
+    server.wait(), browser.wait()
+    assert max(r["cpu_pct"] for r in rows) >= 30 and max(r["processes"] for r in rows) == 2
+    assert max(r["browsers_cpu_pct"] for r in rows) >= 30
