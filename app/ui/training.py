@@ -70,6 +70,7 @@ class _Watched:
     body: DeltaGenerator  # curves and the live view (an st.empty)
     live: Callable[[Job], None] | None
     shown: bool = True  # False in a closed tab: the progress line only, no curves redrawn each second
+    drawn: tuple | None = None  # what the panel shows (`_shown_state`): a poll that finds it unchanged sends nothing
 
 
 _run = threading.local()  # the panels the current script run watches (one script thread per run)
@@ -84,8 +85,19 @@ def backend_note(job: Job) -> str:
     return f" · Keras backend: {NAMES.get(backend, backend)} ({str(result.get('device') or host_device()).upper()})"
 
 
+def _shown_state(job: Job) -> tuple:
+    """What a panel draws from: the status, the epochs so far and the newest progress event (batch or epoch)."""
+    ev = job.latest or {}
+    return job.status, len(job.epochs), ev.get("kind"), ev.get("epoch"), ev.get("batch"), ev.get("elapsed")
+
+
 def _draw(w: _Watched, job: Job) -> None:
-    """The live part of a panel, drawn in place: status and progress, then curves and the live view."""
+    """The live part of a panel, drawn in place: status and progress, then curves and the live view. Nothing is
+    sent when the job has not moved since the last draw (a queued job waits without costing the class reruns)."""
+    state = _shown_state(job)
+    if state == w.drawn:
+        return
+    w.drawn = state
     ev = job.latest or {}
     text = STATUS[job.status]
     if ev.get("epoch"):

@@ -49,3 +49,26 @@ def test_a_running_job_in_a_closed_tab_redraws_its_progress_line_not_its_curves(
     assert not open_.exception and not closed.exception
     assert len(open_.get("vega_lite_chart")) == 1 and not closed.get("vega_lite_chart")
     assert "epoch 2/5" in closed.get("progress")[0].proto.text
+
+
+def test_a_watched_panel_is_sent_again_only_when_its_job_moved(monkeypatch):
+    """A class's queued jobs wait for minutes: polling them every second must not redraw (send) their panels."""
+    import types
+    from unittest import mock
+
+    from app.ui import training
+
+    monkeypatch.setattr(training, "st", mock.MagicMock())  # the drawing calls themselves are not under test
+    w = training._Watched("j1", mock.MagicMock(), mock.MagicMock(), None)
+    job = types.SimpleNamespace(id="j1", status="queued", finished=False, epochs=[], result=None, backend=None,
+                                error=None, latest=None)
+    for _ in range(3):
+        training._draw(w, job)
+    assert w.status.container.call_count == 1 and w.body.container.call_count == 1
+    job.status, job.latest = "running", {"kind": "batch", "epoch": 1, "batch": 3, "steps": 10, "elapsed": 0.4}
+    training._draw(w, job)
+    training._draw(w, job)
+    assert w.status.container.call_count == 2
+    job.latest = {**job.latest, "batch": 4, "elapsed": 0.5}
+    training._draw(w, job)
+    assert w.status.container.call_count == 3 and w.body.container.call_count == 3
