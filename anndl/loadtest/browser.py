@@ -34,7 +34,9 @@ END_TEXT = {"Finished.": "finished", "Stopped at the time limit": "finished", "S
 class Tally:
     """What one session saw."""
 
-    times: list[float] = field(default_factory=list)  # interaction → settled, seconds
+    times: list[float] = field(default_factory=list)  # interaction → settled, seconds (every step)
+    navigations: list[float] = field(default_factory=list)  # the steps of `times` that opened a page (a new session)
+    on_page: list[float] = field(default_factory=list)  # the others: knobs, inferences, tabs on the page's models
     exceptions: list[str] = field(default_factory=list)
     jobs: dict[str, int] = field(default_factory=lambda: dict(accepted=0, busy=0, finished=0, failed=0, lost=0))
     timeouts: int = 0  # interactions that did not settle in time (counted, not timed)
@@ -56,8 +58,9 @@ class Session:
         await self.page.wait_for_function(IDLE_JS, timeout=self.settle_s * 1000, polling=100)
         return await self.page.evaluate("() => window.__anndlBusyAt")
 
-    async def act(self, action) -> None:
-        """Run `action()` (a click, a key, a goto) and time it until the page settled."""
+    async def act(self, action, navigation: bool = False) -> None:
+        """Run `action()` (a click, a key, a goto) and time it until the page settled. `navigation`: the step opens
+        a page (the browser starts the app again); the others are interactions with the page's cached models."""
         if self.page.url.startswith("http"):
             await self.page.evaluate(RESET_JS)
         t0 = time.perf_counter()
@@ -68,6 +71,7 @@ class Session:
             took = (busy_at - start_js) / 1000 if start_js is not None and busy_at >= start_js else \
                 time.perf_counter() - t0
             self.tally.times.append(max(0.0, took))
+            (self.tally.navigations if navigation else self.tally.on_page).append(max(0.0, took))
         except Exception:  # noqa: BLE001 — a page that never settles is counted, the session goes on
             self.tally.timeouts += 1
         await self.count_exceptions()
