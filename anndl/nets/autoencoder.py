@@ -140,6 +140,8 @@ def build_classifier(encoder: keras.Model, n_classes: int, init: bool = True, le
     inp = keras.Input(encoder.input_shape[1:], name="image")
     code = body(inp)
     code = code[0] if isinstance(code, (list, tuple)) else code
+    if len(code.shape) > 2:  # a spatial code (h/4, w/4, spatial) -> one vector
+        code = layers.Flatten(name="code_flat")(code)
     code = layers.LayerNormalization(name="code_norm")(code)  # codes are unscaled: keep the first logits small
     out = layers.Dense(n_classes, activation="softmax", name="classes")(code)
     model = keras.Model(inp, out, name="classifier_" + ("ae_init" if init else "scratch"))

@@ -36,6 +36,8 @@ def test_spatial_code_keeps_the_map_layout_and_composes():
     np.testing.assert_allclose(np.asarray(decoder_of(model)(codes)), np.asarray(model(X)), atol=1e-6)
     with pytest.raises(SettingsError, match="spatial code"):
         build_autoencoder(AEConfig(input_shape=(8, 8, 1), kind="dense", spatial=3))
+    clf = build_classifier(encoder_of(model), 5)  # §19.3 on a spatial code: its map flattened before the head
+    assert clf.output_shape == (None, 5) and clf.get_layer("classes").kernel.shape == (2 * 2 * 3, 5)
 
 
 def test_conv_parameter_count_is_the_course_formula():
