@@ -25,12 +25,13 @@ $(JAX): $(STAMP)
 	$(PY) -m pip install -q -e ".[test,jax]"
 	touch $@
 
-# Debian's Chromium (for Playwright), Fashion-MNIST and the fortunes (English text), when we are root and they are missing.
+# Debian's Chromium (for Playwright; its headless shell for the load test's many browsers), Fashion-MNIST and the
+# fortunes (English text), when we are root and they are missing.
 system-deps:
-	@if [ "$$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/datasets/fashion-mnist ] || \
-		[ ! -f /usr/share/games/fortunes/science ]; }; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium dataset-fashion-mnist \
-		fortunes >/dev/null; \
+	@if [ "$$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromium-headless-shell ] || \
+		[ ! -d /usr/share/datasets/fashion-mnist ] || [ ! -f /usr/share/games/fortunes/science ]; }; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+		chromium-headless-shell dataset-fashion-mnist fortunes >/dev/null; \
 	fi
 
 run: $(STAMP)

@@ -20,7 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from anndl.loadtest.browser import CHROMIUM, FLAGS, Session, Tally
+from anndl.loadtest.browser import FLAGS, LOAD_BROWSER, Session, Tally
 from anndl.loadtest.scripts import SCRIPTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,16 +135,19 @@ async def _student(browser, url: str, index: int, pages: list[str], end: float, 
     page = await context.new_page()
     s = Session(page, url, tally, watch_s=watch_s, think_s=think_s, seed=index)
     page.set_default_timeout(s.settle_s * 1000)  # a loaded 2-core server takes longer than Playwright's 30 s
-    turn = index
+    turn, at_home = index, False
     try:
         while time.time() < end:
             script = SCRIPTS[pages[turn % len(pages)]]
             turn += 1
             try:
-                await s.act(lambda: page.goto(url), navigation=True)
+                if not at_home:  # the first time, or after a failed step: the app is opened afresh
+                    await s.act(lambda: page.goto(url), navigation=True)
+                at_home = False
                 await s.act(lambda: page.goto(f"{url}/{script.path}?{script.query}"), navigation=True)
                 await script.run(s)
                 await s.act(lambda: page.get_by_role("link", name="Home").first.click(), navigation=True)
+                at_home = True
             except Exception as err:  # noqa: BLE001 — a step that failed is counted; the student carries on
                 if os.environ.get("ANNDL_LOADTEST_DEBUG"):
                     import traceback
@@ -173,7 +176,7 @@ async def _class(url: str, sessions: int, seconds: float, pages: list[str], watc
 
     tallies = [Tally() for _ in range(sessions)]
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        browser = await p.chromium.launch(executable_path=LOAD_BROWSER, args=FLAGS, headless=True)
         try:
             await _warm_up(browser, url, pages if warm_all else pages[:sessions])  # student i starts on page i
             on_start()
