@@ -28,7 +28,8 @@ MAX_SESSIONS, MAX_SECONDS = 60, 3600  # the harness refuses bigger runs: it shar
 KEYS = ("sessions", "seconds", "interactions", "exceptions", "jobs_accepted", "jobs_busy", "jobs_finished",
         "jobs_failed", "jobs_lost", "p50_s", "p95_s", "rss_start_mb", "rss_peak_mb", "rss_end_mb",
         "server_rss_start_mb", "server_rss_peak_mb", "server_rss_end_mb", "processes_peak", "server_cpu_mean_pct",
-        "browsers_cpu_mean_pct", "think_s", "on_page_p50_s", "on_page_p95_s", "navigation_p95_s")
+        "browsers_cpu_mean_pct", "think_s", "on_page_p50_s", "on_page_p95_s", "navigation_p95_s",
+        "step_timeouts", "step_errors")
 
 
 def _free_port() -> int:
@@ -215,7 +216,8 @@ def summarise(sessions: int, seconds: float, tallies: list[Tally], samples: list
             "browsers_cpu_mean_pct": _mean(samples, "browsers_cpu_pct"), "think_s": think_s,
             # the p95 target is for interactions on a page's cached models: knobs, inferences, tabs
             "on_page_p50_s": round(_quantile(on_page, 0.5), 3), "on_page_p95_s": round(_quantile(on_page, 0.95), 3),
-            "navigation_p95_s": round(_quantile(navigations, 0.95), 3)}
+            "navigation_p95_s": round(_quantile(navigations, 0.95), 3),
+            "step_timeouts": sum(t.timeouts for t in tallies), "step_errors": sum(len(t.errors) for t in tallies)}
 
 
 def _mean(samples: list[dict], key: str) -> float:

@@ -21,11 +21,9 @@ def main(argv: list[str] | None = None) -> dict:
     args = ap.parse_args(argv)
     summary, tallies, samples = run(args.sessions, args.seconds, args.pages.split(","), args.plot, args.watch,
                                      think_s=args.think)
-    print(f"{'figure':<16}{'value':>12}")
+    print(f"{'figure':<22}{'value':>12}")
     for key in KEYS:
         print(f"{key:<22}{summary[key]:>12}")
-    print(f"{'timeouts':<16}{sum(t.timeouts for t in tallies):>12}")
-    print(f"{'step errors':<16}{sum(len(t.errors) for t in tallies):>12}")
     for kind in ("exceptions", "errors"):
         for text in sorted({e for t in tallies for e in getattr(t, kind)})[:8]:
             print(f"{kind[:-1]}:", text.replace("\n", " ")[:200])

@@ -44,7 +44,7 @@ class Tally:
     on_page: list[float] = field(default_factory=list)  # the others: knobs, inferences, tabs on the page's models
     exceptions: list[str] = field(default_factory=list)
     jobs: dict[str, int] = field(default_factory=lambda: dict(accepted=0, busy=0, finished=0, failed=0, lost=0))
-    timeouts: int = 0  # interactions that did not settle in time (counted, not timed)
+    timeouts: int = 0  # interactions that did not settle in time (in `times` as the wait's limit)
     errors: list[str] = field(default_factory=list)  # script steps that failed (a missing element, ...)
 
 
@@ -64,8 +64,9 @@ class Session:
         return await self.page.evaluate("() => window.__anndlBusyAt")
 
     async def act(self, action, navigation: bool = False) -> None:
-        """Run `action()` (a click, a key, a goto) and time it until the page settled. `navigation`: the step opens
-        a page (the browser starts the app again); the others are interactions with the page's cached models."""
+        """Run `action()` (a click, a key, a goto) and time it until the page settled (a step that never settles
+        counts as `settle_s`, a lower bound). `navigation`: the step opens a page (its link, or the sidebar's); the
+        others are interactions with the page's cached models."""
         if self.page.url.startswith("http"):
             await self.page.evaluate(RESET_JS)
         t0 = time.perf_counter()
@@ -75,10 +76,11 @@ class Session:
             busy_at = await self.settle()
             took = (busy_at - start_js) / 1000 if start_js is not None and busy_at >= start_js else \
                 time.perf_counter() - t0
-            self.tally.times.append(max(0.0, took))
-            (self.tally.navigations if navigation else self.tally.on_page).append(max(0.0, took))
         except Exception:  # noqa: BLE001 — a page that never settles is counted, the session goes on
             self.tally.timeouts += 1
+            took = self.settle_s
+        self.tally.times.append(max(0.0, took))
+        (self.tally.navigations if navigation else self.tally.on_page).append(max(0.0, took))
         await self.count_exceptions()
         await self.think()
 

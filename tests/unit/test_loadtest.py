@@ -17,7 +17,7 @@ def test_every_built_page_has_a_classroom_script():
 
 def test_summary_counts_and_quantiles():
     a = Tally(times=[1.0, 2.0, 3.0], navigations=[3.0], on_page=[1.0, 2.0])
-    b = Tally(times=[10.0], on_page=[10.0], exceptions=["boom"])
+    b = Tally(times=[10.0], on_page=[10.0], exceptions=["boom"], timeouts=1, errors=["no slider"])
     a.jobs.update(accepted=2, finished=1, lost=1)
     b.jobs.update(busy=1)
     samples = [{"t": 0, "rss_mb": 100.0, "server_rss_mb": 90.0, "processes": 1, "cpu_pct": 10, "browsers_cpu_pct": 50},
@@ -35,6 +35,7 @@ def test_summary_counts_and_quantiles():
     assert (out["server_cpu_mean_pct"], out["browsers_cpu_mean_pct"], out["think_s"]) == (30.0, 80.0, 4.0)
     # interactions on the pages' models apart from page openings (the issue's p95 target is for the former)
     assert (out["on_page_p50_s"], out["on_page_p95_s"], out["navigation_p95_s"]) == (2.0, 10.0, 3.0)
+    assert (out["step_timeouts"], out["step_errors"]) == (1, 1)
     json.dumps(out)
 
 
