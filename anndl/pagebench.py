@@ -17,13 +17,14 @@ p95 ≤ 200 ms.
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from typing import Callable
 
 from anndl.bench import Baseline, BenchResult
 from anndl.loadtest import start_server, stop_server
-from anndl.loadtest.browser import CHROMIUM, FLAGS
+from anndl.loadtest.browser import FLAGS, HEADLESS_BROWSER
 
 SETTLE_MS = 60_000
 
@@ -162,7 +163,7 @@ def measure(url: str, paths: list[str], visits: int, clicks: int) -> list[dict]:
 
     rows = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        browser = pw.chromium.launch(executable_path=HEADLESS_BROWSER, args=FLAGS, headless=True)
         try:
             for path in paths:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -197,6 +198,29 @@ def measure(url: str, paths: list[str], visits: int, clicks: int) -> list[dict]:
     return rows
 
 
+def bare_clicks(clicks: int) -> list[float]:
+    """Click times (ms) of a bare Streamlit fragment (app/bare_click.py: a number input, an image, a line; no model)
+    in the same browser, measured like the pages' clicks: the floor a page's click stands on, on this machine."""
+    from playwright.sync_api import sync_playwright
+
+    proc, url = start_server(script="app/bare_click.py")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=HEADLESS_BROWSER, args=FLAGS, headless=True)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.add_init_script(WATCH_JS)
+                visit(page, url)
+                action = _step_number("Test image")
+                click(page, action)
+                took = [click(page, action) for _ in range(clicks)]
+            finally:
+                browser.close()
+    finally:
+        stop_server(proc)
+    return [t[0] * 1000 for t in took if t is not None]
+
+
 def bench(quick: bool = False) -> BenchResult:
     from app.registry import built_topics
 
@@ -209,6 +233,7 @@ def bench(quick: bool = False) -> BenchResult:
         seconds = time.perf_counter() - t0
     finally:
         stop_server(proc)
+    bare = bare_clicks(8 if quick else 24)
     clicks = [ms for r in rows for ms in r.pop("_clicks", [])]
     slowest = max(rows, key=lambda r: r["settle median s"])
     home.pop("_clicks", None)
@@ -219,7 +244,10 @@ def bench(quick: bool = False) -> BenchResult:
              "home_reload_s": round(home["reload median s"], 3),
              "pages": {r["page"]: {k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()
                                    if k != "page"} for r in rows},
-             "exceptions": sum(r["exceptions"] for r in rows)}
+             "exceptions": sum(r["exceptions"] for r in rows), "browser": os.path.basename(HEADLESS_BROWSER),
+             # a bare Streamlit click (no model) in the same run and browser: the floor under every page's click
+             "bare_click_median_ms": round(statistics.median(bare), 1) if bare else None,
+             "bare_click_p95_ms": round(_p95(bare), 1) if bare else None}
     return BenchResult(topic="pages", dataset=f"{len(rows)} built pages, second visits (sidebar; reload) in Chromium",
                        metric="slowest_median_settle_s", value=round(slowest["settle median s"], 3),
                        train_s=round(seconds, 1), samples_per_s=0.0,

@@ -20,7 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from anndl.loadtest.browser import FLAGS, LOAD_BROWSER, Session, Tally
+from anndl.loadtest.browser import FLAGS, HEADLESS_BROWSER, Session, Tally
 from anndl.loadtest.scripts import SCRIPTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,11 +38,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict | None = None, timeout: float = 90.0) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app/main.py` on a free loopback port, in its own process group; returns (process, url)."""
+def start_server(env: dict | None = None, timeout: float = 90.0, script: str = "app/main.py"
+                 ) -> tuple[subprocess.Popen, str]:
+    """`streamlit run <script>` (the dashboard) on a free loopback port, in its own process group; returns
+    (process, url)."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, start_new_session=True)
@@ -177,7 +179,7 @@ async def _class(url: str, sessions: int, seconds: float, pages: list[str], watc
 
     tallies = [Tally() for _ in range(sessions)]
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=LOAD_BROWSER, args=FLAGS, headless=True)
+        browser = await p.chromium.launch(executable_path=HEADLESS_BROWSER, args=FLAGS, headless=True)
         try:
             await _warm_up(browser, url, pages if warm_all else pages[:sessions])  # student i starts on page i
             on_start()

@@ -18,3 +18,11 @@ def test_page_settle_and_click_are_measured_in_chromium(server):
     assert transformer["no rerun"] == 0 and len(transformer["_clicks"]) == 3, transformer
     assert 0 < transformer["click server median ms"] <= transformer["click median ms"], transformer
     assert transformer["settle median s"] >= transformer["settle p95 s"] * 0.5 and transformer["exceptions"] == 0
+
+
+def test_a_bare_streamlit_click_is_timed_as_the_floor_in_the_same_browser():
+    """The bench reports a bare fragment's click (app/bare_click.py, no model) beside the pages' clicks."""
+    from anndl.pagebench import bare_clicks
+
+    ms = in_fresh_thread(bare_clicks, 3)
+    assert len(ms) == 3 and all(0 < m < 10_000 for m in ms), ms
