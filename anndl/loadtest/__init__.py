@@ -228,19 +228,24 @@ def _mean(samples: list[dict], key: str) -> float:
 
 
 def plot(samples: list[dict], path: str) -> None:
-    """RSS (and CPU) of the server over time, as a PNG (Altair + vl-convert)."""
+    """RSS and CPU over time as a PNG (Altair + vl-convert): the server's and its workers', and the CPU of the
+    harness's own browsers, which share the machine here."""
     import altair as alt
     import pandas as pd
 
     frame = pd.DataFrame(samples)
     mb = frame.melt(id_vars="t", value_vars=[c for c in ("rss_mb", "server_rss_mb") if c in frame],
                     var_name="what", value_name="MB").replace({"rss_mb": "server + workers", "server_rss_mb": "server"})
+    cpu = frame.melt(id_vars="t", value_vars=[c for c in ("cpu_pct", "browsers_cpu_pct") if c in frame],
+                     var_name="whose", value_name="CPU").replace({"cpu_pct": "server + workers",
+                                                                  "browsers_cpu_pct": "the harness's browsers"})
     rss = alt.Chart(mb).mark_line().encode(x=alt.X("t:Q", title="seconds"), y=alt.Y("MB:Q", title="RSS (MB)"),
                                            color=alt.Color("what:N", title="RSS of"))
-    cpu = alt.Chart(frame).mark_line(color="#d62728", opacity=0.5).encode(x="t:Q", y=alt.Y("cpu_pct:Q",
-                                                                                         title="CPU (%)"))
-    chart = alt.layer(rss, cpu).resolve_scale(y="independent").properties(width=640, height=300,
-                                                                         title="anndl load test")
+    cpus = alt.Chart(cpu).mark_line(opacity=0.45, strokeWidth=1).encode(
+        x="t:Q", y=alt.Y("CPU:Q", title="CPU (%, 100 = one core)"),
+        color=alt.Color("whose:N", title="CPU of", scale=alt.Scale(range=["#d62728", "#9467bd"])))
+    chart = alt.layer(rss, cpus).resolve_scale(y="independent", color="independent").properties(
+        width=640, height=300, title="anndl load test")
     chart.save(path, format="png", scale_factor=1.5)
 
 
