@@ -86,9 +86,9 @@ def backend_note(job: Job) -> str:
 
 
 def _shown_state(job: Job) -> tuple:
-    """What a panel draws from: the status, the epochs so far and the newest progress event (batch or epoch)."""
-    ev = job.latest or {}
-    return job.status, len(job.epochs), ev.get("kind"), ev.get("epoch"), ev.get("batch"), ev.get("elapsed")
+    """What a panel draws from: the status, the epochs so far and the newest progress event (any kind; compared by
+    content, so a new event that says the same thing sends nothing either)."""
+    return job.status, len(job.epochs), job.latest
 
 
 def _draw(w: _Watched, job: Job) -> None:

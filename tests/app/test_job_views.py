@@ -72,3 +72,20 @@ def test_a_watched_panel_is_sent_again_only_when_its_job_moved(monkeypatch):
     job.latest = {**job.latest, "batch": 4, "elapsed": 0.5}
     training._draw(w, job)
     assert w.status.container.call_count == 3 and w.body.container.call_count == 3
+
+
+def test_a_new_event_of_another_kind_is_drawn_even_with_the_same_epoch():
+    """Phases, thumbnails or any other progress event count as movement, not only epochs and batches."""
+    import types
+    from unittest import mock
+
+    from app.ui import training
+
+    with mock.patch.object(training, "st", mock.MagicMock()):
+        w = training._Watched("j1", mock.MagicMock(), mock.MagicMock(), None)
+        job = types.SimpleNamespace(id="j1", status="running", finished=False, epochs=[], result=None, backend=None,
+                                    error=None, latest={"kind": "phase", "phase": "head"})
+        training._draw(w, job)
+        job.latest = {"kind": "phase", "phase": "fine-tune"}
+        training._draw(w, job)
+    assert w.body.container.call_count == 2
