@@ -145,8 +145,10 @@ async def _student(browser, url: str, index: int, pages: list[str], end: float, 
             turn += 1
             try:
                 if not at_home:  # the first time, or after a failed step: the app is opened afresh
+                    s.on("home")
                     await s.act(lambda: page.goto(url), navigation=True)
                 at_home = False
+                s.on(script.path)
                 await s.act(lambda: page.goto(f"{url}/{script.path}?{script.query}"), navigation=True)
                 await script.run(s)
                 await s.act(lambda: page.get_by_role("link", name="Home").first.click(), navigation=True)
@@ -220,6 +222,18 @@ def summarise(sessions: int, seconds: float, tallies: list[Tally], samples: list
             "on_page_p50_s": round(_quantile(on_page, 0.5), 3), "on_page_p95_s": round(_quantile(on_page, 0.95), 3),
             "navigation_p95_s": round(_quantile(navigations, 0.95), 3),
             "step_timeouts": sum(t.timeouts for t in tallies), "step_errors": sum(len(t.errors) for t in tallies)}
+
+
+def slowest_steps(tallies: list[Tally], top: int = 8) -> list[tuple[str, int, float, float]]:
+    """(step, count, median s, max s) of the steps with the highest median: where the class waited."""
+    import statistics
+
+    by: dict[str, list[float]] = {}
+    for tally in tallies:
+        for name, took in tally.steps:
+            by.setdefault(name, []).append(took)
+    rows = [(name, len(v), round(statistics.median(v), 2), round(max(v), 2)) for name, v in by.items()]
+    return sorted(rows, key=lambda r: -r[2])[:top]
 
 
 def _mean(samples: list[dict], key: str) -> float:

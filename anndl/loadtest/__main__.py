@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from anndl.loadtest import KEYS, run
+from anndl.loadtest import KEYS, run, slowest_steps
 from anndl.loadtest.scripts import SCRIPTS
 
 
@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"{'figure':<22}{'value':>12}")
     for key in KEYS:
         print(f"{key:<22}{summary[key]:>12}")
+    for name, count, median, most in slowest_steps(tallies):
+        print(f"slow step {name:<22} {count:>4}×  median {median:>7.2f} s  max {most:>7.2f} s")
     for kind in ("exceptions", "errors"):
         for text in sorted({e for t in tallies for e in getattr(t, kind)})[:8]:
             print(f"{kind[:-1]}:", text.replace("\n", " ")[:200])

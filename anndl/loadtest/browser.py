@@ -44,6 +44,7 @@ class Tally:
     times: list[float] = field(default_factory=list)  # interaction → settled, seconds (every step)
     navigations: list[float] = field(default_factory=list)  # the steps of `times` that opened a page (a new session)
     on_page: list[float] = field(default_factory=list)  # the others: knobs, inferences, tabs on the page's models
+    steps: list[tuple[str, float]] = field(default_factory=list)  # ("page #k", seconds): which step was slow
     exceptions: list[str] = field(default_factory=list)
     jobs: dict[str, int] = field(default_factory=lambda: dict(accepted=0, busy=0, finished=0, failed=0, lost=0))
     timeouts: int = 0  # interactions that did not settle in time (in `times` as the wait's limit)
@@ -57,6 +58,7 @@ class Session:
                  think_s: float = 0.0, seed: int = 0):
         self.page, self.url, self.tally, self.settle_s, self.watch_s = page, url, tally, settle_s, watch_s
         self.think_s, self._rng = think_s, random.Random(seed)  # a student reads the page before the next step
+        self.where, self.step = "home", 0  # the page this student is on, and the step number there
         page.on("pageerror", lambda err: tally.exceptions.append(f"pageerror: {err}"[:300]))
 
     async def settle(self) -> float:
@@ -82,9 +84,15 @@ class Session:
             self.tally.timeouts += 1
             took = self.settle_s
         self.tally.times.append(max(0.0, took))
+        self.tally.steps.append((f"{self.where} #{self.step}", max(0.0, took)))
+        self.step += 1
         (self.tally.navigations if navigation else self.tally.on_page).append(max(0.0, took))
         await self.count_exceptions()
         await self.think()
+
+    def on(self, where: str) -> None:
+        """The student is now on `where` (a page path): its steps are numbered from 0."""
+        self.where, self.step = where, 0
 
     async def think(self) -> None:
         """The student reads what the step showed: 0.5–1.5 × `think_s` seconds (none when 0)."""

@@ -80,3 +80,11 @@ def test_the_sampler_measures_the_cpu_of_workers_and_of_the_harness_browsers():
     server.wait(), browser.wait()
     assert max(r["cpu_pct"] for r in rows) >= 30 and max(r["processes"] for r in rows) == 2
     assert max(r["browsers_cpu_pct"] for r in rows) >= 30
+
+
+def test_the_slowest_steps_are_named_by_page_and_step_number():
+    from anndl.loadtest import slowest_steps
+
+    a = Tally(steps=[("cnn #0", 2.0), ("cnn #1", 9.0), ("gan #1", 1.0)])
+    b = Tally(steps=[("cnn #1", 7.0), ("gan #1", 3.0)])
+    assert slowest_steps([a, b], top=2) == [("cnn #1", 2, 8.0, 9.0), ("cnn #0", 1, 2.0, 2.0)]
