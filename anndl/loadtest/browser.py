@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlparse
 CHROMIUM = "/usr/bin/chromium"
 # Debian's headless shell of the same Chromium (`make system-deps` installs it; Playwright's own default for headless
 # runs): the load test's many browsers share the server's cores here, and it spent about a fifth less CPU than the
-# full browser on the same steps; the page bench times clicks in it too (a bare Streamlit click: 180-193 ms at p95
-# in it, 177-259 ms in the full browser, /work/notes of session 15).
+# full browser on the same steps; the page bench times clicks in it too (its `extra.bare_click_p95_ms`: a bare
+# Streamlit click, 180-193 ms here against 177-259 ms in the full browser).
 HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
 HEADLESS_BROWSER = HEADLESS_SHELL if os.path.exists(HEADLESS_SHELL) else CHROMIUM
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
