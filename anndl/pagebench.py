@@ -154,6 +154,13 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def watched_page(browser):
+    """A new page of the bench's size whose changes, long tasks and frames `WATCH_JS` stamps."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.add_init_script(WATCH_JS)
+    return page
+
+
 def measure(url: str, paths: list[str], visits: int, clicks: int) -> list[dict]:
     """One row per page: second-visit settle median / p95 (s) by the sidebar from home (home itself: from the
     first built page) and by a reload, click median / p95 (ms), page exceptions."""
@@ -166,8 +173,7 @@ def measure(url: str, paths: list[str], visits: int, clicks: int) -> list[dict]:
         browser = pw.chromium.launch(executable_path=HEADLESS_BROWSER, args=FLAGS, headless=True)
         try:
             for path in paths:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.add_init_script(WATCH_JS)
+                page = watched_page(browser)
                 first = visit(page, f"{url}/{path}")
                 reloads = [visit(page, f"{url}/{path}") for _ in range(visits)]
                 times = []
@@ -208,8 +214,7 @@ def bare_clicks(clicks: int) -> list[float]:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=HEADLESS_BROWSER, args=FLAGS, headless=True)
             try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.add_init_script(WATCH_JS)
+                page = watched_page(browser)
                 visit(page, url)
                 action = _step_number("Test image")
                 click(page, action)

@@ -230,8 +230,8 @@ def slowest_steps(tallies: list[Tally], top: int = 8) -> list[tuple[str, int, fl
 
     by: dict[str, list[float]] = {}
     for tally in tallies:
-        for name, took in tally.steps:
-            by.setdefault(name, []).append(took)
+        for step in tally.steps:
+            by.setdefault(step.name, []).append(step.seconds)
     rows = [(name, len(v), round(statistics.median(v), 2), round(max(v), 2)) for name, v in by.items()]
     return sorted(rows, key=lambda r: -r[2])[:top]
 

@@ -7,6 +7,7 @@ import os
 import random
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlparse
 
 CHROMIUM = "/usr/bin/chromium"
@@ -37,18 +38,36 @@ END_TEXT = {"Finished.": "finished", "Stopped at the time limit": "finished", "S
             "Training failed": "failed", "Interrupted by a server restart": "failed"}
 
 
+class Step(NamedTuple):
+    """One timed step: "page #k" (k-th step on that page), interaction → settled in seconds, and whether it opened a
+    page (its link, or the sidebar's) rather than used the page's cached models (knobs, inferences, tabs)."""
+
+    name: str
+    seconds: float
+    navigation: bool = False
+
+
 @dataclass
 class Tally:
     """What one session saw."""
 
-    times: list[float] = field(default_factory=list)  # interaction → settled, seconds (every step)
-    navigations: list[float] = field(default_factory=list)  # the steps of `times` that opened a page (a new session)
-    on_page: list[float] = field(default_factory=list)  # the others: knobs, inferences, tabs on the page's models
-    steps: list[tuple[str, float]] = field(default_factory=list)  # ("page #k", seconds): which step was slow
+    steps: list[Step] = field(default_factory=list)  # every timed step, in order
     exceptions: list[str] = field(default_factory=list)
     jobs: dict[str, int] = field(default_factory=lambda: dict(accepted=0, busy=0, finished=0, failed=0, lost=0))
-    timeouts: int = 0  # interactions that did not settle in time (in `times` as the wait's limit)
+    timeouts: int = 0  # interactions that did not settle in time (in `steps` at the wait's limit)
     errors: list[str] = field(default_factory=list)  # script steps that failed (a missing element, ...)
+
+    @property
+    def times(self) -> list[float]:
+        return [s.seconds for s in self.steps]
+
+    @property
+    def navigations(self) -> list[float]:
+        return [s.seconds for s in self.steps if s.navigation]
+
+    @property
+    def on_page(self) -> list[float]:
+        return [s.seconds for s in self.steps if not s.navigation]
 
 
 class Session:
@@ -83,10 +102,8 @@ class Session:
         except Exception:  # noqa: BLE001 — a page that never settles is counted, the session goes on
             self.tally.timeouts += 1
             took = self.settle_s
-        self.tally.times.append(max(0.0, took))
-        self.tally.steps.append((f"{self.where} #{self.step}", max(0.0, took)))
+        self.tally.steps.append(Step(f"{self.where} #{self.step}", max(0.0, took), navigation))
         self.step += 1
-        (self.tally.navigations if navigation else self.tally.on_page).append(max(0.0, took))
         await self.count_exceptions()
         await self.think()
 

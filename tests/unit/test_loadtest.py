@@ -5,7 +5,7 @@ import json
 import pytest
 
 from anndl.loadtest import KEYS, MAX_SESSIONS, run, summarise
-from anndl.loadtest.browser import Tally
+from anndl.loadtest.browser import Step, Tally
 from anndl.loadtest.scripts import SCRIPTS
 from app.registry import built_topics
 from tests.loops import in_fresh_thread
@@ -16,8 +16,8 @@ def test_every_built_page_has_a_classroom_script():
 
 
 def test_summary_counts_and_quantiles():
-    a = Tally(times=[1.0, 2.0, 3.0], navigations=[3.0], on_page=[1.0, 2.0])
-    b = Tally(times=[10.0], on_page=[10.0], exceptions=["boom"], timeouts=1, errors=["no slider"])
+    a = Tally(steps=[Step("cnn #0", 1.0), Step("cnn #1", 2.0), Step("home #0", 3.0, navigation=True)])
+    b = Tally(steps=[Step("gan #1", 10.0)], exceptions=["boom"], timeouts=1, errors=["no slider"])
     a.jobs.update(accepted=2, finished=1, lost=1)
     b.jobs.update(busy=1)
     samples = [{"t": 0, "rss_mb": 100.0, "server_rss_mb": 90.0, "processes": 1, "cpu_pct": 10, "browsers_cpu_pct": 50},
@@ -85,6 +85,6 @@ def test_the_sampler_measures_the_cpu_of_workers_and_of_the_harness_browsers():
 def test_the_slowest_steps_are_named_by_page_and_step_number():
     from anndl.loadtest import slowest_steps
 
-    a = Tally(steps=[("cnn #0", 2.0), ("cnn #1", 9.0), ("gan #1", 1.0)])
-    b = Tally(steps=[("cnn #1", 7.0), ("gan #1", 3.0)])
+    a = Tally(steps=[Step("cnn #0", 2.0), Step("cnn #1", 9.0), Step("gan #1", 1.0)])
+    b = Tally(steps=[Step("cnn #1", 7.0), Step("gan #1", 3.0)])
     assert slowest_steps([a, b], top=2) == [("cnn #1", 2, 8.0, 9.0), ("cnn #0", 1, 2.0, 2.0)]
