@@ -25,6 +25,7 @@ class AEConfig:
     spatial: int = 0  # conv kind: > 0 makes the code a (h/4, w/4, spatial) feature map (keras.io's 7×7×32), no Dense
     hidden: int = 256  # the dense kind's one hidden layer on each side
     noise: float = 0.0  # denoising AE: std of the Gaussian noise added to the input while training (§19.1)
+    deform: float = 0.0  # denoising by moves: input shifted ±deform of its size, turned ±100·deform°; clean target
     variational: bool = False  # beyond the course: a VAE (mean, log-variance, sampling, KL term)
     beta: float = 1.0  # the VAE's KL weight (β-VAE); 0 makes it a plain AE with a noisy code
     learning_rate: float = 1e-3  # Adam's default, stable for both kinds
@@ -58,6 +59,8 @@ def _check(config: AEConfig) -> None:
         raise SettingsError(f"Unknown autoencoder kind {config.kind!r}: use one of {', '.join(KINDS)}.")
     if not 1 <= config.latent <= 256:
         raise SettingsError(f"A latent size of {config.latent} is out of range: pick 1 to 256.")
+    if not 0 <= config.deform <= 0.3:
+        raise SettingsError(f"A deformation of {config.deform} is out of range: pick 0 (none) to 0.3 (±30 %, ±30°).")
     if config.spatial and (config.kind != "conv" or config.variational):
         raise SettingsError("A spatial code needs the convolutional, non-variational autoencoder.")
     if config.kind == "conv" and (h % 4 or w % 4):
@@ -105,12 +108,22 @@ def build_decoder(config: AEConfig) -> keras.Model:
     return keras.Model(inp, out, name="decoder")
 
 
+def corrupt(image, config: AEConfig):
+    """§19.1 denoising: what the encoder sees while training (a shifted, turned and/or noisy image; the target stays
+    the clean one). The random layers act only in training, so a trained model encodes images as they are."""
+    x = image
+    if config.deform > 0:  # a code that must rebuild the centred digit from a moved one learns to ignore the move
+        x = layers.RandomTranslation(config.deform, config.deform, fill_mode="constant", name="deform_shift")(x)
+        x = layers.RandomRotation(config.deform * 100 / 360, fill_mode="constant", name="deform_turn")(x)
+    return layers.GaussianNoise(config.noise, name="corrupt")(x) if config.noise > 0 else x
+
+
 def build_autoencoder(config: AEConfig) -> keras.Model:
     """decoder ∘ encoder, compiled (binary cross-entropy on pixels in [0, 1], MSE reported)."""
     _check(config)
     encoder, decoder = build_encoder(config), build_decoder(config)
     inp = keras.Input(config.input_shape, name="image")
-    x = layers.GaussianNoise(config.noise, name="corrupt")(inp) if config.noise > 0 else inp
+    x = corrupt(inp, config)
     code = encoder(x)
     if config.variational:
         code = VariationalSampling(config.beta, name="sampling")(code)

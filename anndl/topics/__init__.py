@@ -15,7 +15,7 @@ TOPICS: dict[str, tuple[str, ...]] = {  # topic key -> names of its artifacts in
     "embeddings": ("w2v_grammar", "nlm_grammar", "w2v_fortunes"),
     "transformer": ("transformer_en_it",),
     "unet": ("unet_shapes", "fcn_shapes"),
-    "autoencoder": ("ae_mnist2", "ae_mnist64", "ae_fashion2", "ae_fashion64"),
+    "autoencoder": ("ae_mnist2", "ae_mnist64", "ae_mnist64_deform", "ae_fashion2", "ae_fashion64"),
     "localization": ("loc_shapes",),
     "detection": ("det_yolov8", "det_shapes"),
     "siamese": ("siamese_triplet", "siamese_contrastive", "siamese_softmax"),

@@ -17,7 +17,7 @@ X = np.random.default_rng(0).random((6, 8, 8, 1), dtype=np.float32)
 
 
 @pytest.mark.parametrize("kw", [dict(), dict(kind="dense", latent=3), dict(noise=0.3, latent=4),
-                                dict(variational=True, latent=2, beta=0.5)])
+                                dict(deform=0.1, latent=4), dict(variational=True, latent=2, beta=0.5)])
 def test_shapes_and_encoder_then_decoder_is_the_autoencoder(kw):
     model = build_autoencoder(AEConfig(input_shape=(8, 8, 1), filters=(4, 8), hidden=16, **kw))
     enc, dec = encoder_of(model), decoder_of(model)
@@ -66,6 +66,28 @@ def test_bad_settings_get_one_sentence():
         build_autoencoder(AEConfig(input_shape=(10, 10, 1)))
     with pytest.raises(SettingsError, match="latent size"):
         build_autoencoder(AEConfig(latent=0))
+    with pytest.raises(SettingsError, match="deformation"):
+        build_autoencoder(AEConfig(deform=0.5))
+
+
+def test_denoising_by_moves_moves_the_input_only_while_training(tmp_path):
+    import keras
+
+    from anndl.nets.autoencoder import corrupt
+
+    config = AEConfig(latent=4, deform=0.2)
+    inp = keras.Input(config.input_shape)
+    seen = keras.Model(inp, corrupt(inp, config))  # what the encoder is given
+    x = np.zeros((16, 28, 28, 1), "float32")
+    x[:, 10:18, 12:16] = 1.0  # a bar off the centre: any shift or turn moves its pixels
+    assert np.array_equal(np.asarray(seen(x, training=False)), x)
+    moved = np.asarray(seen(x, training=True))
+    assert np.mean(np.abs(moved - x).reshape(16, -1).max(1) > 0.5) > 0.5  # most images moved
+    model = build_autoencoder(config)
+    model.save(tmp_path / "ae.keras")
+    back = keras.models.load_model(tmp_path / "ae.keras")
+    assert {"deform_shift", "deform_turn"} <= {layer.name for layer in back.layers}
+    np.testing.assert_allclose(back.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
 
 
 def test_classifier_init_copies_the_encoder_weights_and_scratch_does_not():
@@ -168,7 +190,8 @@ def test_init_job_runs_the_experiment_on_a_saved_autoencoder(tmp_path):
 def test_generated_keras_code_runs(tmp_path):
     from anndl.topics.autoencoder.code import keras_code
 
-    code = keras_code({"dataset": "digits", "latent": 3, "epochs": 1, "noise": 0.1, "variational": True}, (8, 8, 1))
+    code = keras_code({"dataset": "digits", "latent": 3, "epochs": 1, "noise": 0.1, "deform": 0.1,
+                       "variational": True}, (8, 8, 1))
     (tmp_path / "ae.py").write_text(code)
     out = subprocess.run([sys.executable, "ae.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
                          env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})

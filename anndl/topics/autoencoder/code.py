@@ -53,10 +53,16 @@ def keras_code(params: dict, input_shape: tuple) -> str:
     _encoder(cfg, lines)
     _decoder(cfg, lines)
     lines += ["", f"image = keras.Input({tuple(cfg.input_shape)})"]
-    x = f"layers.GaussianNoise({cfg.noise})(image)" if cfg.noise else "image"
+    x = "image"
+    if cfg.deform:  # denoising by deformation: the encoder sees a moved digit, the target is the clean one
+        lines += [f"x = layers.RandomTranslation({cfg.deform}, {cfg.deform}, fill_mode='constant')(image)",
+                  f"x = layers.RandomRotation({cfg.deform * 100 / 360:.4f}, fill_mode='constant')(x)"
+                  f"  # ±{cfg.deform * 100:g}°, only while training"]
+        x = "x"
+    x = f"layers.GaussianNoise({cfg.noise})({x})" if cfg.noise else x
     z = f"VariationalSampling({cfg.beta})(encoder({x}))" if cfg.variational else f"encoder({x})"
     lines += [f"autoencoder = keras.Model(image, decoder({z}))" +
-              ("  # denoising: noise only while training" if cfg.noise else ""),
+              ("  # denoising: corruption only while training" if cfg.noise or cfg.deform else ""),
               f"autoencoder.compile(keras.optimizers.Adam({cfg.learning_rate}), 'binary_crossentropy', "
               "metrics=['mse'])", "autoencoder.summary()",
               f"autoencoder.fit(sp.x_train, sp.x_train, batch_size={int(p['batch'])}, epochs={int(p['epochs'])}, "

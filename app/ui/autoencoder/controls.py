@@ -12,8 +12,10 @@ from anndl.topics.autoencoder import job as topic
 from app.ui.models import shown_model
 from app.ui.state import bound, classroom
 
-SHIPPED = {("mnist", 2): "ae_mnist2", ("mnist", 64): "ae_mnist64", ("fashion_mnist", 2): "ae_fashion2",
-           ("fashion_mnist", 64): "ae_fashion64"}  # (dataset, latent) -> artifact in models/
+SHIPPED = {("mnist", 2, 0.0): "ae_mnist2", ("mnist", 64, 0.0): "ae_mnist64",
+           ("mnist", 64, topic.INIT_AE["deform"]): "ae_mnist64_deform", ("fashion_mnist", 2, 0.0): "ae_fashion2",
+           ("fashion_mnist", 64, 0.0): "ae_fashion64"}  # (dataset, latent, deform) -> artifact in models/
+DEFORMS = (0.0, 0.05, 0.1, 0.2)  # denoising by random moves: ±5 %, ±10 %, ±20 % of the size, as many degrees
 KINDS = {"conv": "Convolutional (§19.2)", "dense": "Dense (§19.1)"}
 
 
@@ -50,15 +52,20 @@ def code_knobs() -> dict:
 
 def training_knobs() -> dict:
     """Denoising, VAE and training knobs (the defaults only, in classroom mode)."""
-    out = {"noise": 0.0, "variational": False, "beta": 1.0, "epochs": 15, "lr": 1e-3, "batch": 128}
+    out = {"noise": 0.0, "deform": 0.0, "variational": False, "beta": 1.0, "epochs": 15, "lr": 1e-3, "batch": 128}
     if classroom():
         return out
-    c = st.columns(3)
+    c = st.columns(4)
     out["noise"] = bound(c[0].select_slider, "Denoising: input noise σ", "ae_noise", 0.0,
                          options=[0.0, 0.1, 0.2, 0.3, 0.5],
                          help="> 0 trains a denoising autoencoder: noisy images in, clean images as targets.")
-    out["epochs"] = bound(c[1].slider, "Epochs", "ae_epochs", 15, min_value=1, max_value=60)
-    out["lr"] = bound(c[2].select_slider, "Learning rate", "ae_lr", 1e-3, options=[3e-4, 1e-3, 3e-3])
+    out["deform"] = bound(c[1].select_slider, "Denoising: random moves", "ae_deform", 0.0, options=list(DEFORMS),
+                          format_func=lambda d: f"±{d:.0%}, ±{d * 100:g}°" if d else "off",
+                          help="Each training image is shifted and turned at random and the autoencoder must "
+                               "rebuild the original: its code learns to ignore small moves. The classifier of "
+                               "§19.3 gains most from this one (±10 %, ±10°, 30 epochs is shipped).")
+    out["epochs"] = bound(c[2].slider, "Epochs", "ae_epochs", 15, min_value=1, max_value=60)
+    out["lr"] = bound(c[3].select_slider, "Learning rate", "ae_lr", 1e-3, options=[3e-4, 1e-3, 3e-3])
     c = st.columns(2)
     out["variational"] = bound(c[0].toggle, "Variational (VAE) — beyond the course", "ae_vae", False,
                                help="Not in §19–§20: the encoder outputs a mean and a variance, the code is "
@@ -71,12 +78,13 @@ def training_knobs() -> dict:
 def shown(params: dict, job, ds):
     """The model trained on these images with this latent size (and kind), else the shipped one, else None."""
     def same(result: dict) -> bool:
-        return all(result["params"].get(k) == params.get(k) for k in ("dataset", "latent", "kind", "variational"))
+        return all(result["params"].get(k, topic.DEFAULTS.get(k)) == params.get(k, topic.DEFAULTS.get(k))
+                   for k in ("dataset", "latent", "kind", "variational", "deform"))
 
     if ds is None:
         return None
     artifact = None if params.get("variational") or params.get("kind") != "conv" else \
-        SHIPPED.get((params["dataset"], params["latent"]))
+        SHIPPED.get((params["dataset"], params["latent"], float(params.get("deform", 0.0))))
     return shown_model("autoencoder", job, same, artifact)
 
 
