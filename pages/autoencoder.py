@@ -95,6 +95,6 @@ with tab_init:  # only a Train button: drawn when open (a running experiment wai
                 explore.init_chart(rows)
             else:
                 st.info("Run the experiment to compare (about a minute on a CPU).", icon=":material/science:")
-            explore.init_finding()
+            explore.init_finding(bool(params.get("deform")))
 
 code_expander(keras_code(params, ds.x.shape[1:] if ds is not None else (28, 28, 1)), "autoencoder.py")

@@ -81,3 +81,16 @@ def test_tiny_training_on_digits_replaces_the_shipped_model():
     assert not errors(at), errors(at)
     open_tab(at, "Walk the latent space")
     assert image_captions(at, "decoded in one call")  # the walk tab now decodes with the new model
+
+
+def test_the_few_labels_tab_points_to_the_autoencoder_that_gains_and_shows_its_measurement():
+    at = open_tab(open_app("autoencoder"), "Few labels (§19.3)")
+    assert not errors(at), errors(at)
+    assert any("random moves" in i.value for i in at.info)  # the plain autoencoder: the hint which one gains
+    at.select_slider(key="ae_latent").set_value(64).run()
+    at.select_slider(key="ae_deform").set_value(0.1).run()
+    assert not errors(at), errors(at)
+    assert any("ae_mnist64_deform" in s.value for s in at.sidebar.info)
+    assert not any("random moves" in i.value for i in at.info)
+    ten = [c.value for c in at.caption if c.value.startswith("At 10 labels per class")]
+    assert ten and "gain +0.0" in ten[0]  # the shipped sidecar's measurement, drawn without waiting
