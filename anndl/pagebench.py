@@ -47,6 +47,43 @@ def _step_number(label: str) -> Callable:
     return act
 
 
+TOOLTIP = "#vg-tooltip-element.visible"  # Vega's tooltip: shown while the mouse is over a mark of a chart
+
+
+def marks_under_mouse(page, chart, n: int = 1) -> list[tuple[float, float]]:
+    """Up to `n` spots (page pixels, ≥ 20 px apart) where `chart` has a mark: the mouse sweeps rows of its plot
+    area until Vega's tooltip shows."""
+    box, spots = chart.bounding_box(), []
+    for fy in (0.5, 0.4, 0.6, 0.3, 0.7):
+        for fx in [i / 40 for i in range(4, 30)]:
+            x, y = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+            page.mouse.move(x, y)
+            page.wait_for_timeout(40)
+            if page.locator(TOOLTIP).count() and all(abs(x - a) + abs(y - b) >= 20 for a, b in spots):
+                spots.append((x, y))
+                if len(spots) == n:
+                    return spots
+    return spots
+
+
+def _map_point() -> tuple[Callable, Callable]:
+    """The autoencoder's latent map (issue 18: a click shows the point's decoded image): the set-up finds two
+    marks, the click picks them in turn (the picked point clicked again would change nothing)."""
+    spots: list[tuple[float, float]] = []
+
+    def setup(page):
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        chart.scroll_into_view_if_needed()
+        spots.extend(marks_under_mouse(page, chart, 2))
+        if len(spots) < 2:
+            raise RuntimeError("fewer than two marks of the latent map found under the mouse")
+
+    def act(page):
+        spots.reverse()
+        page.mouse.click(*spots[0])
+    return setup, act
+
+
 SENTENCES = ["the cat sees the dog", "the old men did not buy the new backpacks", "she eats the red apples",
              "the boy reads a book"]
 
@@ -65,7 +102,7 @@ CLICKS: dict[str, tuple[Callable | None, Callable]] = {
     "timeseries": (None, _slider_step("Window position")),
     "transformer": (None, _sentence),
     "siamese": (lambda p: p.get_by_role("tab", name="Retrieval").click(), _step_number("Query: test digit number")),
-    "autoencoder": (lambda p: p.get_by_role("tab", name="Walk the latent space").click(), _slider_step("Grid size")),
+    "autoencoder": _map_point(),
     "gan": (None, _step_number("Noise seed")),
 }
 

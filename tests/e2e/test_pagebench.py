@@ -20,6 +20,13 @@ def test_page_settle_and_click_are_measured_in_chromium(server):
     assert transformer["settle median s"] >= transformer["settle p95 s"] * 0.5 and transformer["exceptions"] == 0
 
 
+def test_the_autoencoder_click_picks_points_of_the_latent_map_in_turn(server):
+    (row,) = in_fresh_thread(measure, server, ["autoencoder"], visits=1, clicks=2)
+    # each click picks the other of two marks found under the mouse: every one asks for a rerun and is timed
+    assert row["no rerun"] == 0 and len(row["_clicks"]) == 2 and row["exceptions"] == 0, row
+    assert 0 < row["click server median ms"] <= row["click median ms"], row
+
+
 def test_a_bare_streamlit_click_is_timed_as_the_floor_in_the_same_browser():
     """The bench reports a bare fragment's click (app/bare_click.py, no model) beside the pages' clicks."""
     from anndl.pagebench import bare_clicks
