@@ -3,10 +3,11 @@ encoder-initialised classifier of §19.3, and a variational autoencoder (beyond 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import keras
-from keras import layers
+from keras import layers, ops
 
 from anndl.errors import SettingsError
 
@@ -51,6 +52,34 @@ class VariationalSampling(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "beta": self.beta}
+
+
+@keras.saving.register_keras_serializable(package="anndl")
+class RandomMove(layers.Layer):
+    """§19.1 denoising by moves: while training, each image (batch, h, w, c) is turned by up to ±`degrees` about its
+    centre and shifted by up to ±`shift` of its size (keras.ops only: every backend); otherwise it passes as it is."""
+
+    def __init__(self, shift: float = 0.1, degrees: float = 10.0, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.shift, self.degrees, self.seed = float(shift), float(degrees), seed
+        self.generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training=None):
+        if not training:
+            return images
+        n, h, w = ops.shape(images)[0], images.shape[1], images.shape[2]
+        turn, dx, dy = (keras.random.uniform((n,), -1.0, 1.0, seed=self.generator) for _ in range(3))  # (n,) each
+        angle = turn * (self.degrees * math.pi / 180)
+        dx, dy = dx * (self.shift * w), dy * (self.shift * h)
+        cos, sin, zero = ops.cos(angle), ops.sin(angle), ops.zeros_like(angle)
+        cx, cy = (w - 1) / 2, (h - 1) / 2
+        # output pixel (x, y) reads the input at R·((x, y) - centre - shift) + centre: rows [a0 a1 a2 b0 b1 b2 0 0]
+        transform = ops.stack([cos, -sin, cx - cos * (cx + dx) + sin * (cy + dy),
+                               sin, cos, cy - sin * (cx + dx) - cos * (cy + dy), zero, zero], axis=1)  # (n, 8)
+        return ops.image.affine_transform(images, transform, interpolation="bilinear", fill_mode="constant")
+
+    def get_config(self):
+        return {**super().get_config(), "shift": self.shift, "degrees": self.degrees, "seed": self.seed}
 
 
 def _check(config: AEConfig) -> None:
@@ -113,8 +142,7 @@ def corrupt(image, config: AEConfig):
     the clean one). The random layers act only in training, so a trained model encodes images as they are."""
     x = image
     if config.deform > 0:  # a code that must rebuild the centred digit from a moved one learns to ignore the move
-        x = layers.RandomTranslation(config.deform, config.deform, fill_mode="constant", name="deform_shift")(x)
-        x = layers.RandomRotation(config.deform * 100 / 360, fill_mode="constant", name="deform_turn")(x)
+        x = RandomMove(config.deform, config.deform * 100, name="deform")(x)
     return layers.GaussianNoise(config.noise, name="corrupt")(x) if config.noise > 0 else x
 
 

@@ -126,3 +126,16 @@ def test_importing_anndl_gives_jax_a_persistent_compilation_cache(tmp_path):
     cache = tmp_path / "anndl" / "jax"
     assert out.stdout.strip() == str(cache), out.stderr[-500:]
     assert any(cache.iterdir())  # the compiled function was written
+
+
+def test_an_autoencoder_denoising_random_moves_trains_and_round_trips(tmp_path):
+    from anndl.nets.autoencoder import AEConfig, build_autoencoder
+
+    model = build_autoencoder(AEConfig(input_shape=(8, 8, 1), filters=(4, 8), latent=3, deform=0.1))
+    x = np.random.default_rng(0).random((32, 8, 8, 1)).astype("float32")
+    before = [w.copy() for w in model.get_weights()]
+    out = fit(model, x, x, FitConfig(epochs=1, batch_size=16))  # the random shift and turn run in the train step
+    assert out["epochs_run"] == 1 and any(not np.allclose(a, b) for a, b in zip(before, model.get_weights()))
+    model.save(tmp_path / "ae.keras")
+    back = keras.models.load_model(tmp_path / "ae.keras")
+    np.testing.assert_allclose(back.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)

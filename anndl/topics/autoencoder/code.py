@@ -44,6 +44,9 @@ def keras_code(params: dict, input_shape: tuple) -> str:
     seed = int(p.get("seed", 0))
     lines = ['"""Autoencoder from the anndl latent explorer page (course §19–§20), Keras 3."""', "import keras",
              "from keras import layers", "", "from anndl.topics.autoencoder.job import load_images, split_images"]
+    if cfg.deform:
+        lines.append(f"from anndl.nets.autoencoder import RandomMove  # shifts ±{cfg.deform:.0%} and turns "
+                     f"±{cfg.deform * 100:g}° each image, only while training")
     if cfg.variational:
         lines.append("from anndl.nets.autoencoder import VariationalSampling  # beyond the course: z = μ + σ·ε, "
                      "adds β·KL")
@@ -54,11 +57,8 @@ def keras_code(params: dict, input_shape: tuple) -> str:
     _decoder(cfg, lines)
     lines += ["", f"image = keras.Input({tuple(cfg.input_shape)})"]
     x = "image"
-    if cfg.deform:  # denoising by deformation: the encoder sees a moved digit, the target is the clean one
-        lines += [f"x = layers.RandomTranslation({cfg.deform}, {cfg.deform}, fill_mode='constant')(image)",
-                  f"x = layers.RandomRotation({cfg.deform * 100 / 360:.4f}, fill_mode='constant')(x)"
-                  f"  # ±{cfg.deform * 100:g}°, only while training"]
-        x = "x"
+    if cfg.deform:  # denoising by moves: the encoder sees a moved digit, the target is the clean one
+        x = f"RandomMove({cfg.deform}, {cfg.deform * 100:g})(image)"
     x = f"layers.GaussianNoise({cfg.noise})({x})" if cfg.noise else x
     z = f"VariationalSampling({cfg.beta})(encoder({x}))" if cfg.variational else f"encoder({x})"
     lines += [f"autoencoder = keras.Model(image, decoder({z}))" +
