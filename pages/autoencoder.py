@@ -94,7 +94,7 @@ with tab_init:  # only a Train button: drawn when open (a running experiment wai
             if rows:
                 explore.init_chart(rows)
             else:
-                st.info("Run the experiment to compare (about a minute on a CPU).", icon=":material/science:")
+                st.info("Run the experiment to compare (a few minutes on a CPU).", icon=":material/science:")
             explore.init_finding(bool(params.get("deform")))
 
 code_expander(keras_code(params, ds.x.shape[1:] if ds is not None else (28, 28, 1)), "autoencoder.py")

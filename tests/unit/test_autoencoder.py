@@ -167,8 +167,8 @@ def test_init_experiment_rows_on_tiny_data():
     idx = few_labels(y, 2, 0)
     assert sorted(np.bincount(y[idx])) == [2, 2, 2]
     model = build_autoencoder(AEConfig(input_shape=(8, 8, 1), filters=(4, 8), latent=4))
-    rows = init_experiment(model, sp, 3, labels=(2,), epochs=1, seeds=(0,))
-    assert [r["labels_per_class"] for r in rows] == [2]
+    rows = init_experiment(model, sp, 3, labels=(2,), epochs=1, seeds=(0, 1))
+    assert [(r["labels_per_class"], r["draws"]) for r in rows] == [(2, 2)]
     assert all(0 <= rows[0][k] <= 1 for k in ("ae_init", "scratch"))
 
 

@@ -33,7 +33,7 @@ def ae_mnist64(seed: int = 0):
 
 
 def ae_mnist64_deform(seed: int = 0):
-    """Shipped artifact: §19.3's autoencoder, denoising by random ±10 %, ±10° moves (30 epochs), with the experiment."""
+    """Shipped artifact: §19.3's autoencoder, denoising by random ±10 %, ±10° moves (60 epochs), with the experiment."""
     return _zoo("mnist", INIT_AE["latent"], seed, init=True, deform=INIT_AE["deform"], epochs=INIT_AE["epochs"])
 
 

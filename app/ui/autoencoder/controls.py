@@ -63,7 +63,7 @@ def training_knobs() -> dict:
                           format_func=lambda d: f"±{d:.0%}, ±{d * 100:g}°" if d else "off",
                           help="Each training image is shifted and turned at random and the autoencoder must "
                                "rebuild the original: its code learns to ignore small moves. The classifier of "
-                               "§19.3 gains most from this one (±10 %, ±10°, 30 epochs is shipped).")
+                               "§19.3 gains most from this one (±10 %, ±10°, 60 epochs is shipped).")
     out["epochs"] = bound(c[2].slider, "Epochs", "ae_epochs", 15, min_value=1, max_value=60)
     out["lr"] = bound(c[3].select_slider, "Learning rate", "ae_lr", 1e-3, options=[3e-4, 1e-3, 3e-3])
     c = st.columns(2)
