@@ -65,7 +65,7 @@ def run_baseline(sp, epochs: int, seed: int) -> dict:
 def run_page(sp, latent: int, epochs: int, seed: int, target: float | None = None, spatial: int = 0,
              deform: float = 0.0) -> tuple[dict, keras.Model]:
     """The page's conv autoencoder through anndl.train.fit (a flat code of `latent`, or a spatial one of h/4 × w/4 ×
-    `spatial`; denoising by deformation `deform`); time until its validation MSE reaches `target`."""
+    `spatial`; denoising random moves of ±`deform`); time until its validation MSE reaches `target`."""
     set_seed(seed)
     params = {**DEFAULTS, "latent": latent, "deform": deform}
     config = replace(config_from(params, sp.x_train.shape[1:]), spatial=spatial)
