@@ -74,7 +74,7 @@ def _map_point() -> tuple[Callable, Callable]:
     def setup(page):
         chart = page.locator('[data-testid="stVegaLiteChart"]').first
         chart.scroll_into_view_if_needed()
-        spots.extend(marks_under_mouse(page, chart, 2))
+        spots[:] = marks_under_mouse(page, chart, 2)  # this page's marks (CLICKS is built once per process)
         if len(spots) < 2:
             raise RuntimeError("fewer than two marks of the latent map found under the mouse")
 
