@@ -91,6 +91,23 @@ def compare(topic: str, runs: dict[str, dict]) -> dict:
     out["fastest"] = max(ok, key=lambda n: ok[n]["samples_per_s"]) if ok else None
     out["failed"] = sorted(set(runs) - set(ok))
     out.update(cross_ratios(ok))
+    out.update(product_ratios(topic, ok, ref_name))
+    return out
+
+
+def product_ratios(topic: str, ok: dict[str, dict], reference: str) -> dict:
+    """For each time-to-target: anndl as the dashboard runs it (float32 on the backend `anndl.topics.BACKEND`
+    declares for this topic on CPU) against the plain baseline as the course runs it (the reference run: Keras'
+    default backend, TensorFlow), for the median of seeds and for the first, cold run (no compiled steps cached)."""
+    from anndl.topics import backend
+
+    ours, plain = ok.get(backend(topic, "cpu") or ""), ok.get(reference)
+    out = {}
+    for k in sorted(ours["extra"] if ours and plain else ()):
+        mine, theirs = ours["extra"][k], plain["extra"].get(f"baseline_{k}")
+        if mine and theirs:
+            out[f"product_{k}"] = {"run": backend(topic, "cpu"), "seconds": mine, "plain_run": reference,
+                                   "plain_seconds": theirs, "ratio": mine / theirs}
     return out
 
 

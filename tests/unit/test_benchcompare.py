@@ -22,6 +22,15 @@ def test_backends_compared_as_ratios_and_a_failure_is_reported():
     assert record["runs"]["jax_bf16"] == {"status": "failed", "error": "NotImplementedError: no bf16 here"}
     best = record["best_time_to_0.95_s"]  # anndl on its best backend against the plain net on its best
     assert (best["run"], best["plain_run"], best["ratio"]) == ("jax", "jax", 0.1)
+    # the dashboard's perceptron runs on JAX (anndl.topics.BACKEND); the course's plain net on TensorFlow
+    product = record["product_time_to_0.95_s"]
+    assert (product["run"], product["plain_run"], product["ratio"]) == ("jax", "tensorflow", 0.5 / 6.0)
+
+
+def test_a_topic_declared_on_tensorflow_is_compared_with_the_plain_net_on_tensorflow():
+    record = compare("cnn", {"tensorflow": _run(0.9, 4.0, 100.0, {"t_s": 2.0, "baseline_t_s": 8.0}),
+                             "jax": _run(0.9, 9.0, 50.0, {"t_s": 1.0, "baseline_t_s": 4.0})})
+    assert record["product_t_s"]["run"] == "tensorflow" and record["product_t_s"]["ratio"] == 0.25
 
 
 def test_quality_equal_within_noise():
