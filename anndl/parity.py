@@ -19,16 +19,17 @@ from pathlib import Path
 import numpy as np
 
 TOLERANCE = 1e-4
+UNKNOWN = 64  # an input dimension left open (image side, sequence length): a multiple of YOLOv8's deepest stride, 32
 
 
 def fixed_inputs(model, seed: int = 0, batch: int = 2) -> list[np.ndarray]:
-    """One array per model input: `batch` rows, unknown lengths set to 8."""
+    """One array per model input: `batch` rows, unknown lengths set to UNKNOWN."""
     rng = np.random.default_rng(seed)
     if getattr(model, "inputs", None) is None:  # the translator (a subclassed model): source and target ids
         return [rng.integers(0, 4, (batch, n)).astype("int32") for n in (model.cfg.src_len, model.cfg.tgt_len)]
     out = []
     for tensor in model.inputs:
-        shape = (batch, *[8 if d is None else int(d) for d in tensor.shape[1:]])
+        shape = (batch, *[UNKNOWN if d is None else int(d) for d in tensor.shape[1:]])
         if "int" in str(tensor.dtype):
             out.append(rng.integers(0, 4, shape).astype(str(tensor.dtype)))
         else:

@@ -26,12 +26,15 @@ TOPICS: dict[str, tuple[str, ...]] = {  # topic key -> names of its artifacts in
 
 
 # topic -> (backend its bench measured fastest on CPU, on GPU): the worker that trains its jobs (anndl.jobenv).
-# CPU: `python -m anndl.bench TOPIC --backends tensorflow,jax` (README "Backends"); a topic not measured faster on
-# JAX, or not running there yet, stays on TensorFlow. GPU: JAX, the one backend of the lent GPU machine (no GPU
-# was lent in issue 22's session, so no GPU figure backs it); where JAX is not installed TensorFlow is used.
+# CPU: `python -m anndl.bench TOPIC --backends tensorflow,jax --quick` (README "Keras backends"), every topic in one
+# run (2026-11-30, 2 quiet cores): JAX's training samples/s over TensorFlow's — perceptron 2.18, detection 1.10,
+# timeseries 0.95, embeddings 0.85, transformer 0.74, unet 0.67, siamese 0.52, cnn 0.43, autoencoder 0.43,
+# transfer 0.34, localization 0.30 (gan: its quick bench trains none of our GANs). A topic moves to JAX only when it
+# is clearly faster there (≥ 1.2x): the perceptron alone (detection's 1.10 is one run each, and keras-cv's YOLOv8
+# imports TensorFlow anyway).
+# GPU: JAX, the one backend of the lent GPU machine (no GPU was lent in issue 22's sessions, so no GPU figure backs
+# it); where JAX is not installed TensorFlow is used.
 BACKEND: dict[str, tuple[str, str]] = {topic: ("tensorflow", "jax") for topic in TOPICS}
-# perceptron --quick, both backends in one run (2026-11-29, 2 loaded cores): anndl's iris net 381 samples/s on JAX
-# against 121 on TensorFlow (3.1x), time to 0.95 11.9 s against 27.1 s, same test accuracy (1.0)
 BACKEND["perceptron"] = ("jax", "jax")
 
 
