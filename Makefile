@@ -9,20 +9,23 @@ JAX     := $(VENV)/.jax-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: run test system-deps zoo bench lint
 
+# pip keeps no wheel cache (--no-cache-dir): TensorFlow, JAX and Ray would otherwise sit on disk twice, and one CI
+# run (stop 35) ran out of disk while installing.
+
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q --no-cache-dir --upgrade pip
+	$(PY) -m pip install -q --no-cache-dir -e ".[test]"
 	touch $@
 
 # The tests also run the job runner on Ray (the optional extra `cluster`); `make run` stays without it.
 $(CLUSTER): $(STAMP)
-	$(PY) -m pip install -q -e ".[test,cluster]"
+	$(PY) -m pip install -q --no-cache-dir -e ".[test,cluster]"
 	touch $@
 
 # The backend_smoke subset runs again on JAX (the extra `jax`), with TensorFlow hidden as on a JAX-only GPU server.
 $(JAX): $(STAMP)
-	$(PY) -m pip install -q -e ".[test,jax]"
+	$(PY) -m pip install -q --no-cache-dir -e ".[test,jax]"
 	touch $@
 
 # Debian's Chromium (for Playwright; its headless shell for the load test's many browsers), Fashion-MNIST and the
