@@ -6,8 +6,9 @@ PORT   ?= 8501
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 CLUSTER := $(VENV)/.cluster-$(shell cksum pyproject.toml | cut -d' ' -f1)
 JAX     := $(VENV)/.jax-$(shell cksum pyproject.toml | cut -d' ' -f1)
+TORCH   := $(VENV)/.torch-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test system-deps zoo bench lint
+.PHONY: run test test-torch system-deps zoo bench lint
 
 # pip keeps no wheel cache (--no-cache-dir): TensorFlow, JAX and Ray would otherwise sit on disk twice, and one CI
 # run (stop 35) ran out of disk while installing.
@@ -28,6 +29,12 @@ $(JAX): $(STAMP)
 	$(PY) -m pip install -q --no-cache-dir -e ".[test,jax]"
 	touch $@
 
+# The backend_smoke subset on PyTorch too (the extra `torch`), TensorFlow hidden; not part of `make test`: PyTorch is
+# another 0.9 GB to install.
+$(TORCH): $(STAMP)
+	$(PY) -m pip install -q --no-cache-dir -e ".[test,torch]"
+	touch $@
+
 # Debian's Chromium (for Playwright; its headless shell for the load test's many browsers), Fashion-MNIST and the
 # fortunes (English text), when we are root and they are missing.
 system-deps:
@@ -45,6 +52,9 @@ test: $(STAMP) $(CLUSTER) $(JAX) system-deps
 	$(PY) -m pytest -n 2 --dist loadfile -m "not serial"
 	$(PY) -m pytest -m serial
 	ANNDL_HIDE_TENSORFLOW=1 KERAS_BACKEND=jax $(PY) -m pytest -m backend_smoke -q
+
+test-torch: $(TORCH)
+	ANNDL_HIDE_TENSORFLOW=1 KERAS_BACKEND=torch $(PY) -m pytest -m backend_smoke -q
 
 zoo: $(STAMP)
 	$(PY) -m anndl.zoo build all

@@ -161,7 +161,8 @@ def train_step(model, args: tuple, step: Callable[[Any], dict], extra_variables:
 
 
 def compiled(fn: Callable, variables: list = ()) -> Callable:
-    """`fn` compiled for repeated calls with changing shapes: tf.function (reduce_retracing) or jax.jit.
+    """`fn` compiled for repeated calls with changing shapes: tf.function (reduce_retracing) or jax.jit; on
+    PyTorch it runs eagerly under `torch.no_grad()` (these are inference steps).
 
     On JAX the values of `variables` (the Keras variables `fn` reads, e.g. `model.variables`) are arguments of the
     compiled function, not constants baked into it: weights that change later are seen.
@@ -183,6 +184,10 @@ def compiled(fn: Callable, variables: list = ()) -> Callable:
                 return fn(*args)
 
         return lambda *args: pure([v.value for v in variables], *args)
+    if backend == "torch":  # eager, but without autograd's graph: outputs need no detaching
+        import torch
+
+        return torch.no_grad()(fn)
     return fn
 
 

@@ -108,8 +108,8 @@ class Decoder:
         encode = compiled(lambda src: model.encode(src, training=False), variables)
         step = compiled(step, variables)
         self._encode = lambda src: encode(keras.ops.convert_to_tensor(src, "int32"))
-        self._step = lambda enc, mask, buf, t: np.array(step(enc, mask, keras.ops.convert_to_tensor(buf, "int32"),
-                                                                keras.ops.convert_to_tensor(t, "int32")))
+        self._step = lambda enc, mask, buf, t: keras.ops.convert_to_numpy(
+            step(enc, mask, keras.ops.convert_to_tensor(buf, "int32"), keras.ops.convert_to_tensor(t, "int32")))
         self._attend = compiled(model.attention_scores, variables) if hasattr(model, "attention_scores") else None
 
     def _attention(self, src: np.ndarray, tgt: np.ndarray) -> dict:
@@ -119,7 +119,7 @@ class Decoder:
         import keras
 
         scores = self._attend(keras.ops.convert_to_tensor(src, "int32"), keras.ops.convert_to_tensor(tgt, "int32"))
-        return {k: np.asarray(v) if k == "logits" else [np.asarray(a) for a in v] for k, v in scores.items()}
+        return keras.tree.map_structure(keras.ops.convert_to_numpy, dict(scores))
 
     def source_ids(self, sentence: str) -> np.ndarray:
         return self.src_vocab.encode(sentence, self.src_len)[None, :]
@@ -145,8 +145,10 @@ class Decoder:
                         greedy: bool = True) -> tuple[Decoded | None, Decoded]:
         """(greedy, beam) of one sentence in one pass: the greedy hypothesis rides in the beam's batch, so each step
         is one compiled call for both (half the calls of `greedy` then `beam`: the page's new sentence)."""
+        import keras
+
         width = int(max(1, min(width, 16)))
-        enc, mask = self._encode(self.source_ids(sentence))
+        enc, mask = self._encode(self.source_ids(sentence))  # stay tensors on the backend's device
         beam, steps = [Hypothesis([], 0.0)], []
         g = Greedy(1, self.tgt_len) if greedy else None
         for t in range(self.tgt_len):
@@ -161,7 +163,7 @@ class Decoder:
             if riding:
                 buf[-1] = g.buf[0]
             n = len(buf)
-            logp = self._step(np.repeat(np.asarray(enc), n, 0), np.repeat(np.asarray(mask), n, 0), buf, t)
+            logp = self._step(keras.ops.repeat(enc, n, axis=0), keras.ops.repeat(mask, n, axis=0), buf, t)
             if riding:
                 g.advance(logp[-1:])
             logp[:, 0] = -np.inf  # never PAD

@@ -28,10 +28,11 @@ def test_gradients_of_inputs_and_of_variables_match_the_analytic_ones():
     np.testing.assert_allclose(y, x**3, rtol=1e-6)
     np.testing.assert_allclose(g, 3 * x**2, rtol=1e-6)
     v = keras.Variable(np.array([1.0, -2.0], "float32"))
-    loss, aux, (gv,) = backend.loss_and_gradients(lambda: (keras.ops.sum(v.value**2 * np.float32([3, 1])), v.value + 1),
-                                                  [v])
+    weights = keras.ops.convert_to_tensor([3.0, 1.0])
+    loss, aux, (gv,) = backend.loss_and_gradients(lambda: (keras.ops.sum(v.value**2 * weights), v.value + 1), [v])
     np.testing.assert_allclose(keras.ops.convert_to_numpy(gv), [6.0, -4.0], rtol=1e-6)
-    assert float(loss) == pytest.approx(7.0) and keras.ops.convert_to_numpy(aux).tolist() == [2.0, -1.0]
+    assert float(keras.ops.convert_to_numpy(loss)) == pytest.approx(7.0)
+    assert keras.ops.convert_to_numpy(aux).tolist() == [2.0, -1.0]
 
 
 def test_optimiser_path_matches_plain_gradient_descent():
@@ -63,7 +64,7 @@ def test_fit_one_epoch_then_save_and_load_predicts_the_same(tmp_path):
     np.testing.assert_allclose(predict_batch(again, x[:5]), predict_batch(model, x[:5]), atol=1e-6)
 
 
-def test_greedy_decoding_matches_rerunning_the_whole_model():
+def test_greedy_beam_and_attention_decoding_match_rerunning_the_whole_model():
     from anndl.data.translation import Vocabulary
     from anndl.decode import END, START, Decoder
     from anndl.nets.transformer import TransformerConfig, build_transformer
@@ -80,6 +81,12 @@ def test_greedy_decoding_matches_rerunning_the_whole_model():
     buf[0, 0], buf[0, 1:len(ids)] = START, ids[:-1]
     logits = keras.ops.convert_to_numpy(model([dec.source_ids("a b c"), buf], training=False))[0]
     assert [int(np.argmax(logits[t, 1:]) + 1) for t in range(len(ids))] == ids  # the best token but PAD
+    both, beam = dec.greedy_and_beam("a b c", width=3)  # §28.5: the beam's batched steps, greedy riding along
+    assert both.ids == ids and beam.logp >= both.logp - 1e-5 and dec.beam("a b c", width=1).ids == ids
+    assert dec.translate(["a b c", "c b a"]) == [dec.greedy("a b c").text, dec.greedy("c b a").text]
+    _, _, maps = dec.attention_of("a b c")  # §27.9: one compiled call, numpy weights whose rows sum to 1
+    assert maps["cross"][0].shape == (1, 2, 5, 5) and isinstance(maps["cross"][0], np.ndarray)
+    np.testing.assert_allclose(maps["decoder_self"][0].sum(-1), 1.0, atol=1e-5)
 
 
 def test_grad_cam_is_cam_over_the_map_area_for_a_gap_network():
