@@ -160,6 +160,11 @@ def train_step(model, args: tuple, step: Callable[[Any], dict], extra_variables:
     return logs, tuple(out)
 
 
+def steps_per_execution(n: int) -> int:
+    """`n` training steps per compiled call where the backend can (TensorFlow, JAX); PyTorch's trainer runs one."""
+    return 1 if name() == "torch" else n
+
+
 def compiled(fn: Callable, variables: list = ()) -> Callable:
     """`fn` compiled for repeated calls with changing shapes: tf.function (reduce_retracing) or jax.jit; on
     PyTorch it runs eagerly under `torch.no_grad()` (these are inference steps).

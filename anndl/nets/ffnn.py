@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import keras
 
+from anndl import backend
 from anndl.config import DictConfig
 from anndl.nets.budget import check_budget, dense_cost
 
@@ -102,7 +103,7 @@ def build_ffnn(config: FFNNConfig, compile: bool = True) -> keras.Model:
     model = keras.Model(inputs, outputs, name="ffnn")
     if compile:
         model.compile(make_optimizer(config.optimizer, config.learning_rate), loss=loss, metrics=metrics,
-                      steps_per_execution=8)  # fewer Python round-trips: small nets are overhead-bound (§8)
+                      steps_per_execution=backend.steps_per_execution(8))  # small nets are overhead-bound (§8)
     return model
 
 

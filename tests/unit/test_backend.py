@@ -47,14 +47,13 @@ def test_optimiser_path_matches_plain_gradient_descent():
 
 
 def test_fit_one_epoch_then_save_and_load_predicts_the_same(tmp_path):
+    from anndl.nets.ffnn import FFNNConfig, build_ffnn
     from anndl.predict import predict_batch
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(48, 2)).astype("float32")
     y = (x[:, 0] > 0).astype("float32")
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="tanh"),
-                              keras.layers.Dense(1, activation="sigmoid")])
-    model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+    model = build_ffnn(FFNNConfig(hidden=(4,), activations=("tanh",)))  # the playground's builder, compiled
     before = [w.copy() for w in model.get_weights()]
     out = fit(model, x, y, FitConfig(epochs=1, batch_size=16, validation_split=0.25))
     assert out["epochs_run"] == 1 and {"loss", "val_loss", "val_accuracy"} <= set(out["history"])
