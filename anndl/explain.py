@@ -239,11 +239,13 @@ def augmented_cam(model, images: np.ndarray, classes, views: int = 2) -> np.ndar
 
 def grad_cam(ex: Explainer, image: np.ndarray, class_index: int | None = None) -> tuple[np.ndarray, int]:
     """Grad-CAM (§12.5): ReLU(Σ_k α_k A_k), α_k = mean_ij ∂y^c/∂A_k(i, j); (h, w) at the maps' resolution, and c."""
+    import keras
+
     from .backend import value_and_gradient
 
     a = ex.maps(np.asarray(image, "float32")[None])  # (1, h, w, k)
     if class_index is None:
-        class_index = int(np.argmax(np.asarray(ex.scores(a))[0]))
+        class_index = int(np.argmax(keras.ops.convert_to_numpy(ex.scores(a))[0]))
     _, g = value_and_gradient(lambda m: ex.scores(m)[:, class_index], a)
     alpha = g.mean(axis=(1, 2))  # (1, k)
     return np.maximum((a * alpha[:, None, None, :]).sum(-1)[0], 0), class_index

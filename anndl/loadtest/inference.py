@@ -33,13 +33,15 @@ def _trial(fn, inputs, expected, threads: int) -> dict:
 
 
 def measure(name: str = "cnn_mnist", threads: int = 8, calls: int = 200) -> dict:
+    import keras
+
     from anndl import zoo
 
     model = zoo.load(name)
     rng = np.random.default_rng(0)
     shape = tuple(model.input_shape[1:])
     inputs = [rng.random((1, *shape), dtype="float32") * (i % 7) for i in range(calls)]
-    expected = [np.asarray(model(x, training=False)) for x in inputs]  # sequential answers
+    expected = [keras.ops.convert_to_numpy(model(x, training=False)) for x in inputs]  # sequential answers
     lock = threading.Lock()  # one lock for this model: the "lock per model" variant
 
     def locked(fn):
@@ -49,7 +51,7 @@ def measure(name: str = "cnn_mnist", threads: int = 8, calls: int = 200) -> dict
         return run
 
     predict = lambda x: model.predict(x, verbose=0)  # noqa: E731
-    call = lambda x: np.asarray(model(x, training=False))  # noqa: E731
+    call = lambda x: keras.ops.convert_to_numpy(model(x, training=False))  # noqa: E731
     return {"predict": _trial(predict, inputs, expected, threads),
             "predict_locked": _trial(locked(predict), inputs, expected, threads),
             "call": _trial(call, inputs, expected, threads),

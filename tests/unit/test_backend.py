@@ -100,6 +100,8 @@ def test_grad_cam_is_cam_over_the_map_area_for_a_gap_network():
     heat, c = grad_cam(Explainer(model), image, 1)
     cam = class_activation_map(model, image[None], [1])[0]
     np.testing.assert_allclose(heat, np.maximum(cam, 0) / 64, atol=1e-6)  # ∂y/∂A_k(i,j) = w_k / (h·w)
+    probs = keras.ops.convert_to_numpy(model(image[None], training=False))[0]
+    assert grad_cam(Explainer(model), image)[1] == int(np.argmax(probs))  # no class given: the predicted one
 
 
 def test_gan_step_trains_both_networks_on_fresh_noise():

@@ -80,10 +80,15 @@ def examples(prep: Prepared, cfg: EmbeddingConfig, idx, seed: int):
 
 def nlm_perplexity(model, prep: Prepared, idx, window: int) -> float:
     """exp(mean cross-entropy per predicted token, </s> included) on the sentences idx (§26)."""
+    import keras
+
     from anndl.nets.embeddings import nlm_examples
 
     x, y = nlm_examples(prep.ids(idx), window)
-    probs = np.asarray(model(x, training=False)) if len(x) <= 50_000 else model.predict(x, batch_size=4096, verbose=0)
+    if len(x) <= 50_000:
+        probs = keras.ops.convert_to_numpy(model(x, training=False))
+    else:
+        probs = model.predict(x, batch_size=4096, verbose=0)
     return float(np.exp(-np.mean(np.log(np.maximum(probs[np.arange(len(y)), y], 1e-12)))))
 
 

@@ -45,13 +45,13 @@ def _gradcam_other_backend(img_array, model, last_conv_layer_name, pred_index=No
     from anndl.backend import value_and_gradient
 
     conv = model.get_layer(last_conv_layer_name).output
-    last_conv_layer_output = keras.models.Model(model.inputs, conv)(img_array)
+    last_conv_layer_output = keras.ops.convert_to_numpy(keras.models.Model(model.inputs, conv)(img_array))
     head = keras.models.Model(conv, model.output)
     if pred_index is None:
-        pred_index = int(np.argmax(np.asarray(head(last_conv_layer_output))[0]))
+        pred_index = int(np.argmax(keras.ops.convert_to_numpy(head(last_conv_layer_output))[0]))
     _, grads = value_and_gradient(lambda a: head(a)[:, pred_index], last_conv_layer_output)
     pooled_grads = grads.mean(axis=(0, 1, 2))
-    heatmap = np.asarray(last_conv_layer_output)[0] @ pooled_grads
+    heatmap = last_conv_layer_output[0] @ pooled_grads
     heatmap = np.maximum(heatmap, 0) / np.max(heatmap)
     return heatmap
 

@@ -20,19 +20,23 @@ from anndl.topics.transformer.job import (
 
 def _full_model_greedy(model, src: np.ndarray, tgt_len: int) -> np.ndarray:
     """Batched greedy decoding that reruns the whole functional model (encoder included) at every step."""
+    import keras
+
     from anndl.backend import compiled
     from anndl.decode import greedy_search
 
     call = compiled(lambda s, t: model([s, t], training=False), model.variables)
-    return greedy_search(lambda buf, t: np.asarray(call(src, buf))[:, t], len(src), tgt_len)[0]
+    return greedy_search(lambda buf, t: keras.ops.convert_to_numpy(call(src, buf))[:, t], len(src), tgt_len)[0]
 
 
 def _eager_translate_s(model, src: np.ndarray, tgt_len: int) -> float:
     """Seconds for one sentence with the plain eager loop of the keras.io example (a model call per step)."""
+    import keras
+
     from anndl.decode import greedy_search
 
     t0 = time.perf_counter()
-    greedy_search(lambda buf, t: np.asarray(model([src, buf]))[:, t], 1, tgt_len)
+    greedy_search(lambda buf, t: keras.ops.convert_to_numpy(model([src, buf]))[:, t], 1, tgt_len)
     return time.perf_counter() - t0
 
 
